@@ -1,0 +1,86 @@
+"""What a model is, independent of who implements it: the dense network and its parameters.
+
+A ``DenseSpec`` names layer sizes, the hidden activation and the loss. Linear regression
+is ``DenseSpec((2, 1), loss="mse")``, logistic regression ``(2, 1)`` with ``"bce"``,
+softmax regression ``(784, 10)`` with ``"ce"``, the MLP ``(784, 512, ..., 10)``. Every
+implementation builds the same network from the same parameter dict, whose keys are
+those of ``torch.nn.Sequential`` ("0.weight", "0.bias", "2.weight", ...): linear layer
+k sits at index 2k, its activation at 2k + 1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+IMPLS = ("numpy", "scratch", "nn")
+
+
+@dataclass(frozen=True)
+class DenseSpec:
+    sizes: tuple[int, ...]
+    activation: str = "relu"  # between linear layers: "relu" or "sigmoid"
+    loss: str = "ce"  # "ce" (softmax cross-entropy), "bce" (on one logit) or "mse"
+
+    @property
+    def task(self) -> str:
+        return "regression" if self.loss == "mse" else "classification"
+
+    @property
+    def linear_names(self) -> list[str]:
+        return [str(2 * k) for k in range(len(self.sizes) - 1)]
+
+    def describe(self) -> str:
+        head = {"ce": "softmax", "bce": "sigmoid", "mse": "identity"}[self.loss]
+        hidden = f", {self.activation} hidden" if len(self.sizes) > 2 else ""
+        return "-".join(map(str, self.sizes)) + f" ({head} output{hidden})"
+
+
+def init_dense(spec: DenseSpec, seed: int, scheme: str = "torch", std: float = 0.01) -> dict:
+    """Initial parameters in float64, drawn once and shared by every implementation.
+
+    ``"normal"``: W ~ N(0, std^2), b = 0 (the course's softmax regression).
+    ``"torch"``: W, b ~ U(-1/sqrt(fan_in), 1/sqrt(fan_in)), what ``nn.Linear`` draws by default.
+    """
+    rng = np.random.default_rng(seed)
+    params = {}
+    for name, fan_in, fan_out in zip(spec.linear_names, spec.sizes[:-1], spec.sizes[1:]):
+        if scheme == "normal":
+            params[f"{name}.weight"] = rng.normal(0.0, std, (fan_out, fan_in))
+            params[f"{name}.bias"] = np.zeros(fan_out)
+        elif scheme == "torch":
+            bound = 1.0 / np.sqrt(fan_in)
+            params[f"{name}.weight"] = rng.uniform(-bound, bound, (fan_out, fan_in))
+            params[f"{name}.bias"] = rng.uniform(-bound, bound, fan_out)
+        else:
+            raise ValueError(f"unknown init scheme {scheme!r}")
+    return params
+
+
+def predictions(outputs: np.ndarray, loss: str) -> np.ndarray:
+    """Class ids (argmax, or logit > 0 for one sigmoid output) or regression values."""
+    if loss == "ce":
+        return outputs.argmax(axis=1)
+    if loss == "bce":
+        return (outputs[:, 0] > 0).astype(np.int64)
+    return outputs[:, 0] if outputs.shape[1] == 1 else outputs
+
+
+def make_learner(impl: str, spec: DenseSpec, params: dict, *, lr: float, momentum: float = 0.0,
+                 weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
+    """Build the learner of one implementation from shared initial parameters."""
+    kwargs = dict(lr=lr, momentum=momentum, weight_decay=weight_decay, dtype=dtype)
+    if impl == "numpy":
+        from groundup.numpy_impl.learner import NumpyDense
+
+        return NumpyDense(spec, params, **kwargs)
+    if impl == "scratch":
+        from groundup.scratch.learner import ScratchDense
+
+        return ScratchDense(spec, params, device=device, **kwargs)
+    if impl == "nn":
+        from groundup.nn.learner import NNDense
+
+        return NNDense(spec, params, device=device, **kwargs)
+    raise ValueError(f"unknown implementation {impl!r}")

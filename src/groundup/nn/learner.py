@@ -1,0 +1,61 @@
+"""The dense network as ``nn.Sequential``, trained with an ``nn`` loss and ``optim.SGD``."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from torch import nn
+
+from groundup.models import DenseSpec
+from groundup.torch_common import TorchLearner, torch_dtype
+
+
+def build_sequential(spec: DenseSpec) -> nn.Sequential:
+    layers: list[nn.Module] = []
+    for k, (fan_in, fan_out) in enumerate(zip(spec.sizes[:-1], spec.sizes[1:])):
+        layers.append(nn.Linear(fan_in, fan_out))
+        if k < len(spec.sizes) - 2:
+            layers.append(nn.ReLU() if spec.activation == "relu" else nn.Sigmoid())
+    return nn.Sequential(*layers)
+
+
+class _OneOutput(nn.Module):
+    """Wrap a loss that compares one output column (BCE on logits, MSE) with a 1-D target."""
+
+    def __init__(self, loss: nn.Module):
+        super().__init__()
+        self.loss = loss
+
+    def forward(self, out: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+        return self.loss(out[:, 0], y)
+
+
+class NNDense(TorchLearner):
+    impl = "nn"
+
+    def __init__(self, spec: DenseSpec, params: dict, *, lr: float, momentum: float = 0.0,
+                 weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
+        self.spec, self.dtype, self.device = spec, torch_dtype(dtype), device
+        self.model = build_sequential(spec).to(device=device, dtype=self.dtype)
+        self.model.load_state_dict({k: torch.from_numpy(np.asarray(v)) for k, v in params.items()})
+        self.loss_fn = {"ce": nn.CrossEntropyLoss(), "bce": _OneOutput(nn.BCEWithLogitsLoss()),
+                        "mse": _OneOutput(nn.MSELoss())}[spec.loss]
+        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=lr, momentum=momentum,
+                                         weight_decay=weight_decay)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.model(x)
+
+    def set_lr(self, lr: float) -> None:
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+
+    def train_step(self, x: torch.Tensor, y: torch.Tensor) -> float:
+        self.optimizer.zero_grad()
+        loss = self.loss_fn(self.model(x), y)
+        loss.backward()
+        self.optimizer.step()
+        return loss.item()
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        return {k: v.detach().cpu().numpy().copy() for k, v in self.model.state_dict().items()}

@@ -1,0 +1,1 @@
+"""By-hand models in NumPy: forward and backward written out, no autograd."""

@@ -1,0 +1,88 @@
+"""Layers with their backward rule beside their forward computation.
+
+Every layer caches what its backward pass needs during ``forward`` and returns
+dL/d(input) from ``backward(dL/d(output))``, storing dL/d(parameter) in ``grads``.
+Weights are stored as (out_features, in_features), the layout of ``torch.nn.Linear``,
+so the three implementations can share one set of initial parameters.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class Linear:
+    """y = x W^T + b."""
+
+    def __init__(self, weight: np.ndarray, bias: np.ndarray):
+        self.params = {"weight": weight, "bias": bias}
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.x = x
+        return x @ self.params["weight"].T + self.params["bias"]
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        # dL/dW = dy^T x   (out, in);   dL/db = sum over the batch of dy;   dL/dx = dy W
+        self.grads["weight"] = dy.T @ self.x
+        self.grads["bias"] = dy.sum(axis=0)
+        return dy @ self.params["weight"]
+
+
+class ReLU:
+    """y = max(x, 0); the gradient passes where x > 0 and is zero elsewhere."""
+
+    params: dict = {}
+    grads: dict = {}
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.mask = x > 0
+        return x * self.mask
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        return dy * self.mask
+
+
+class Sigmoid:
+    """y = 1 / (1 + e^-x); dy/dx = y (1 - y)."""
+
+    params: dict = {}
+    grads: dict = {}
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.y = sigmoid(x)
+        return self.y
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        return dy * self.y * (1.0 - self.y)
+
+
+def sigmoid(z: np.ndarray) -> np.ndarray:
+    """Logistic function without overflow: e^-z is only taken where z >= 0.
+
+    The naive 1 / (1 + exp(-z)) overflows (with a warning) for z < -709 in float64.
+    """
+    e = np.exp(-np.abs(z))
+    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
+
+
+class Sequential:
+    """Layers applied in order; backward walks them in reverse (the chain rule)."""
+
+    def __init__(self, layers: list):
+        self.layers = layers
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        for layer in self.layers:
+            x = layer.forward(x)
+        return x
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        for layer in reversed(self.layers):
+            dy = layer.backward(dy)
+        return dy
+
+    def named(self, attr: str) -> dict[str, np.ndarray]:
+        """Parameters (``attr="params"``) or gradients (``"grads"``) named like nn.Sequential."""
+        return {f"{i}.{k}": v for i, layer in enumerate(self.layers)
+                for k, v in getattr(layer, attr).items()}

@@ -1,0 +1,44 @@
+"""The dense network on torch tensors with autograd and the hand-written SGD."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from groundup.models import DenseSpec
+from groundup.scratch import functional as F
+from groundup.scratch.optim import SGD
+from groundup.torch_common import TorchLearner, torch_dtype
+
+
+class ScratchDense(TorchLearner):
+    impl = "scratch"
+
+    def __init__(self, spec: DenseSpec, params: dict, *, lr: float, momentum: float = 0.0,
+                 weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
+        self.spec, self.dtype, self.device = spec, torch_dtype(dtype), device
+        self.params = {k: torch.tensor(v, dtype=self.dtype, device=device, requires_grad=True)
+                       for k, v in params.items()}
+        self.loss_fn = F.LOSSES[spec.loss]
+        self.activation = F.ACTIVATIONS[spec.activation]
+        self.optimizer = SGD(list(self.params.values()), lr, momentum, weight_decay)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        names = self.spec.linear_names
+        for k, name in enumerate(names):
+            x = F.linear(x, self.params[f"{name}.weight"], self.params[f"{name}.bias"])
+            if k < len(names) - 1:
+                x = self.activation(x)
+        return x
+
+    def set_lr(self, lr: float) -> None:
+        self.optimizer.lr = lr
+
+    def train_step(self, x: torch.Tensor, y: torch.Tensor) -> float:
+        loss = self.loss_fn(self.forward(x), y)
+        loss.backward()  # autograd fills p.grad for every parameter
+        self.optimizer.step()
+        return loss.item()
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        return {k: v.detach().cpu().numpy().copy() for k, v in self.params.items()}

@@ -1,0 +1,140 @@
+"""One training loop for every implementation.
+
+A learner (see ``numpy_impl.learner``, ``scratch.learner``, ``nn.learner``) knows its
+model, loss and optimizer: ``prepare`` a split once, ``train_step`` on one batch,
+``evaluate`` a split. This loop owns everything else: epochs, batch order, the
+learning-rate schedule, evaluation after every epoch, timing, progress and divergence.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from typing import Callable
+
+import numpy as np
+from tqdm import tqdm
+
+from groundup.data.batches import batch_slices, epoch_order
+from groundup.errors import GroundupError
+from groundup.metrics import accuracy
+from groundup.models import predictions
+
+
+@dataclass
+class Split:
+    """Train and test arrays (NumPy, prepared once, before any implementation sees them)."""
+
+    x_train: np.ndarray
+    y_train: np.ndarray
+    x_test: np.ndarray
+    y_test: np.ndarray
+
+
+@dataclass
+class EpochRecord:
+    epoch: int
+    train_loss: float
+    train_accuracy: float | None
+    test_loss: float
+    test_accuracy: float | None
+    seconds: float
+
+
+@dataclass
+class History:
+    records: list[EpochRecord] = field(default_factory=list)
+
+    def column(self, name: str) -> list:
+        return [getattr(r, name) for r in self.records]
+
+    @property
+    def last(self) -> EpochRecord:
+        return self.records[-1]
+
+    def best(self) -> EpochRecord:
+        """The epoch with the highest test accuracy (lowest test loss for regression)."""
+        if self.records[0].test_accuracy is None:
+            return min(self.records, key=lambda r: r.test_loss)
+        return max(self.records, key=lambda r: r.test_accuracy)
+
+    def as_dicts(self) -> list[dict]:
+        return [asdict(r) for r in self.records]
+
+
+class Diverged(GroundupError):
+    """The loss became NaN or infinite; the history up to that point is kept."""
+
+    exit_code = 1
+
+    def __init__(self, epoch: int, lr: float, history: History):
+        lower = f"{lr / 10:g}"
+        super().__init__(f"the loss became non-finite in epoch {epoch} (lr={lr:g}); "
+                         f"the learning rate is probably too high: try --lr {lower}")
+        self.epoch, self.history = epoch, history
+
+
+def lr_at(schedule: str, lr: float, epoch: int, epochs: int) -> float:
+    """Learning rate of a (0-based) epoch: constant, or cosine-annealed to zero."""
+    if schedule == "cosine":
+        return lr * 0.5 * (1 + math.cos(math.pi * epoch / epochs))
+    return lr
+
+
+def show_progress(quiet: bool) -> bool:
+    return not quiet and sys.stderr.isatty()
+
+
+def fit(learner, split: Split, *, epochs: int, batch_size: int, seed: int, lr: float,
+        schedule: str = "constant", shuffle: bool = True, task: str = "classification",
+        quiet: bool = False, history: History | None = None,
+        on_epoch: Callable[[History], None] | None = None) -> History:
+    """Train for ``epochs`` epochs (continuing ``history`` if given) and return the history.
+
+    ``on_epoch`` is called after every completed epoch (to write metrics, checkpoints).
+    Raises ``Diverged`` on a non-finite loss, with the history so far.
+    """
+    history = history or History()
+    x_train, y_train = learner.prepare(split.x_train, split.y_train)
+    x_test, y_test = learner.prepare(split.x_test, split.y_test)
+    n = len(x_train)
+    slices = batch_slices(n, batch_size)
+    start = len(history.records)
+    bar = tqdm(total=(epochs - start) * len(slices), disable=not show_progress(quiet),
+               unit="batch", dynamic_ncols=True, leave=False)
+    try:
+        for epoch in range(start, epochs):
+            epoch_lr = lr_at(schedule, lr, epoch, epochs)
+            learner.set_lr(epoch_lr)
+            order = learner.index(epoch_order(n, seed, epoch, shuffle))
+            bar.set_description(f"epoch {epoch + 1}/{epochs}")
+            began = time.perf_counter()
+            for s in slices:
+                idx = order[s]
+                loss = learner.train_step(x_train[idx], y_train[idx])
+                if not math.isfinite(loss):
+                    raise Diverged(epoch + 1, epoch_lr, history)
+                bar.update()
+            seconds = time.perf_counter() - began
+            record = _evaluate(learner, epoch + 1, seconds, task,
+                               (x_train, y_train, split.y_train), (x_test, y_test, split.y_test))
+            if not (math.isfinite(record.train_loss) and math.isfinite(record.test_loss)):
+                raise Diverged(epoch + 1, epoch_lr, history)
+            history.records.append(record)
+            bar.set_postfix(train_loss=f"{record.train_loss:.4f}", test_loss=f"{record.test_loss:.4f}")
+            if on_epoch:
+                on_epoch(history)
+    finally:
+        bar.close()
+    return history
+
+
+def _evaluate(learner, epoch, seconds, task, train, test) -> EpochRecord:
+    values = []
+    for x, y, y_np in (train, test):
+        loss, outputs = learner.evaluate(x, y)
+        acc = accuracy(predictions(outputs, learner.spec.loss), y_np) if task == "classification" else None
+        values += [loss, acc]
+    return EpochRecord(epoch, values[0], values[1], values[2], values[3], seconds)
