@@ -57,7 +57,9 @@ def read_idx_bytes(raw: bytes, name: str) -> np.ndarray:
         raise DataError(f"{name}: not an IDX file: only {len(raw)} bytes, need a 4-byte magic number")
     zero1, zero2, code, ndim = raw[:4]
     if zero1 or zero2:
-        raise DataError(f"{name}: not an IDX file: bad magic number 0x{raw[:4].hex()} (must start with two zero bytes)")
+        raise DataError(
+            f"{name}: not an IDX file: bad magic number 0x{raw[:4].hex()} (must start with two zero bytes)"
+        )
     if code not in IDX_DTYPES:
         raise DataError(f"{name}: unknown IDX dtype code 0x{code:02x} (known: 08, 09, 0b, 0c, 0d, 0e)")
     if ndim < 1:
@@ -70,9 +72,13 @@ def read_idx_bytes(raw: bytes, name: str) -> np.ndarray:
     expected = math.prod(dims) * dtype.itemsize
     found = len(raw) - header
     if found < expected:
-        raise DataError(f"{name}: truncated: expected {expected} payload bytes, found {found} (shape {dims})")
+        raise DataError(
+            f"{name}: truncated: expected {expected} payload bytes, found {found} (shape {dims})"
+        )
     if found > expected:
-        raise DataError(f"{name}: {found - expected} trailing bytes after the {expected}-byte payload (shape {dims})")
+        raise DataError(
+            f"{name}: {found - expected} trailing bytes after the {expected}-byte payload (shape {dims})"
+        )
     data = np.frombuffer(raw, dtype=dtype, offset=header).reshape(dims)
     return data.astype(dtype.newbyteorder("="))  # copies: writable and native-endian
 
@@ -88,7 +94,10 @@ def write_idx(path: str | os.PathLike[str], array: np.ndarray) -> None:
     array = np.asarray(array)
     code = _CODES.get(array.dtype.str[1:])
     if code is None:
-        raise DataError(f"{path}: cannot write dtype {array.dtype} as IDX (use uint8, int8, int16, int32, float32 or float64)")
+        raise DataError(
+            f"{path}: cannot write dtype {array.dtype} as IDX "
+            "(use uint8, int8, int16, int32, float32 or float64)"
+        )
     if not 1 <= array.ndim <= 255:
         raise DataError(f"{path}: IDX needs 1..255 dimensions, array has {array.ndim}")
     content = (

@@ -65,15 +65,17 @@ def parse_diabetes(raw: bytes, name: str) -> tuple[np.ndarray, np.ndarray]:
     """Parse the CSV bytes into float64 features and int64 labels; ``name`` is for errors."""
     try:
         text = raw.decode("utf-8")
+        if not text.strip():
+            raise DataError(f"{name}: no data rows")
         table = np.loadtxt(io.StringIO(text), delimiter=",", dtype=np.float64, ndmin=2)
     except UnicodeDecodeError as exc:
         raise DataError(f"{name}: not UTF-8 text (byte {exc.start})") from None
     except ValueError:
         raise DataError(f"{name}: malformed CSV: {_first_bad_line(text)}") from None
-    if table.size == 0:
-        raise DataError(f"{name}: no data rows")
     if table.shape[1] != N_COLUMNS:
-        raise DataError(f"{name}: expected {N_COLUMNS} columns (8 features + label), found {table.shape[1]}")
+        raise DataError(
+            f"{name}: expected {N_COLUMNS} columns (8 features + label), found {table.shape[1]}"
+        )
     if not np.isfinite(table).all():
         row = int(np.argwhere(~np.isfinite(table))[0, 0]) + 1
         raise DataError(f"{name}: data row {row} holds a non-finite value")
@@ -92,7 +94,7 @@ def load_diabetes(data_dir: str | os.PathLike[str] | None = None) -> TabularData
             "`--data-dir DIR` / `GROUNDUP_DATA=DIR` pointing at a folder that holds "
             "diabetes/diabetes.csv or diabetes/diabetes.csv.gz (no download is available)."
         )
-        raise missing_error("The diabetes table", "diabetes", search_roots(data_dir), ways)
+        raise missing_error("Diabetes data", "diabetes", search_roots(data_dir), ways)
     raw = read_bytes(path)
     if (actual := hashlib.sha256(raw).hexdigest()) != DIABETES_SHA256:
         raise DataError(

@@ -125,7 +125,7 @@ def cache_dir() -> Path:
 
 
 def search_roots(data_dir: str | os.PathLike[str] | None = None) -> list[Path]:
-    """Roots to search, in order: ``data_dir``, ``$GROUNDUP_DATA``, the cache, ``/usr/share/datasets``."""
+    """Roots to search, in order: ``data_dir``, ``$GROUNDUP_DATA``, the cache, the system root."""
     env = os.environ.get("GROUNDUP_DATA")
     candidates = [data_dir, env or None, cache_dir(), SYSTEM_ROOT]
     roots: list[Path] = []
@@ -205,7 +205,9 @@ def _check_split(x: np.ndarray, y: np.ndarray, x_path: Path, y_path: Path, n_cla
     if x.dtype != np.uint8 or x.ndim != 3 or x.shape[1:] != (28, 28):
         raise DataError(f"{x_path}: expected uint8 images of shape (N, 28, 28), got {x.dtype} {x.shape}")
     if y.dtype != np.uint8 or y.shape != (len(x),):
-        raise DataError(f"{y_path}: expected {len(x)} uint8 labels to match {x_path.name}, got {y.dtype} {y.shape}")
+        raise DataError(
+            f"{y_path}: expected {len(x)} uint8 labels to match {x_path.name}, got {y.dtype} {y.shape}"
+        )
     if len(y) and (top := int(y.max())) >= n_classes:
         raise DataError(f"{y_path}: label {top} out of range 0..{n_classes - 1}")
 
@@ -272,13 +274,15 @@ def _fetch(url: str, out: BinaryIO, progress: bool) -> None:
         with _urlopen(url, DOWNLOAD_TIMEOUT) as resp:
             total = int(getattr(resp, "headers", {}).get("Content-Length") or 0) or None
             show = progress and sys.stderr.isatty()
-            with tqdm(total=total, unit="B", unit_scale=True, desc=url.rsplit("/", 1)[-1], disable=not show) as bar:
+            desc = url.rsplit("/", 1)[-1]
+            with tqdm(total=total, unit="B", unit_scale=True, desc=desc, disable=not show) as bar:
                 while chunk := resp.read(_CHUNK):
                     out.write(chunk)
                     bar.update(len(chunk))
     except (OSError, http.client.HTTPException) as exc:
-        plain_url_error = isinstance(exc, urllib.error.URLError) and not isinstance(exc, urllib.error.HTTPError)
-        reason = exc.reason if plain_url_error else exc
+        # URLError wraps the cause in .reason; HTTPError's str() already says "HTTP Error 404: ...".
+        is_url_error = isinstance(exc, urllib.error.URLError) and not isinstance(exc, urllib.error.HTTPError)
+        reason = exc.reason if is_url_error else exc
         raise DataError(
             f"could not download {url}: {reason}; no internet? Use --data-dir or GROUNDUP_DATA instead"
         ) from None

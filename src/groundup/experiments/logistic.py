@@ -1,0 +1,63 @@
+"""logistic-synthetic: logistic regression on the seed lab's two-feature data (000 §2)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from groundup.data import synthetic
+from groundup.experiments.supervised import Data, Outcome, Task
+from groundup.models import DenseSpec
+from groundup.report import figures
+from groundup.report.markdown import figure
+from groundup.train import Split
+
+SPEC = DenseSpec((2, 1), loss="bce")
+
+PRESETS = {
+    # The lab's settings: 100 epochs, batch 64. One learning rate for every implementation:
+    # losses are means, so the same lr means the same update everywhere.
+    "seed": dict(epochs=100, batch_size=64, lr=0.5),
+    "quick": dict(epochs=10, batch_size=64, lr=0.5),
+    # Centred, unit-variance features make the loss surface round, so a large step is
+    # stable; a cosine schedule then settles the boundary.
+    "best": dict(epochs=200, batch_size=64, lr=2.0, standardize=True, schedule="cosine"),
+}
+
+
+def load(settings) -> Data:
+    x_train, y_train, x_test, y_test = synthetic.logistic_seed_split(settings.seed)
+    ceiling = synthetic.boundary_accuracy(x_test, y_test)
+    return Data(Split(x_train, y_train, x_test, y_test), "synthetic logistic set (seed lab 000 §2)",
+                classes=["0", "1"], summary={"reference_test_accuracy": ceiling})
+
+
+def extras(o: Outcome, data: Data, folder):
+    w, b = o.params["0.weight"][0], float(o.params["0.bias"][0])
+    if data.scaling is not None:  # map the weights back to the original features
+        mean, std = data.scaling
+        # w_s . (x - mean) / std + b_s  =  (w_s / std) . x + (b_s - sum(w_s mean / std))
+        w, b = w / std, b - float(np.sum(w * mean / std))
+    x, y = data.split.x_test, data.split.y_test
+    if data.scaling is not None:
+        x = x * data.scaling[1] + data.scaling[0]
+    name = folder.save_figure(figures.decision_boundary(
+        x, y, w, b, synthetic.LOGISTIC_W, synthetic.LOGISTIC_B,
+        f"{o.impl}: test set and boundaries"), "boundary.png")
+    ceiling = data.summary["reference_test_accuracy"]
+    acc = o.history.last.test_accuracy
+    scale = abs(synthetic.LOGISTIC_B / b) if b else float("nan")
+    analysis = [
+        f"The generating boundary 1.9·x1 − 3.1·x2 + 0.6 = 0 itself classifies {ceiling:.4f} of this "
+        f"test set correctly (the label noise flips points close to it): that is the ceiling. This "
+        f"run reaches {acc:.4f}, {ceiling - acc:+.4f} from it. Learned: w = [{w[0]:.3f}, {w[1]:.3f}], "
+        f"b = {b:.3f}; scaled by {scale:.2f} this is [{w[0] * scale:.2f}, {w[1] * scale:.2f}], "
+        f"{b * scale:.2f}: only the direction of (w, b) matters for the boundary, and its length "
+        f"grows as training sharpens the probabilities.",
+        "Why the seed lab's two versions learned at different speeds: its by-hand SGD computed "
+        "the gradient of a *mean* loss (BCELoss averages over the batch) and then divided it by "
+        "the batch size again, so with lr 0.6 and batch 64 its real step was 0.6/64 ≈ 0.009, "
+        "ten times smaller than the torch.nn version's lr 0.1. Here every implementation "
+        "takes the mean loss's gradient once, so one learning rate gives one trajectory.",
+    ]
+    return ([figure(name, "Test points, the true boundary (dashed) and the learned one.")],
+            analysis, {"w": w, "b": b})

@@ -1,0 +1,236 @@
+"""Running a model-training experiment: one implementation into a run folder, or all of them
+from the same initial parameters and batch order, compared.
+
+An experiment module supplies a ``Task``: the network, how to load its data, and what it
+adds to the report. Everything else (training, metrics, figures, summary, report) is here,
+once, for every experiment.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from groundup.data.preprocess import standardize
+from groundup.experiments.base import Experiment, Settings
+from groundup.metrics import confusion_matrix, most_confused
+from groundup.models import IMPLS, DenseSpec, init_dense, make_learner, predictions
+from groundup.report import figures
+from groundup.report.markdown import figure, fmt, table
+from groundup.runs import RunFolder, versions
+from groundup.torch_common import resolve_device
+from groundup.train import Diverged, History, Split, fit
+
+
+@dataclass
+class Data:
+    """A loaded data set, ready for every implementation."""
+
+    split: Split
+    dataset: str
+    classes: list[str] | None = None
+    image_shape: tuple[int, int] | None = None
+    test_images: np.ndarray | None = None  # for the sample grid
+    scaling: tuple[np.ndarray, np.ndarray] | None = None  # (mean, std) if standardised
+    summary: dict = field(default_factory=dict)  # extra fields for summary.json
+
+
+@dataclass
+class Outcome:
+    """What a finished run hands to the report: the learner's final state and predictions."""
+
+    impl: str
+    settings: Settings
+    history: History
+    params: dict[str, np.ndarray]
+    test_outputs: np.ndarray
+    test_pred: np.ndarray
+
+
+@dataclass(frozen=True)
+class Task:
+    spec: DenseSpec
+    load: Callable[[Settings], Data]
+    # extras(outcome, data, folder) -> (figure markdown blocks, analysis paragraphs, summary fields)
+    extras: Callable | None = None
+
+
+def load_data(task: Task, settings: Settings) -> Data:
+    data = task.load(settings)
+    s = data.split
+    if settings.train_limit:
+        s = Split(s.x_train[:settings.train_limit], s.y_train[:settings.train_limit], s.x_test, s.y_test)
+    if settings.test_limit:
+        s = Split(s.x_train, s.y_train, s.x_test[:settings.test_limit], s.y_test[:settings.test_limit])
+        if data.test_images is not None:
+            data.test_images = data.test_images[:settings.test_limit]
+    if settings.standardize:
+        x_train, x_test, data.scaling = standardize(s.x_train, s.x_test)
+        s = Split(x_train, s.y_train, x_test, s.y_test)
+    data.split = s
+    return data
+
+
+def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset: str,
+        quiet: bool = False, say=print) -> dict[str, dict]:
+    """Train each implementation in ``impls`` from the same initial parameters.
+
+    One implementation writes its run folder at ``out``; several write ``out/<impl>`` each and
+    ``out/comparison.md``. Returns the summaries by implementation.
+    """
+    task: Task = exp.task
+    settings = settings.with_overrides(device=resolve_device(settings.device))
+    data = load_data(task, settings)
+    params = init_dense(task.spec, settings.seed, settings.init, settings.init_std)
+    summaries, outcomes = {}, {}
+    for impl in impls:
+        folder = RunFolder(out if len(impls) == 1 else out / impl)
+        outcome, summaries[impl] = run_one(exp, impl, settings, data, params, folder, preset, quiet, say)
+        outcomes[impl] = outcome
+    if len(impls) > 1:
+        write_comparison(exp, RunFolder(out), outcomes, summaries, preset, say)
+    return summaries
+
+
+def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: dict,
+            folder: RunFolder, preset: str, quiet: bool, say) -> tuple[Outcome, dict]:
+    task: Task = exp.task
+    device = "cpu" if impl == "numpy" else settings.device
+    folder.write_json("config.json", {"experiment": exp.name, "impl": impl, "preset": preset,
+                                      "model": task.spec.describe(), "dataset": data.dataset,
+                                      "n_train": len(data.split.y_train), "n_test": len(data.split.y_test),
+                                      "settings": settings.as_dict(), "device": device,
+                                      "versions": versions(), "created": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    learner = make_learner(impl, task.spec, params, lr=settings.lr, momentum=settings.momentum,
+                           weight_decay=settings.weight_decay, dtype=settings.dtype, device=device)
+    say(f"{exp.name} [{impl}] {task.spec.describe()} on {data.dataset}: {settings.epochs} epochs, "
+        f"batch {settings.batch_size}, lr {settings.lr:g} -> {folder.path}")
+    history = History()
+    try:
+        fit(learner, data.split, epochs=settings.epochs, batch_size=settings.batch_size,
+            seed=settings.seed, lr=settings.lr, schedule=settings.schedule, task=task.spec.task,
+            quiet=quiet, history=history, on_epoch=lambda h: folder.write_metrics(h.as_dicts()))
+    except Diverged:
+        folder.write_metrics(history.as_dicts())
+        folder.write_json("summary.json", {"experiment": exp.name, "impl": impl, "preset": preset,
+                                           "status": "diverged", "epochs": len(history.records)})
+        raise
+    _, outputs = learner.evaluate(*learner.prepare(data.split.x_test, data.split.y_test))
+    outcome = Outcome(impl, settings, history, learner.parameters(), outputs,
+                      predictions(outputs, task.spec.loss))
+    summary = write_run(exp, outcome, data, folder, preset, device)
+    last = history.last
+    acc = f", test accuracy {last.test_accuracy:.4f}" if last.test_accuracy is not None else ""
+    say(f"  done: test loss {last.test_loss:.4f}{acc}, {summary['train_seconds']:.2f} s of training")
+    return outcome, summary
+
+
+def write_run(exp: Experiment, o: Outcome, data: Data, folder: RunFolder, preset: str, device: str) -> dict:
+    """summary.json, the figures and report.md of one finished run."""
+    task: Task = exp.task
+    h, last = o.history, o.history.last
+    best = h.best()
+    rows = h.as_dicts()
+    title = f"{exp.name} · {o.impl} · preset {preset}"
+    summary = {"experiment": exp.name, "impl": o.impl, "preset": preset, "status": "completed",
+               "epochs": len(rows),
+               "final": {"train_loss": last.train_loss, "train_accuracy": last.train_accuracy,
+                         "test_loss": last.test_loss, "test_accuracy": last.test_accuracy},
+               "best_test_accuracy": best.test_accuracy, "best_epoch": best.epoch,
+               "train_seconds": sum(h.column("seconds")),
+               "seconds_per_epoch": sum(h.column("seconds")) / len(rows),
+               "device": device, "seed": o.settings.seed, **data.summary}
+    blocks = [figure(folder.save_figure(figures.curves(rows, title), "curves.png"),
+                     "Loss and accuracy per epoch on the training and test sets (loss is the mean per sample).")]
+    analysis = []
+    if task.spec.task == "classification":
+        classes = data.classes or [str(i) for i in range(task.spec.sizes[-1] if task.spec.loss == "ce" else 2)]
+        cm = confusion_matrix(data.split.y_test, o.test_pred, len(classes))
+        blocks.append(figure(folder.save_figure(figures.confusion(cm, classes, title), "confusion.png"),
+                             "Confusion matrix on the test set, with each class's accuracy."))
+        summary["confusion_matrix"] = cm
+        pairs = most_confused(cm)
+        analysis.append(_classification_analysis(h, pairs, classes))
+    if task.extras:
+        extra_blocks, extra_analysis, extra_summary = task.extras(o, data, folder)
+        blocks += extra_blocks
+        analysis += extra_analysis
+        summary.update(extra_summary)
+    folder.write_json("summary.json", summary)
+    folder.write_text("report.md", _report(exp, o, data, summary, blocks, analysis, preset))
+    return summary
+
+
+def _classification_analysis(h: History, pairs, classes) -> str:
+    last, best = h.last, h.best()
+    gap = last.train_accuracy - last.test_accuracy
+    text = (f"The best test accuracy, {best.test_accuracy:.4f}, came at epoch {best.epoch} of "
+            f"{len(h.records)}; the final one is {last.test_accuracy:.4f}. Train accuracy ends at "
+            f"{last.train_accuracy:.4f}, {abs(gap):.4f} {'above' if gap >= 0 else 'below'} the test accuracy "
+            f"(train loss {last.train_loss:.4f}, test loss {last.test_loss:.4f})")
+    text += ": a small gap, so the model is not overfitting." if abs(gap) < 0.02 else "."
+    if pairs:
+        text += " Most confused (true → predicted): " + ", ".join(
+            f"{classes[i]} → {classes[j]} ({n})" for i, j, n in pairs) + "."
+    return text
+
+
+def _report(exp: Experiment, o: Outcome, data: Data, summary: dict, blocks, analysis, preset) -> str:
+    s = o.settings
+    final = summary["final"]
+    lines = [f"# {exp.title}: `{o.impl}`", "",
+             f"Experiment `{exp.name}` (course section {exp.section}), implementation `{o.impl}`, "
+             f"preset `{preset}`. Model: {exp.task.spec.describe()}. Data: {data.dataset}, "
+             f"{len(data.split.y_train)} training and {len(data.split.y_test)} test samples.", "",
+             "## Settings", "",
+             table(["epochs", "batch size", "learning rate", "momentum", "weight decay", "schedule",
+                    "standardised", "init", "seed", "dtype"],
+                   [[s.epochs, s.batch_size, s.lr, s.momentum, s.weight_decay, s.schedule,
+                     "yes" if s.standardize else "no", s.init, s.seed, s.dtype]]), "",
+             "## Results", "",
+             table(["", "loss", "accuracy"],
+                   [["train (final)", final["train_loss"], final["train_accuracy"]],
+                    ["test (final)", final["test_loss"], final["test_accuracy"]]]), "",
+             f"Training took {summary['train_seconds']:.2f} s ({summary['seconds_per_epoch']:.3f} s per "
+             f"epoch, evaluation excluded) on {summary['device']}.", ""]
+    if analysis:
+        lines += ["## Analysis", ""] + [p + "\n" for p in analysis]
+    lines += ["## Figures", ""] + [b + "\n" for b in blocks]
+    return "\n".join(lines)
+
+
+def max_param_difference(outcomes: dict[str, Outcome]) -> float:
+    ref = next(iter(outcomes.values())).params
+    return max(float(np.abs(o.params[k] - ref[k]).max()) for o in outcomes.values() for k in ref)
+
+
+def write_comparison(exp: Experiment, folder: RunFolder, outcomes: dict[str, Outcome],
+                     summaries: dict[str, dict], preset: str, say) -> None:
+    """comparison.md and comparison.png: the proof that the implementations agree."""
+    diff = max_param_difference(outcomes)
+    dtype = next(iter(outcomes.values())).settings.dtype
+    rows = [[impl, s["final"]["test_accuracy"], s["best_test_accuracy"], s["final"]["train_loss"],
+             s["final"]["test_loss"], s["seconds_per_epoch"]] for impl, s in summaries.items()]
+    name = folder.save_figure(figures.compare_curves({i: o.history.as_dicts() for i, o in outcomes.items()},
+                                                     f"{exp.name} · preset {preset}"), "comparison.png")
+    impls = ", ".join(f"`{i}`" for i in outcomes)
+    text = [f"# {exp.title}: {impls} compared", "",
+            f"Started from the same initial parameters and trained on the same batches, the "
+            f"implementations end with parameters that differ by at most **{diff:.3g}** "
+            f"(largest absolute difference over all weights and biases, {dtype}): the by-hand "
+            f"versions compute what `torch.nn` computes.", "",
+            table(["impl", "final test acc.", "best test acc.", "final train loss", "final test loss",
+                   "s / epoch"], rows), "",
+            figure(name, "All implementations on the same axes; the curves lie on top of each other."), "",
+            "Run folders: " + ", ".join(f"[{i}]({i}/report.md)" for i in outcomes), ""]
+    folder.write_text("comparison.md", "\n".join(text))
+    folder.write_json("comparison.json", {"experiment": exp.name, "preset": preset,
+                                          "max_param_difference": diff, "summaries": summaries})
+    say(f"largest parameter difference between implementations: {diff:.3g}  -> {folder.path / 'comparison.md'}")
+
+
+ALL_IMPLS = IMPLS

@@ -1,0 +1,173 @@
+"""The figures of a run, each a function from numbers to a matplotlib Figure.
+
+The Agg backend is used so that figures are drawn without a screen.
+"""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+
+from groundup.metrics import per_class_accuracy  # noqa: E402
+
+TRAIN, TEST = "#1f77b4", "#d62728"
+IMPL_COLORS = {"numpy": "#2ca02c", "scratch": "#ff7f0e", "nn": "#1f77b4"}
+IMPL_STYLES = {"numpy": "-", "scratch": "--", "nn": ":"}
+
+plt.rcParams.update({"axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False,
+                     "axes.spines.right": False, "figure.dpi": 110})
+
+
+def _epoch_axis(ax, epochs: list[int]) -> None:
+    ax.set_xlabel("epoch")
+    if len(epochs) <= 12:
+        ax.set_xticks(epochs)
+
+
+def curves(rows: list[dict], title: str) -> plt.Figure:
+    """Loss (and accuracy, for classifiers) per epoch, train and test."""
+    epochs = [r["epoch"] for r in rows]
+    has_acc = rows[0]["test_accuracy"] is not None
+    fig, axes = plt.subplots(1, 2 if has_acc else 1, figsize=(10 if has_acc else 5.5, 3.8), squeeze=False)
+    marker = "o" if len(rows) <= 20 else None
+    ax = axes[0, 0]
+    ax.plot(epochs, [r["train_loss"] for r in rows], color=TRAIN, marker=marker, label="train")
+    ax.plot(epochs, [r["test_loss"] for r in rows], color=TEST, marker=marker, label="test")
+    ax.set_ylabel("loss (mean per sample)")
+    ax.set_title("Loss")
+    _epoch_axis(ax, epochs)
+    ax.legend()
+    if has_acc:
+        ax = axes[0, 1]
+        ax.plot(epochs, [r["train_accuracy"] for r in rows], color=TRAIN, marker=marker, label="train")
+        ax.plot(epochs, [r["test_accuracy"] for r in rows], color=TEST, marker=marker, label="test")
+        best = max(rows, key=lambda r: r["test_accuracy"])
+        ax.annotate(f"best test {best['test_accuracy']:.4f}\n(epoch {best['epoch']})",
+                    (best["epoch"], best["test_accuracy"]), textcoords="offset points",
+                    xytext=(0, -32), ha="center", fontsize=8, color=TEST,
+                    arrowprops=dict(arrowstyle="->", color=TEST, lw=0.8))
+        ax.set_ylabel("accuracy")
+        ax.set_title("Accuracy")
+        _epoch_axis(ax, epochs)
+        ax.legend(loc="lower right")
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def confusion(cm: np.ndarray, classes: list[str], title: str) -> plt.Figure:
+    """Counts of (true, predicted) pairs, with each true class's accuracy on the right."""
+    k = len(classes)
+    size = max(3.8, 0.62 * k + 2.2)
+    fig, ax = plt.subplots(figsize=(size + 1.2, size))
+    shown = np.log1p(cm)  # log scale so that small confusions stay visible beside the diagonal
+    ax.imshow(shown, cmap="Blues")
+    ax.grid(False)
+    for i in range(k):
+        for j in range(k):
+            dark = shown[i, j] > 0.6 * shown.max()
+            ax.text(j, i, str(cm[i, j]), ha="center", va="center", fontsize=8 if k > 5 else 11,
+                    color="white" if dark else "black")
+    ax.set_xticks(range(k), classes, rotation=45 if k > 2 else 0, ha="right" if k > 2 else "center")
+    ax.set_yticks(range(k), classes)
+    ax.set_xlabel("predicted class")
+    ax.set_ylabel("true class")
+    acc = per_class_accuracy(cm)
+    right = ax.secondary_yaxis("right")
+    right.set_yticks(range(k), [f"{a:.1%}" for a in acc])
+    right.set_ylabel("per-class accuracy")
+    right.spines["right"].set_visible(False)
+    total = np.trace(cm) / cm.sum()
+    ax.set_title(f"{title}\naccuracy {total:.4f} on {cm.sum()} test samples", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def samples(images: np.ndarray, y: np.ndarray, pred: np.ndarray, classes: list[str],
+            title: str, n: int = 24) -> plt.Figure:
+    """A grid of test images with true and predicted labels; mistakes in red with a frame."""
+    n = min(n, len(images))
+    cols = 8
+    rows = -(-n // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * 1.35, rows * 1.6), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for i in range(n):
+        ax = axes.flat[i]
+        ax.imshow(images[i], cmap="gray_r" if images[i].mean() < 128 else "gray")
+        wrong = pred[i] != y[i]
+        label = f"true: {classes[y[i]]}\npred: {classes[pred[i]]}"
+        ax.set_title(label, fontsize=7, color="#c00000" if wrong else "black")
+        if wrong:
+            ax.axis("on")
+            ax.set_xticks([])
+            ax.set_yticks([])
+            for spine in ax.spines.values():
+                spine.set_visible(True)
+                spine.set_edgecolor("#c00000")
+                spine.set_linewidth(2.5)
+    fig.suptitle(f"{title} (mistakes in red)", fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def weight_images(weight: np.ndarray, classes: list[str], shape: tuple[int, int], title: str) -> plt.Figure:
+    """Each class's weight vector as an image: red pixels raise that class's score, blue lower it."""
+    k = len(classes)
+    cols = 5 if k > 5 else k
+    rows = -(-k // cols)
+    fig, axes = plt.subplots(rows, cols, figsize=(cols * 1.9, rows * 2.1), squeeze=False)
+    for ax in axes.flat:
+        ax.axis("off")
+    for c in range(k):
+        w = weight[c].reshape(shape)
+        lim = np.abs(w).max() or 1.0
+        im = axes.flat[c].imshow(w, cmap="RdBu_r", vmin=-lim, vmax=lim)
+        axes.flat[c].set_title(classes[c], fontsize=9)
+    fig.colorbar(im, ax=axes.ravel().tolist(), shrink=0.7, label="weight (own scale per class)")
+    fig.suptitle(title, fontsize=10)
+    return fig
+
+
+def compare_curves(runs: dict[str, list[dict]], title: str) -> plt.Figure:
+    """Loss and accuracy curves of several implementations on the same axes."""
+    first = next(iter(runs.values()))
+    has_acc = first[0]["test_accuracy"] is not None
+    metrics = [("train_loss", "train loss"), ("test_loss", "test loss")]
+    if has_acc:
+        metrics += [("train_accuracy", "train accuracy"), ("test_accuracy", "test accuracy")]
+    fig, axes = plt.subplots(1, len(metrics), figsize=(3.6 * len(metrics), 3.4), squeeze=False)
+    for ax, (key, label) in zip(axes[0], metrics):
+        for impl, rows in runs.items():
+            ax.plot([r["epoch"] for r in rows], [r[key] for r in rows], IMPL_STYLES.get(impl, "-"),
+                    color=IMPL_COLORS.get(impl), label=impl, lw=2)
+        ax.set_title(label)
+        _epoch_axis(ax, [r["epoch"] for r in first])
+        ax.legend()
+    fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def decision_boundary(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
+                      true_w: np.ndarray, true_b: float, title: str) -> plt.Figure:
+    """2-D points coloured by label, the learned boundary w.x + b = 0 and the true one."""
+    fig, ax = plt.subplots(figsize=(5.2, 4.8))
+    for label, color in ((0, "#1f77b4"), (1, "#d62728")):
+        pts = x[y == label]
+        ax.scatter(pts[:, 0], pts[:, 1], s=7, alpha=0.6, color=color, label=f"label {label}")
+    xs = np.linspace(x[:, 0].min(), x[:, 0].max(), 50)
+    for (ww, bb), style, name in (((true_w, true_b), "k--", "true boundary"), ((w, b), "g-", "learned boundary")):
+        if abs(ww[1]) > 1e-12:
+            ax.plot(xs, -(ww[0] * xs + bb) / ww[1], style, lw=2, label=name)
+    ax.set_xlim(x[:, 0].min(), x[:, 0].max())
+    ax.set_ylim(x[:, 1].min(), x[:, 1].max())
+    ax.set_xlabel("x1")
+    ax.set_ylabel("x2")
+    ax.legend(loc="upper right", fontsize=8, framealpha=0.9)
+    ax.set_title(title, fontsize=10)
+    fig.tight_layout()
+    return fig
