@@ -1,5 +1,9 @@
 """What a model is, independent of who implements it: the dense network and its parameters.
 
+A model spec (``DenseSpec`` here; convolutional and recurrent specs elsewhere) offers
+``loss``, ``task``, ``describe()``, ``init_params(settings)`` and
+``learner(impl, params, settings, device)``; the runner needs nothing else.
+
 A ``DenseSpec`` names layer sizes, the hidden activation and the loss. Linear regression
 is ``DenseSpec((2, 1), loss="mse")``, logistic regression ``(2, 1)`` with ``"bce"``,
 softmax regression ``(784, 10)`` with ``"ce"``, the MLP ``(784, 512, ..., 10)``. Every
@@ -30,6 +34,13 @@ class DenseSpec:
     @property
     def linear_names(self) -> list[str]:
         return [str(2 * k) for k in range(len(self.sizes) - 1)]
+
+    def init_params(self, settings) -> dict[str, np.ndarray]:
+        return init_dense(self, settings.seed, settings.init, settings.init_std)
+
+    def learner(self, impl: str, params: dict, settings, device: str):
+        return make_learner(impl, self, params, lr=settings.lr, momentum=settings.momentum,
+                            weight_decay=settings.weight_decay, dtype=settings.dtype, device=device)
 
     def describe(self) -> str:
         head = {"ce": "softmax", "bce": "sigmoid", "mse": "identity"}[self.loss]

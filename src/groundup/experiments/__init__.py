@@ -1,25 +1,23 @@
-"""The experiment registry: stable names -> Experiment."""
+"""The experiment registry: stable names -> Experiment.
+
+Each module in ``MODULES`` defines ``EXPERIMENTS``, a list of ``Experiment``; the order here
+is the course's order, used by ``groundup list`` and ``groundup lab``.
+"""
 
 from __future__ import annotations
 
+import importlib
+
 from groundup.errors import ConfigError
-from groundup.experiments import logistic, supervised
 from groundup.experiments.base import Experiment, Settings
-from groundup.models import IMPLS
 
-EXPERIMENTS: dict[str, Experiment] = {}
+MODULES = ["logistic"]
 
-
-def register(exp: Experiment) -> Experiment:
-    EXPERIMENTS[exp.name] = exp
-    return exp
-
-
-register(Experiment(
-    name="logistic-synthetic", title="Logistic regression on synthetic data", section="000 §2",
-    model="logistic regression 2-1", dataset="synthetic (seeded)", impls=IMPLS,
-    presets=logistic.PRESETS, run=supervised.run,
-    task=supervised.Task(logistic.SPEC, logistic.load, logistic.extras)))
+EXPERIMENTS: dict[str, Experiment] = {
+    exp.name: exp
+    for module in MODULES
+    for exp in importlib.import_module(f"groundup.experiments.{module}").EXPERIMENTS
+}
 
 
 def get(name: str) -> Experiment:
@@ -28,4 +26,4 @@ def get(name: str) -> Experiment:
     return EXPERIMENTS[name]
 
 
-__all__ = ["EXPERIMENTS", "Experiment", "Settings", "get", "register"]
+__all__ = ["EXPERIMENTS", "Experiment", "Settings", "get"]

@@ -18,7 +18,7 @@ import numpy as np
 from groundup.data.preprocess import standardize
 from groundup.experiments.base import Experiment, Settings
 from groundup.metrics import confusion_matrix, most_confused
-from groundup.models import IMPLS, DenseSpec, init_dense, make_learner, predictions
+from groundup.models import IMPLS, predictions
 from groundup.report import figures
 from groundup.report.markdown import figure, fmt, table
 from groundup.runs import RunFolder, versions
@@ -53,7 +53,7 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Task:
-    spec: DenseSpec
+    spec: object  # a model spec: see groundup.models
     load: Callable[[Settings], Data]
     # extras(outcome, data, folder) -> (figure markdown blocks, analysis paragraphs, summary fields)
     extras: Callable | None = None
@@ -85,7 +85,7 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
     task: Task = exp.task
     settings = settings.with_overrides(device=resolve_device(settings.device))
     data = load_data(task, settings)
-    params = init_dense(task.spec, settings.seed, settings.init, settings.init_std)
+    params = task.spec.init_params(settings)
     summaries, outcomes = {}, {}
     for impl in impls:
         folder = RunFolder(out if len(impls) == 1 else out / impl)
@@ -105,8 +105,7 @@ def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: 
                                       "n_train": len(data.split.y_train), "n_test": len(data.split.y_test),
                                       "settings": settings.as_dict(), "device": device,
                                       "versions": versions(), "created": time.strftime("%Y-%m-%dT%H:%M:%S")})
-    learner = make_learner(impl, task.spec, params, lr=settings.lr, momentum=settings.momentum,
-                           weight_decay=settings.weight_decay, dtype=settings.dtype, device=device)
+    learner = task.spec.learner(impl, params, settings, device)
     say(f"{exp.name} [{impl}] {task.spec.describe()} on {data.dataset}: {settings.epochs} epochs, "
         f"batch {settings.batch_size}, lr {settings.lr:g} -> {folder.path}")
     history = History()
@@ -148,7 +147,7 @@ def write_run(exp: Experiment, o: Outcome, data: Data, folder: RunFolder, preset
                      "Loss and accuracy per epoch on the training and test sets (loss is the mean per sample).")]
     analysis = []
     if task.spec.task == "classification":
-        classes = data.classes or [str(i) for i in range(task.spec.sizes[-1] if task.spec.loss == "ce" else 2)]
+        classes = data.classes or [str(i) for i in range(int(o.test_outputs.shape[1]) if task.spec.loss == "ce" else 2)]
         cm = confusion_matrix(data.split.y_test, o.test_pred, len(classes))
         blocks.append(figure(folder.save_figure(figures.confusion(cm, classes, title), "confusion.png"),
                              "Confusion matrix on the test set, with each class's accuracy."))
@@ -189,7 +188,7 @@ def _report(exp: Experiment, o: Outcome, data: Data, summary: dict, blocks, anal
              "## Settings", "",
              table(["epochs", "batch size", "learning rate", "momentum", "weight decay", "schedule",
                     "standardised", "init", "seed", "dtype"],
-                   [[s.epochs, s.batch_size, s.lr, s.momentum, s.weight_decay, s.schedule,
+                   [[s.epochs, s.batch_size, f"{s.lr:g}", f"{s.momentum:g}", f"{s.weight_decay:g}", s.schedule,
                      "yes" if s.standardize else "no", s.init, s.seed, s.dtype]]), "",
              "## Results", "",
              table(["", "loss", "accuracy"],
@@ -232,5 +231,3 @@ def write_comparison(exp: Experiment, folder: RunFolder, outcomes: dict[str, Out
                                           "max_param_difference": diff, "summaries": summaries})
     say(f"largest parameter difference between implementations: {diff:.3g}  -> {folder.path / 'comparison.md'}")
 
-
-ALL_IMPLS = IMPLS

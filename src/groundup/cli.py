@@ -1,0 +1,193 @@
+"""Command-line front end: ``groundup list | run | compare | data | lab``.
+
+Every error a user can cause ends in one line, ``groundup: error: ...``, and exit status 2
+(1 for a diverged run, 130 for Ctrl-C); no traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from groundup import __version__
+from groundup.errors import GroundupError
+from groundup.models import IMPLS
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one line naming what is allowed."""
+
+    def error(self, message: str):
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {value}")
+    return value
+
+
+def nonnegative_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
+    return value
+
+
+def positive_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
+    return value
+
+
+def _add_run_flags(p: argparse.ArgumentParser, with_impl: bool) -> None:
+    from groundup.experiments import EXPERIMENTS
+
+    p.add_argument("name", metavar="NAME", choices=list(EXPERIMENTS),
+                   help="experiment: " + ", ".join(EXPERIMENTS))
+    if with_impl:
+        p.add_argument("--impl", choices=[*IMPLS, "all"], default="all",
+                       help="numpy (gradients by hand), scratch (own model/loss/SGD, autograd), "
+                            "nn (torch.nn + torch.optim), or all three compared (default)")
+    p.add_argument("--preset", default="quick", help="seed (the course's settings), quick "
+                   "(seconds; default) or best (the highest accuracy the model reaches)")
+    p.add_argument("--epochs", type=positive_int, help="number of epochs (>= 1)")
+    p.add_argument("--lr", type=positive_float, help="learning rate (> 0)")
+    p.add_argument("--batch-size", type=positive_int, help="mini-batch size (>= 1)")
+    p.add_argument("--seed", type=nonnegative_int, help="seed of data, initialisation and batch order")
+    p.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where scratch and nn run (default cpu)")
+    p.add_argument("--data-dir", type=Path, help="folder holding mnist/, fashion-mnist/, diabetes/ "
+                   "(searched before $GROUNDUP_DATA, ~/.cache/groundup, /usr/share/datasets)")
+    p.add_argument("--out", type=Path, help="run folder (default runs/NAME-PRESET)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar or progress lines")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = Parser(prog="groundup", description="Deep-learning fundamentals built twice, by hand "
+                    "and with torch.nn, checked against each other.")
+    parser.add_argument("--version", action="version", version=f"groundup {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser, metavar="COMMAND")
+
+    sub.add_parser("list", help="the experiments: course section, model, data, implementations")
+
+    run = sub.add_parser("run", help="run one experiment and write its run folder",
+                         description="Train one experiment and write config.json, metrics.csv, "
+                                     "summary.json, figures and report.md into its run folder.")
+    _add_run_flags(run, with_impl=True)
+
+    compare = sub.add_parser("compare", help="run every implementation of an experiment from the "
+                             "same start and compare them")
+    _add_run_flags(compare, with_impl=False)
+
+    data = sub.add_parser("data", help="find, verify or download the data sets")
+    dsub = data.add_subparsers(dest="data_command", required=True, parser_class=Parser, metavar="ACTION")
+    for name, text in (("info", "where each data set was found"),
+                       ("verify", "check the SHA-256 of the data files"),
+                       ("download", "download a data set into the cache (needs internet)")):
+        p = dsub.add_parser(name, help=text)
+        if name == "verify":
+            p.add_argument("dataset", nargs="?", choices=["mnist", "fashion-mnist"], help="default: both")
+        if name == "download":
+            p.add_argument("dataset", choices=["mnist", "fashion-mnist"])
+        p.add_argument("--data-dir", type=Path, help="a folder to search first")
+    return parser
+
+
+def cmd_list(args) -> int:
+    from groundup.experiments import EXPERIMENTS
+    from groundup.report.markdown import table
+
+    rows = [[e.name, e.section, e.model, e.dataset, ", ".join(e.impls) or "-", ", ".join(e.presets)]
+            for e in EXPERIMENTS.values()]
+    widths = [max(len(str(r[i])) for r in rows + [["name", "course", "model", "data", "impls", "presets"]])
+              for i in range(6)]
+    for row in [["name", "course", "model", "data", "impls", "presets"]] + rows:
+        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())
+    del table
+    return 0
+
+
+def cmd_run(args, impl: str) -> int:
+    from groundup.experiments import get
+
+    exp = get(args.name)
+    overrides = dict(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
+                     device=args.device, data_dir=str(args.data_dir) if args.data_dir else None)
+    settings = exp.settings(args.preset, **overrides)
+    if exp.impls:
+        impls = list(exp.impls) if impl == "all" else [impl]
+        if impl != "all" and impl not in exp.impls:
+            raise GroundupError(f"{exp.name} has no {impl!r} implementation; choose from: "
+                                f"{', '.join(exp.impls)}, all")
+    else:
+        impls = []
+    out = args.out
+    if out is None:
+        out = Path("runs") / f"{exp.name}-{args.preset}"
+        if len(impls) == 1:
+            out = out / impls[0]
+    say = (lambda *a, **k: None) if args.quiet else print
+    exp.run(exp, impls, settings, out, args.preset, quiet=args.quiet, say=say)
+    if not args.quiet:
+        report = out / ("comparison.md" if len(impls) > 1 else "report.md")
+        print(f"report: {report}")
+    return 0
+
+
+def cmd_data(args) -> int:
+    from groundup.data import tabular, vision
+
+    if args.data_command == "info":
+        for row in vision.info(args.data_dir):
+            where = row["root"] if row["root"] else "not found"
+            print(f"{row['name']:<14} {where}")
+        print("searched: " + ", ".join(str(r) for r in vision.search_roots(args.data_dir)))
+        del tabular
+        return 0
+    if args.data_command == "verify":
+        names = [args.dataset] if args.dataset else list(vision.DATASETS)
+        bad = 0
+        for name in names:
+            if not args.dataset and vision.locate(name, args.data_dir) is None:
+                print(f"{name}: not found (skipped)")
+                continue
+            for check in vision.verify(name, args.data_dir):
+                status = "ok" if check.ok else f"FAILED ({check.error or 'SHA-256 mismatch'})"
+                print(f"{name:<14} {check.path}  {status}")
+                bad += not check.ok
+        return 1 if bad else 0
+    root = vision.download(args.dataset, progress=True)
+    print(f"{args.dataset}: downloaded and verified in {root / args.dataset}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        if args.command == "list":
+            return cmd_list(args)
+        if args.command == "run":
+            return cmd_run(args, args.impl)
+        if args.command == "compare":
+            return cmd_run(args, "all")
+        if args.command == "data":
+            return cmd_data(args)
+    except GroundupError as err:
+        print(f"groundup: error: {err}", file=sys.stderr)
+        return err.exit_code
+    except KeyboardInterrupt:
+        print("groundup: interrupted", file=sys.stderr)
+        return 130
+    return 2
