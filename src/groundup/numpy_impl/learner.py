@@ -40,12 +40,14 @@ class NumpyDense:
     def set_lr(self, lr: float) -> None:
         self.optimizer.lr = lr
 
+    @np.errstate(over="ignore", invalid="ignore")  # a diverging run is reported by the loop
     def train_step(self, x: np.ndarray, y: np.ndarray) -> float:
         loss, dlogits = self.loss_fn(self.net.forward(x), y)
         self.net.backward(dlogits)
         self.optimizer.step(self.net.named("grads"))
         return loss
 
+    @np.errstate(over="ignore", invalid="ignore")
     def evaluate(self, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
         """Mean loss over the whole split and the outputs, computed in chunks."""
         total, outputs = 0.0, []

@@ -1,0 +1,102 @@
+"""The command line as a user meets it: validation, run folders, exit codes."""
+
+from __future__ import annotations
+
+import csv
+import json
+
+import pytest
+
+from conftest import run_cli
+
+
+@pytest.mark.parametrize("args, allowed", [
+    (["--lr", "0"], "> 0"),
+    (["--lr", "-0.1"], "> 0"),
+    (["--lr", "abc"], "number"),
+    (["--batch-size", "0"], ">= 1"),
+    (["--epochs", "0"], ">= 1"),
+    (["--impl", "keras"], "numpy"),
+])
+def test_invalid_values_exit_2_with_one_line(args, allowed):
+    result = run_cli("run", "logistic-synthetic", *args)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert allowed in lines[0]
+    assert "Traceback" not in result.stderr
+
+
+def test_unknown_experiment_names_the_choices():
+    result = run_cli("run", "no-such-thing")
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "logistic-synthetic" in result.stderr
+
+
+def test_unknown_preset_is_one_line():
+    result = run_cli("run", "logistic-synthetic", "--preset", "fastest")
+    assert result.returncode == 2
+    assert result.stderr.strip().splitlines() == [
+        "groundup: error: experiment 'logistic-synthetic' has no preset 'fastest'; choose from: seed, quick, best"]
+
+
+def test_list_shows_experiments_with_section_and_impls():
+    result = run_cli("list")
+    assert result.returncode == 0
+    line = next(l for l in result.stdout.splitlines() if l.startswith("logistic-synthetic"))
+    assert "000 §2" in line and "numpy, scratch, nn" in line
+
+
+def test_run_one_impl_writes_the_run_folder_contract(tmp_path):
+    out = tmp_path / "run"
+    result = run_cli("run", "logistic-synthetic", "--impl", "numpy", "--epochs", "3", "--out", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == ""  # --quiet
+    for name in ("config.json", "metrics.csv", "summary.json", "report.md", "curves.png", "confusion.png"):
+        assert (out / name).stat().st_size > 0, name
+    rows = list(csv.DictReader((out / "metrics.csv").open()))
+    assert list(rows[0]) == ["epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy", "seconds"]
+    assert [r["epoch"] for r in rows] == ["1", "2", "3"]
+    summary = json.loads((out / "summary.json").read_text())
+    for key in ("experiment", "impl", "preset", "epochs", "final", "best_test_accuracy", "train_seconds",
+                "seconds_per_epoch", "device", "seed"):
+        assert key in summary
+    assert set(summary["final"]) == {"train_loss", "train_accuracy", "test_loss", "test_accuracy"}
+    assert summary["final"]["test_accuracy"] == pytest.approx(float(rows[-1]["test_accuracy"]), abs=1e-5)
+    config = json.loads((out / "config.json").read_text())
+    assert config["settings"]["epochs"] == 3 and "torch" in config["versions"]
+    assert not list(out.glob("*.tmp")) and not list(out.glob(".*"))
+
+
+def test_run_all_impls_agree_and_writes_comparison(tmp_path):
+    out = tmp_path / "cmp"
+    result = run_cli("compare", "logistic-synthetic", "--epochs", "2", "--out", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    summaries = {i: json.loads((out / i / "summary.json").read_text()) for i in ("numpy", "scratch", "nn")}
+    accs = {s["final"]["test_accuracy"] for s in summaries.values()}
+    assert len(accs) == 1
+    comparison = json.loads((out / "comparison.json").read_text())
+    assert comparison["max_param_difference"] < 1e-5
+    assert "(comparison.png)" in (out / "comparison.md").read_text()
+
+
+def test_same_command_twice_gives_the_same_numbers(tmp_path):
+    for name in ("a", "b"):
+        assert run_cli("run", "logistic-synthetic", "--impl", "nn", "--epochs", "2", "--quiet",
+                       "--out", str(tmp_path / name)).returncode == 0
+    strip = lambda p: [l.rsplit(",", 1)[0] for l in p.read_text().splitlines()]  # drop the timing column
+    assert strip(tmp_path / "a" / "metrics.csv") == strip(tmp_path / "b" / "metrics.csv")
+
+
+def test_missing_data_is_one_clear_message_no_traceback(tmp_path):
+    from groundup.data import vision
+
+    result = run_cli("data", "verify", "mnist", "--data-dir", str(tmp_path),
+                     env={"GROUNDUP_DATA": str(tmp_path), "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path)})
+    if vision.SYSTEM_ROOT.joinpath("mnist").exists():
+        pytest.skip("MNIST is installed system-wide")
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "MNIST not found" in result.stderr and "groundup data download mnist" in result.stderr
+    assert str(tmp_path) in result.stderr
