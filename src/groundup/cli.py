@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from pathlib import Path
 
 from groundup import __version__
@@ -91,6 +92,18 @@ def build_parser() -> argparse.ArgumentParser:
                              "same start and compare them")
     _add_run_flags(compare, with_impl=False)
 
+    lab = sub.add_parser("lab", help="run the whole lab and write one report (index.md, index.html)",
+                         description="Run every experiment with every implementation it has, on the "
+                                     "data that can be found, and write OUT/index.md and a "
+                                     "self-contained OUT/index.html.")
+    lab.add_argument("--preset", default="quick", help="quick (minutes; default) or seed (the course's "
+                     "settings)")
+    lab.add_argument("--only", type=lambda t: [n.strip() for n in t.split(",") if n.strip()],
+                     help="comma-separated experiment names (default: all)")
+    lab.add_argument("--out", type=Path, help="report folder (default runs/lab-PRESET)")
+    lab.add_argument("--data-dir", type=Path, help="a folder holding mnist/, fashion-mnist/, diabetes/")
+    lab.add_argument("--quiet", action="store_true", help="no progress lines")
+
     data = sub.add_parser("data", help="find, verify or download the data sets")
     dsub = data.add_subparsers(dest="data_command", required=True, parser_class=Parser, metavar="ACTION")
     for name, text in (("info", "where each data set was found"),
@@ -173,6 +186,20 @@ def cmd_data(args) -> int:
     return 0
 
 
+def cmd_lab(args) -> int:
+    from groundup.lab import run_lab
+
+    out = args.out or Path("runs") / f"lab-{args.preset}"
+    say = (lambda *a, **k: None) if args.quiet else print
+    began = time.perf_counter()
+    entries = run_lab(args.preset, out, args.only, str(args.data_dir) if args.data_dir else None,
+                      quiet=args.quiet, say=say)
+    done = sum(e.status == "done" for e in entries)
+    say(f"{done} of {len(entries)} experiments ran in {time.perf_counter() - began:.0f} s; "
+        f"report: {out / 'index.html'} (and index.md)")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
@@ -182,6 +209,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_run(args, args.impl)
         if args.command == "compare":
             return cmd_run(args, "all")
+        if args.command == "lab":
+            return cmd_lab(args)
         if args.command == "data":
             return cmd_data(args)
     except GroundupError as err:

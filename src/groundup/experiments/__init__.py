@@ -11,7 +11,7 @@ import importlib
 from groundup.errors import ConfigError
 from groundup.experiments.base import Experiment, Settings
 
-MODULES = ["logistic"]
+MODULES = ["basics", "landscape", "gradient_descent", "logistic", "softmax", "diabetes"]
 
 EXPERIMENTS: dict[str, Experiment] = {
     exp.name: exp

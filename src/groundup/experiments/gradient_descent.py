@@ -1,0 +1,356 @@
+"""gradient-descent: full-batch, stochastic and mini-batch gradient descent compared (004 §3, 002).
+
+The model is a line, the loss the MSE, the gradients derived by hand, in NumPy only:
+    L(w, b) = (1/n) Σ_i (w x_i + b − y_i)²
+    ∂L/∂w = (2/n) Σ_i (w x_i + b − y_i) x_i        ∂L/∂b = (2/n) Σ_i (w x_i + b − y_i)
+The three methods differ only in how many samples n each update averages over: all of them
+(full batch), one (SGD) or B (mini-batch). Each runs the same number of epochs with the same
+learning rate, so each evaluates the same number of per-sample gradients.
+
+Two data sets: the course's x = [1, 2, 3], y = [2, 4, 6] with y = w·x (no bias, start w = 1),
+and a larger noisy set y = 2x + 1 + N(0, 0.5²) with y = w·x + b.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from groundup.data.batches import batch_slices, epoch_order
+from groundup.data.synthetic import linear_set
+from groundup.experiments.base import Experiment, Settings
+from groundup.report.figures import plt  # pyplot on the Agg backend, with the project's style
+from groundup.report.markdown import figure, fmt, table
+from groundup.runs import RunFolder, versions
+
+W0, B0 = 1.0, 0.0  # the course starts at w = 1
+COURSE_BATCH = 2  # the mini-batch on the course's three points
+NOISY_N, NOISY_W, NOISY_B, NOISY_STD = 1000, 2.0, 1.0, 0.5
+COLORS = {"full batch": "#1f77b4", "SGD": "#d62728", "mini-batch": "#2ca02c"}
+
+
+@dataclass(frozen=True)
+class DataSet:
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    fit_bias: bool
+    mini_batch: int
+
+
+def data_sets(settings: Settings) -> list[DataSet]:
+    x = np.array([1.0, 2.0, 3.0])
+    rng = np.random.default_rng(settings.seed)
+    xn, yn = linear_set(NOISY_N, rng, np.array([NOISY_W]), NOISY_B, NOISY_STD)
+    return [DataSet("course: y = w·x on [1, 2, 3] → [2, 4, 6]", x, 2 * x, False, COURSE_BATCH),
+            DataSet(f"noisy: y = {NOISY_W:g}x + {NOISY_B:g} + N(0, {NOISY_STD:g}²), {NOISY_N} samples",
+                    xn[:, 0], yn, True, settings.batch_size)]
+
+
+# --------------------------------------------------------------------------------- the method
+
+@dataclass
+class Descent:
+    """One method's run: (w, b) after every update (index 0 is the start) and the seconds it took."""
+
+    method: str
+    batch_size: int
+    updates_per_epoch: int
+    w: np.ndarray
+    b: np.ndarray
+    seconds: float
+
+    def per_epoch(self, values: np.ndarray) -> np.ndarray:
+        """Values at the start and after every epoch."""
+        return values[::self.updates_per_epoch]
+
+
+def descend(data: DataSet, method: str, batch_size: int, *, lr: float, epochs: int, seed: int) -> Descent:
+    """Gradient descent on the MSE with batches of ``batch_size`` samples, in a seeded order."""
+    x, y, n = data.x, data.y, len(data.x)
+    slices = batch_slices(n, batch_size)
+    ws = np.empty(epochs * len(slices) + 1)
+    bs = np.empty_like(ws)
+    w, b, t = W0, B0, 0
+    ws[0], bs[0] = w, b
+    began = time.perf_counter()
+    for epoch in range(epochs):
+        order = epoch_order(n, seed, epoch, shuffle=batch_size < n)
+        xs, ys = x[order], y[order]
+        for s in slices:
+            xb, yb = xs[s], ys[s]
+            r = w * xb + b - yb  # residuals of this batch
+            gw, gb = 2 * (r * xb).mean(), 2 * r.mean()  # ∂L/∂w, ∂L/∂b of the batch's mean loss
+            w -= lr * gw
+            if data.fit_bias:
+                b -= lr * gb
+            t += 1
+            ws[t], bs[t] = w, b
+    return Descent(method, batch_size, len(slices), ws, bs, time.perf_counter() - began)
+
+
+def methods(data: DataSet, settings: Settings) -> list[Descent]:
+    n = len(data.x)
+    return [descend(data, name, size, lr=settings.lr, epochs=settings.epochs, seed=settings.seed)
+            for name, size in (("full batch", n), ("SGD", 1), ("mini-batch", data.mini_batch))]
+
+
+@dataclass(frozen=True)
+class Minimum:
+    """The exact least-squares minimum of the MSE, and the quadratic bowl around it."""
+
+    w: float
+    b: float
+    loss: float
+    mean_x: float
+    mean_x2: float
+
+    def excess(self, w: np.ndarray, b: np.ndarray) -> np.ndarray:
+        """L(w, b) − L(w*, b*) = E[(Δw x + Δb)²] = Δw² E[x²] + 2 Δw Δb E[x] + Δb².
+
+        Exact, because the residual at the minimum is orthogonal to x (and to 1 with a bias), and
+        computed from Δ = (w − w*, b − b*) without the cancellation of subtracting two losses.
+        """
+        dw, db = w - self.w, b - self.b
+        return dw ** 2 * self.mean_x2 + 2 * dw * db * self.mean_x + db ** 2
+
+
+def minimum(data: DataSet) -> Minimum:
+    x, y = data.x, data.y
+    if data.fit_bias:
+        (w, b), *_ = np.linalg.lstsq(np.stack([x, np.ones_like(x)], axis=1), y, rcond=None)
+    else:
+        w, b = x @ y / (x @ x), 0.0
+    return Minimum(float(w), float(b), float(((w * x + b - y) ** 2).mean()),
+                   float(x.mean()), float((x ** 2).mean()))
+
+
+def statistics(d: Descent, m: Minimum, n: int) -> dict:
+    """What the report and the tests read off one run."""
+    excess = m.excess(d.w, d.b)
+    last = slice(len(d.w) - d.updates_per_epoch - 1, None)  # the last epoch, with its starting point
+    return {"method": d.method, "batch_size": d.batch_size, "updates_per_epoch": d.updates_per_epoch,
+            "updates": len(d.w) - 1, "sample_gradients": (len(d.w) - 1) // d.updates_per_epoch * n,
+            "w": float(d.w[-1]), "b": float(d.b[-1]), "loss": float(m.loss + excess[-1]),
+            "excess": float(excess[-1]), "excess_epoch_1": float(excess[d.updates_per_epoch]),
+            "rises_last_epoch": float((np.diff(excess[last]) > 0).mean()),  # share of updates that raised L
+            "w_spread_last_epoch": float(np.ptp(d.w[last])),
+            "seconds": d.seconds, "us_per_update": 1e6 * d.seconds / (len(d.w) - 1)}
+
+
+# -------------------------------------------------------------------------------- the figures
+
+def comparison_figure(results: list[tuple[DataSet, Minimum, list[Descent]]], lr: float) -> plt.Figure:
+    """Rows: data sets. Left: excess loss against epochs (the same work). Right: against updates.
+
+    Against epochs, each method's loss after every update is drawn faint and its loss at the end
+    of every epoch bold. An exact fit reaches excess 0, which a log axis leaves out.
+    """
+    fig, axes = plt.subplots(len(results), 2, figsize=(11, 3.9 * len(results)), squeeze=False)
+    for (data, m, runs), (left, right) in zip(results, axes):
+        for d in runs:
+            excess = m.excess(d.w, d.b)
+            excess = np.where(excess > 0, excess, np.nan)
+            color = COLORS[d.method]
+            if d.updates_per_epoch > 1:
+                left.plot(np.arange(len(excess)) / d.updates_per_epoch, excess, color=color, lw=0.5, alpha=0.3)
+            left.plot(np.arange(len(d.per_epoch(excess))), d.per_epoch(excess), color=color, lw=1.8)
+            right.plot(np.arange(1, len(excess)), excess[1:], color=color, lw=1.0, alpha=0.85)
+        for ax in (left, right):
+            ax.set_yscale("log")
+            ax.set_ylabel("MSE − minimum MSE")
+        left.set_xlabel("epoch (= n per-sample gradients)")
+        right.set_xlabel("update (parameter step)")
+        right.set_xscale("log")
+        batches = ", ".join(f"{d.method} {d.batch_size}" for d in runs)
+        left.set_title(f"{data.name}\nagainst epochs (bold: end of epoch; faint: every update)", fontsize=9)
+        right.set_title(f"minimum MSE {m.loss:.4g} at w = {m.w:.4f}" + (f", b = {m.b:.4f}" if data.fit_bias else "")
+                        + f"\nagainst updates; batch sizes: {batches}", fontsize=9)
+    handles = [plt.Line2D([], [], color=c, lw=2) for c in COLORS.values()]
+    fig.legend(handles, list(COLORS), loc="upper center", ncol=3, bbox_to_anchor=(0.5, 0.965), frameon=False)
+    fig.suptitle(f"Full batch, SGD and mini-batch gradient descent, learning rate {lr:g}", fontsize=11)
+    fig.tight_layout(rect=(0, 0, 1, 0.95))
+    return fig
+
+
+def paths_figure(results: list[tuple[DataSet, Minimum, list[Descent]]]) -> plt.Figure:
+    """Where the parameters went: w per update (course set); (w, b) on the loss contours (noisy set)."""
+    (course, mc, runs_c), (noisy, mn, runs_n) = results
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4.2), gridspec_kw={"width_ratios": [1.1, 1, 1]})
+    ax = axes[0]
+    for d in runs_c:
+        ax.plot(np.arange(len(d.w)), d.w, color=COLORS[d.method], label=d.method)
+    ax.axhline(mc.w, color="k", ls="--", lw=1, label=f"w* = {mc.w:g}")
+    ax.set_xscale("symlog", linthresh=1)
+    ax.set_xlabel("update")
+    ax.set_ylabel("w")
+    ax.set_title(f"{course.name}\nw after every update", fontsize=9)
+    ax.legend(fontsize=8)
+
+    for ax, zoom in zip(axes[1:], (False, True)):
+        last = max(runs_n, key=lambda d: d.updates_per_epoch)
+        if zoom:  # around the minimum: the last epoch of each method
+            tail = slice(-last.updates_per_epoch - 1, None)
+            half = 1.3 * max(np.abs(last.w[tail] - mn.w).max(), np.abs(last.b[tail] - mn.b).max(), 1e-3)
+            box = (mn.w - half, mn.w + half, mn.b - half, mn.b + half)
+        else:
+            box = (min(W0, mn.w) - 0.3, max(W0, mn.w) + 0.3, min(B0, mn.b) - 0.3, max(B0, mn.b) + 0.3)
+        gw, gb = np.meshgrid(np.linspace(box[0], box[1], 120), np.linspace(box[2], box[3], 120))
+        excess = mn.excess(gw, gb)
+        ax.contour(gw, gb, excess, levels=np.geomspace(excess[excess > 0].min() * 4, excess.max(), 8),
+                   colors="#bbbbbb", linewidths=0.8)
+        for d in runs_n:
+            part = slice(-d.updates_per_epoch - 1, None) if zoom else slice(None)
+            ax.plot(d.w[part], d.b[part], "-", color=COLORS[d.method], lw=0.8 if d.method == "SGD" else 1.4,
+                    alpha=0.8, label=d.method)
+            ax.plot(d.w[-1], d.b[-1], "o", color=COLORS[d.method], ms=5)
+        ax.plot(mn.w, mn.b, "*", color="k", ms=12, ls="none", label="least-squares minimum")
+        ax.set_xlim(box[0], box[1])
+        ax.set_ylim(box[2], box[3])
+        ax.set_xlabel("w")
+        ax.set_ylabel("b")
+        ax.set_title("noisy set: zoom on the minimum, last epoch (● final)" if zoom else
+                     f"noisy set: (w, b) from ({W0:g}, {B0:g}) over the loss contours", fontsize=9)
+        if zoom:
+            ax.ticklabel_format(useOffset=False)
+            ax.tick_params(labelsize=7)
+        else:
+            ax.legend(fontsize=8, loc="lower right")
+    fig.tight_layout()
+    return fig
+
+
+# ------------------------------------------------------------------------- terminal and report
+
+HEADERS = ["method", "batch", "updates", "sample grads", "final w", "final b", "final MSE",
+           "MSE − min", "time (ms)", "µs / update"]
+
+
+def rows(stats: list[dict], fit_bias: bool) -> list[list]:
+    return [[s["method"], s["batch_size"], s["updates"], s["sample_gradients"], f"{s['w']:.6f}",
+             f"{s['b']:.6f}" if fit_bias else "–", f"{s['loss']:.6g}", f"{s['excess']:.3g}",
+             f"{1e3 * s['seconds']:.2f}", f"{s['us_per_update']:.2f}"] for s in stats]
+
+
+def text_table(headers: list[str], body: list[list]) -> list[str]:
+    cells = [headers] + [[fmt(v) for v in r] for r in body]
+    widths = [max(len(str(r[i])) for r in cells) for i in range(len(headers))]
+    return ["  ".join(str(v).rjust(w) if i else str(v).ljust(w) for i, (v, w) in enumerate(zip(r, widths)))
+            for r in cells]
+
+
+def analysis(results, stats_by_set: list[list[dict]], settings: Settings) -> list[str]:
+    (course, mc, _), (noisy, mn, _) = results
+    full, sgd, mini = stats_by_set[1]
+    fc, sc, _ = stats_by_set[0]
+    n, e = len(noisy.x), settings.epochs
+    best = min((full, sgd, mini), key=lambda s: s["excess"])
+    return [
+        f"**The same work.** With learning rate {settings.lr:g} and {e} epochs, every method evaluated "
+        f"{full['sample_gradients']:,} per-sample gradients on the noisy set. Full batch averaged all {n} into "
+        f"each of its {full['updates']} updates, SGD took one step per sample ({sgd['updates']:,} updates), "
+        f"mini-batch one per {mini['batch_size']} samples ({mini['updates']:,} updates).",
+        f"**Progress per gradient.** After one epoch the loss is above its minimum by {full['excess_epoch_1']:.3g} "
+        f"(full batch), {sgd['excess_epoch_1']:.3g} (SGD) and {mini['excess_epoch_1']:.3g} (mini-batch); after "
+        f"{e}: {full['excess']:.3g}, {sgd['excess']:.3g} and {mini['excess']:.3g}. Full batch ends at "
+        f"w = {full['w']:.4f}, b = {full['b']:.4f}, short of the least-squares (w*, b*) = ({mn.w:.4f}, {mn.b:.4f}): "
+        f"one small step per pass over the data. {best['method'].capitalize()} ends closest. Against updates "
+        f"the three curves start out together: a step is a step, the full batch just takes far fewer of them. "
+        f"On the course's three exact points, full batch reaches w = {fc['w']:.6f} and SGD w = {sc['w']:.6f}.",
+        f"**SGD's noisy path.** One sample's gradient is not zero at the minimum of the mean loss, so SGD "
+        f"never settles: in its last epoch {sgd['rises_last_epoch']:.0%} of its updates *raised* the loss over "
+        f"the whole set, and w wandered over a range of {sgd['w_spread_last_epoch']:.3g} "
+        f"(mini-batch: {mini['rises_last_epoch']:.0%} and {mini['w_spread_last_epoch']:.3g}; full batch: "
+        f"{full['rises_last_epoch']:.0%}, it only ever goes down). The noise shrinks as the learning rate falls and "
+        f"the batch grows. The course's exact three points have no such floor: there every sample's gradient "
+        f"vanishes at w = 2.",
+        f"**The full batch's parallelism.** Full batch took {1e3 * full['seconds']:.2f} ms for all {e} epochs: "
+        f"each update is one vectorised pass over {n} samples. SGD took {1e3 * sgd['seconds']:.1f} ms, "
+        f"{sgd['seconds'] / full['seconds']:.0f}× longer for the same gradients, because each of its updates "
+        f"needs the w left by the previous one: they cannot run side by side, and each pays Python's "
+        f"per-step overhead ({sgd['us_per_update']:.1f} µs per update).",
+        f"**Mini-batch, the compromise.** With batches of {mini['batch_size']}, mini-batch took "
+        f"{1e3 * mini['seconds']:.1f} ms ({sgd['seconds'] / mini['seconds']:.0f}× faster than SGD) and ended "
+        f"{mini['excess']:.3g} above the minimum, against SGD's {sgd['excess']:.3g}: averaging "
+        f"{mini['batch_size']} gradients divides their noise's variance by {mini['batch_size']}, while each step "
+        f"is still one vectorised operation and there are still {mini['updates_per_epoch']} steps per epoch. "
+        f"That is why the rest of the course trains with mini-batches.",
+    ]
+
+
+def _epochs_csv(results) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    columns = [(data, m, d) for data, m, runs in results for d in runs]
+    writer.writerow(["epoch"] + [f"{data.name.split(':')[0]} {d.method} mse" for data, _, d in columns])
+    losses = [m.loss + m.excess(d.per_epoch(d.w), d.per_epoch(d.b)) for _, m, d in columns]
+    for epoch in range(len(losses[0])):
+        writer.writerow([epoch] + [f"{loss[epoch]:.8g}" for loss in losses])
+    return buf.getvalue()
+
+
+def compare(settings: Settings) -> tuple[list, list[list[dict]]]:
+    """Run the three methods on both data sets: ([(data, minimum, runs)], [[statistics]])."""
+    results = []
+    for data in data_sets(settings):
+        results.append((data, minimum(data), methods(data, settings)))
+    return results, [[statistics(d, m, len(data.x)) for d in runs] for data, m, runs in results]
+
+
+def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset: str,
+        quiet: bool = False, say=print) -> dict:
+    """Run the comparison, print its tables, write figures, tables and the report."""
+    folder = RunFolder(out)
+    folder.write_json("config.json", {"experiment": exp.name, "preset": preset,
+                                      "settings": {k: getattr(settings, k) for k in ("epochs", "lr", "batch_size", "seed")},
+                                      "start": {"w": W0, "b": B0}, "course_mini_batch": COURSE_BATCH,
+                                      "noisy_set": {"n": NOISY_N, "w": NOISY_W, "b": NOISY_B, "noise_std": NOISY_STD},
+                                      "versions": versions(), "created": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    say(f"{exp.name}: {exp.title} (course {exp.section}): {settings.epochs} epochs, lr {settings.lr:g}, "
+        f"start w = {W0:g}, b = {B0:g} -> {folder.path}")
+    results, stats = compare(settings)
+    report = [f"# {exp.title}", "", f"Experiment `{exp.name}` (course sections {exp.section}), preset `{preset}`: "
+              f"{settings.epochs} epochs, learning rate {settings.lr:g} for every method, start w = {W0:g}, "
+              f"b = {B0:g}, seed {settings.seed}. NumPy only; the gradients of the MSE are written out by hand: "
+              "∂L/∂w = (2/n) Σ (w x + b − y) x, ∂L/∂b = (2/n) Σ (w x + b − y).", "", "## Results", ""]
+    for (data, m, _), s in zip(results, stats):
+        body = rows(s, data.fit_bias)
+        say("")
+        say(f"{data.name}  (minimum MSE {m.loss:.6g} at w = {m.w:.6f}" + (f", b = {m.b:.6f})" if data.fit_bias else ")"))
+        for line in text_table(HEADERS, body):
+            say("   " + line)
+        report += [f"### {data.name}", "", f"Least-squares minimum: MSE {m.loss:.6g} at w = {m.w:.6f}"
+                   + (f", b = {m.b:.6f}." if data.fit_bias else "."), "", table(HEADERS, body), ""]
+    text = analysis(results, stats, settings)
+    blocks = [figure(folder.save_figure(comparison_figure(results, settings.lr), "comparison.png"),
+                     "How far above its minimum the loss is, against epochs (the same number of gradients) "
+                     "and against updates."),
+              figure(folder.save_figure(paths_figure(results), "paths.png"),
+                     "The parameters' paths: w per update on the course's data; (w, b) on the noisy set's "
+                     "loss contours, and a zoom on the last epoch near the minimum.")]
+    folder.write_text("epochs.csv", _epochs_csv(results))
+    say("")
+    say(f"SGD took {stats[1][1]['seconds'] / stats[1][0]['seconds']:.0f}× the full batch's time for the same "
+        f"gradients; see the analysis in {folder.path / 'report.md'}")
+    report += ["## Analysis", ""] + [p + "\n" for p in text] + ["## Figures", ""] + [b + "\n" for b in blocks]
+    report += ["Per-epoch losses of every method: [epochs.csv](epochs.csv).", ""]
+    folder.write_text("report.md", "\n".join(report))
+    summary = {"experiment": exp.name, "preset": preset, "epochs": settings.epochs, "lr": settings.lr,
+               "seed": settings.seed,
+               "data_sets": [{"name": data.name, "n": len(data.x), "fit_bias": data.fit_bias,
+                              "minimum": {"w": m.w, "b": m.b, "mse": m.loss}, "methods": s}
+                             for (data, m, _), s in zip(results, stats)]}
+    folder.write_json("summary.json", summary)
+    return summary
+
+
+EXPERIMENTS = [Experiment(
+    name="gradient-descent", title="Gradient descent: full batch, SGD and mini-batch", section="004 §3, 002",
+    model="y = w·x (+ b)", dataset="x = [1, 2, 3]; noisy line (seeded)", impls=(),
+    presets={"seed": dict(epochs=100, lr=0.01, batch_size=32, seed=0),
+             "quick": dict(epochs=10, lr=0.01, batch_size=32, seed=0)}, run=run)]

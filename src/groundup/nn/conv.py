@@ -1,0 +1,58 @@
+"""The CNN with torch.nn modules: nn.Conv2d, nn.MaxPool2d, nn.ReLU, nn.Linear, trained with
+nn.CrossEntropyLoss and optim.SGD."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+
+import numpy as np
+import torch
+from torch import nn
+
+from groundup.models_cnn import ConvSpec, as_images
+from groundup.torch_common import TorchLearner, torch_dtype
+
+
+def build_net(spec: ConvSpec) -> nn.Sequential:
+    """conv1, pool1, relu1, conv2, ..., flatten, fc: named, so the state_dict keys read
+    "conv1.weight", ..., "fc.bias"."""
+    layers: list[tuple[str, nn.Module]] = []
+    for i, (c_in, c_out) in enumerate(zip(spec.channels, spec.channels[1:]), start=1):
+        layers += [(f"conv{i}", nn.Conv2d(c_in, c_out, spec.kernel_size)),
+                   (f"pool{i}", nn.MaxPool2d(spec.pool)),
+                   (f"relu{i}", nn.ReLU())]
+    layers += [("flatten", nn.Flatten()), ("fc", nn.Linear(spec.n_features, spec.n_classes))]
+    return nn.Sequential(OrderedDict(layers))
+
+
+class NNConv(TorchLearner):
+    impl = "nn"
+
+    def __init__(self, spec: ConvSpec, params: dict, *, lr: float, momentum: float = 0.0,
+                 weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
+        self.spec, self.dtype, self.device = spec, torch_dtype(dtype), device
+        self.model = build_net(spec).to(device=device, dtype=self.dtype)
+        self.model.load_state_dict({k: torch.from_numpy(np.asarray(v)) for k, v in params.items()})
+        self.loss_fn = nn.CrossEntropyLoss()
+        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=lr, momentum=momentum,
+                                         weight_decay=weight_decay)
+
+    def prepare(self, x: np.ndarray, y: np.ndarray):
+        return super().prepare(as_images(x, self.spec), y)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.model(x)
+
+    def set_lr(self, lr: float) -> None:
+        for group in self.optimizer.param_groups:
+            group["lr"] = lr
+
+    def train_step(self, x: torch.Tensor, y: torch.Tensor) -> float:
+        self.optimizer.zero_grad()
+        loss = self.loss_fn(self.model(x), y)
+        loss.backward()
+        self.optimizer.step()
+        return loss.item()
+
+    def parameters(self) -> dict[str, np.ndarray]:
+        return {k: v.detach().cpu().numpy().copy() for k, v in self.model.state_dict().items()}

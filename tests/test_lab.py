@@ -1,0 +1,91 @@
+"""``groundup lab``: one report covering every experiment, readable offline."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+import shutil
+import subprocess
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from conftest import run_cli
+from groundup.report.html import markdown_to_html
+
+
+@pytest.fixture(scope="module")
+def lab_dir(tmp_path_factory):
+    out = tmp_path_factory.mktemp("lab")
+    result = run_cli("lab", "--preset", "quick", "--only", "basics,logistic-synthetic", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "[1/2] basics" in result.stdout and "[2/2] logistic-synthetic" in result.stdout
+    return out
+
+
+def test_lab_writes_markdown_and_html_with_every_selected_experiment(lab_dir):
+    md = (lab_dir / "index.md").read_text()
+    assert "## Results" in md
+    for impl in ("numpy", "scratch", "nn"):
+        assert re.search(rf"\| logistic-synthetic \| {impl} \| .* \| accuracy 0\.9\d+ \|", md)
+    assert "(logistic-synthetic/comparison.png)" in md  # links rebased onto the lab folder
+    assert (lab_dir / "logistic-synthetic" / "comparison.png").exists()
+
+
+def test_html_is_self_contained_with_decodable_images(lab_dir):
+    html = (lab_dir / "index.html").read_text()
+    sources = re.findall(r'<img alt="[^"]*" src="([^"]+)"', html)
+    assert len(sources) >= 4
+    assert all(s.startswith("data:image/png;base64,") for s in sources)
+    image = Image.open(io.BytesIO(base64.b64decode(sources[0].split(",", 1)[1])))
+    assert image.size[0] > 200 and image.size[1] > 100
+    assert "<table>" in html and "<h2" in html
+
+
+def test_lab_without_data_skips_with_the_reason_and_exits_0(tmp_path):
+    from groundup.data import vision
+
+    if (vision.SYSTEM_ROOT / "mnist").exists():
+        pytest.skip("MNIST is installed system-wide")
+    empty = tmp_path / "nodata"
+    empty.mkdir()
+    result = run_cli("lab", "--only", "logistic-synthetic,softmax-mnist", "--out", str(tmp_path / "lab"),
+                     env={"GROUNDUP_DATA": str(empty), "HOME": str(empty), "XDG_CACHE_HOME": str(empty)})
+    assert result.returncode == 0, result.stderr
+    assert "softmax-mnist" in result.stdout and "skipped: MNIST not found" in result.stdout
+    md = (tmp_path / "lab" / "index.md").read_text()
+    assert "- `softmax-mnist` (skipped): MNIST not found" in md
+    assert "| logistic-synthetic | nn |" in md
+
+
+def test_unknown_experiment_in_only_is_refused():
+    result = run_cli("lab", "--only", "logistic-synthetic,nope")
+    assert result.returncode == 2
+    assert "nope" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_markdown_subset_converts():
+    html = markdown_to_html("# T\n\nA *b* **c** `d<e>`\n\n| x | y |\n| --- | --- |\n| 1 | 2 |\n\n- i\n- j\n", base=None)
+    assert '<h1 id="t">T</h1>' in html
+    assert "<em>b</em>" in html and "<strong>c</strong>" in html and "<code>d&lt;e&gt;</code>" in html
+    assert "<td>1</td><td>2</td>" in html and "<li>j</li>" in html
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")
+def test_html_renders_in_headless_chromium(lab_dir, tmp_path):
+    shot = tmp_path / "page.png"
+    subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                    f"--user-data-dir={tmp_path / 'profile'}", "--window-size=1200,3000",
+                    f"--screenshot={shot}", (lab_dir / "index.html").as_uri()],
+                   capture_output=True, timeout=120, check=True)
+    pixels = np.asarray(Image.open(shot).convert("RGB")).astype(int)
+    assert pixels.std() > 20, "the page is blank"
+    # The loss curves' training line colour (#1f77b4) appears only if the embedded figures drew.
+    train_blue = (np.abs(pixels - [31, 119, 180]).sum(axis=2) < 30).sum()
+    assert train_blue > 200, "the figures did not load"
