@@ -137,6 +137,46 @@ def time_groundup(impl: str, split: Split, settings: Settings, repeats: int) -> 
     return h.column("seconds")[1:], _peak_mb(), h.last.test_accuracy
 
 
+# ----------------------------------------------------------------------------- what bounds an epoch
+
+
+def _fastest(fn, repeats: int = 5) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        began = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - began)
+    return best
+
+
+def breakdown(split: Split, batch: int) -> list[tuple[str, float, float]]:
+    """The pieces of one epoch timed alone over the epoch's batches (fastest of 5), NumPy and torch:
+    (piece, NumPy seconds, torch seconds). Also the rate of a large square product for scale."""
+    x = split.x_train
+    n = len(x)
+    order = np.random.default_rng(0).permutation(n)
+    idx = [order[i:i + batch] for i in range(0, n, batch)]
+    w = np.random.default_rng(1).normal(0, 0.01, (10, 784)).astype(np.float32)
+    xb, dz = x[idx[0]], np.ones((len(idx[0]), 10), np.float32)
+    xt, wt, xbt, dzt = torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(xb), torch.from_numpy(dz)
+    idt = [torch.from_numpy(i) for i in idx]
+    k = len(idx)
+    rows = [
+        ("gather the batches, x[idx]", _fastest(lambda: [x[i] for i in idx]), _fastest(lambda: [xt[i] for i in idt])),
+        ("  torch index_select instead", float("nan"), _fastest(lambda: [xt.index_select(0, i) for i in idt])),
+        ("forward X W^T (batch x 784 x 10)", _fastest(lambda: [xb @ w.T for _ in range(k)]),
+         _fastest(lambda: [xbt @ wt.T for _ in range(k)])),
+        ("weight gradient dZ^T X", _fastest(lambda: [dz.T @ xb for _ in range(k)]),
+         _fastest(lambda: [dzt.T @ xbt for _ in range(k)])),
+    ]
+    big = np.random.default_rng(2).random((1024, 1024), dtype=np.float32)
+    bigt = torch.from_numpy(big)
+    rate = lambda sec: 2 * 1024**3 / sec / 1e9  # noqa: E731
+    rows.append(("1024^3 product, GFLOP/s (peak for scale)", rate(_fastest(lambda: big @ big)),
+                 rate(_fastest(lambda: bigt @ bigt))))
+    return rows
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--dataset", default="fashion-mnist", choices=["fashion-mnist", "mnist"])
@@ -146,6 +186,8 @@ def main(argv=None) -> int:
                    help="timed epochs of the classic pipeline without the PIL step (0 to skip)")
     p.add_argument("--threads", type=int, help="torch intra-op threads (default: torch's choice)")
     p.add_argument("--impl", nargs="+", default=list(IMPLS), choices=IMPLS)
+    p.add_argument("--no-breakdown", dest="breakdown", action="store_false",
+                   help="skip timing the pieces of an epoch (gather, products) one by one")
     args = p.parse_args(argv)
     if args.threads:
         torch.set_num_threads(args.threads)
@@ -185,7 +227,15 @@ def main(argv=None) -> int:
     for name, best, *_ in rows[-len(args.impl):]:
         print(f"  {name}: {flop_floor / best / 1e9:5.1f} GFLOP/s effective; 100 epochs of training "
               f"~ {100 * best:.1f} s")
+    if args.breakdown:
+        print(f"\nWhat one epoch's pieces cost alone ({-(-len(split.y_train) // settings.batch_size)} batches, "
+              f"fastest of 5), NumPy | torch:")
+        for name, a, b in breakdown(split, settings.batch_size):
+            print(f"  {name:<42} {a:8.4f} {b:8.4f}")
+        print("  (for the epoch rows: seconds per epoch; the rest of an epoch is the loss, the update "
+              "and the Python/dispatch overhead of ~10-30 small operations per step)")
     return 0
+
 
 
 if __name__ == "__main__":

@@ -7,12 +7,13 @@ Every error a user can cause ends in one line, ``groundup: error: ...``, and exi
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 from pathlib import Path
 
 from groundup import __version__
-from groundup.errors import GroundupError
+from groundup.errors import GroundupError, Interrupted
 from groundup.models import IMPLS
 
 
@@ -59,7 +60,7 @@ def _add_run_flags(p: argparse.ArgumentParser, with_impl: bool) -> None:
     p.add_argument("name", metavar="NAME", choices=list(EXPERIMENTS),
                    help="experiment: " + ", ".join(EXPERIMENTS))
     if with_impl:
-        p.add_argument("--impl", choices=[*IMPLS, "all"], default="all",
+        p.add_argument("--impl", choices=[*IMPLS, "all"],
                        help="numpy (gradients by hand), scratch (own model/loss/SGD, autograd), "
                             "nn (torch.nn + torch.optim), or all three compared (default)")
     p.add_argument("--preset", default="quick", help="seed (the course's settings), quick "
@@ -73,6 +74,11 @@ def _add_run_flags(p: argparse.ArgumentParser, with_impl: bool) -> None:
                    "(searched before $GROUNDUP_DATA, ~/.cache/groundup, /usr/share/datasets)")
     p.add_argument("--out", type=Path, help="run folder (default runs/NAME-PRESET)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or progress lines")
+    if with_impl:
+        p.add_argument("--resume", type=Path, metavar="DIR",
+                       help="continue the interrupted run in DIR from its last checkpoint")
+        p.add_argument("--overwrite", action="store_true",
+                       help="allow --out to point at a folder that holds a completed run")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -132,31 +138,49 @@ def cmd_list(args) -> int:
     return 0
 
 
-def cmd_run(args, impl: str) -> int:
-    from groundup.experiments import get
+def cmd_run(args, impl: str | None) -> int:
+    from groundup.experiments import get, supervised
 
     exp = get(args.name)
+    say = (lambda *a, **k: None) if args.quiet else print
     overrides = dict(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
-                     device=args.device, data_dir=str(args.data_dir) if args.data_dir else None)
-    settings = exp.settings(args.preset, **overrides)
-    if exp.impls:
-        impls = list(exp.impls) if impl == "all" else [impl]
-        if impl != "all" and impl not in exp.impls:
-            raise GroundupError(f"{exp.name} has no {impl!r} implementation; choose from: "
-                                f"{', '.join(exp.impls)}, all")
-    else:
-        impls = []
+                     device=args.device)
+    data_dir = str(args.data_dir) if args.data_dir else None
+    if getattr(args, "resume", None):
+        if exp.task is None:
+            raise GroundupError(f"{exp.name} does not train a model; there is nothing to resume")
+        supervised.resume(exp, args.resume, {**overrides, "impl": impl}, quiet=args.quiet, say=say)
+        say(f"report: {args.resume / 'report.md'}")
+        return 0
+    settings = exp.settings(args.preset, **overrides, data_dir=data_dir)
+    impl = impl or "all"
+    if exp.impls and impl != "all" and impl not in exp.impls:
+        raise GroundupError(f"{exp.name} has no {impl!r} implementation; choose from: "
+                            f"{', '.join(exp.impls)}, all")
+    impls = (list(exp.impls) if impl == "all" else [impl]) if exp.impls else []
     out = args.out
     if out is None:
         out = Path("runs") / f"{exp.name}-{args.preset}"
         if len(impls) == 1:
             out = out / impls[0]
-    say = (lambda *a, **k: None) if args.quiet else print
+    elif not getattr(args, "overwrite", False) and holds_completed_run(out):
+        raise GroundupError(f"{out} already holds a completed run; add --overwrite to replace it "
+                            f"or choose another --out")
     exp.run(exp, impls, settings, out, args.preset, quiet=args.quiet, say=say)
-    if not args.quiet:
-        report = out / ("comparison.md" if len(impls) > 1 else "report.md")
-        print(f"report: {report}")
+    report = out / ("comparison.md" if len(impls) > 1 else "report.md")
+    say(f"report: {report}")
     return 0
+
+
+def holds_completed_run(folder: Path) -> bool:
+    import json
+
+    if (folder / "comparison.json").exists():
+        return True
+    try:
+        return json.loads((folder / "summary.json").read_text()).get("status", "completed") == "completed"
+    except (OSError, ValueError):
+        return False
 
 
 def cmd_data(args) -> int:
@@ -200,8 +224,14 @@ def cmd_lab(args) -> int:
     return 0
 
 
+def _interrupt(signum, frame):
+    raise Interrupted(signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
+    signal.signal(signal.SIGINT, _interrupt)
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         if args.command == "list":
             return cmd_list(args)
@@ -216,7 +246,7 @@ def main(argv: list[str] | None = None) -> int:
     except GroundupError as err:
         print(f"groundup: error: {err}", file=sys.stderr)
         return err.exit_code
-    except KeyboardInterrupt:
-        print("groundup: interrupted", file=sys.stderr)
-        return 130
+    except Interrupted as stop:
+        print(f"groundup: {stop.hint or 'interrupted'}", file=sys.stderr)
+        return stop.exit_code
     return 2

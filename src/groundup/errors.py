@@ -19,3 +19,13 @@ class DataError(GroundupError):
 
 class ConfigError(GroundupError):
     """An invalid setting (learning rate, batch size, experiment name, ...)."""
+
+
+class Interrupted(BaseException):
+    """Ctrl-C (SIGINT) or SIGTERM during a run. Like KeyboardInterrupt it is not an
+    ``Exception``, so no ``except Exception`` swallows it; the exit status is 128 + signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.exit_code = 128 + signum
+        self.hint = ""  # filled by the runner: how to resume

@@ -65,9 +65,14 @@ def versions() -> dict:
 class RunFolder:
     """One run's folder. Methods write one file each and return its name."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, create: bool = True):
         self.path = Path(path)
-        self.path.mkdir(parents=True, exist_ok=True)
+        if create:
+            self.path.mkdir(parents=True, exist_ok=True)
+        elif not (self.path / "config.json").is_file():
+            from groundup.errors import GroundupError
+
+            raise GroundupError(f"{self.path} is not a run folder (no config.json)")
 
     def write_json(self, name: str, obj) -> str:
         atomic_write_text(self.path / name, json.dumps(_jsonable(obj), indent=2) + "\n")
@@ -97,5 +102,16 @@ class RunFolder:
         atomic_write_bytes(self.path / name, buf.getvalue())
         return name
 
+    def write_npz(self, name: str, **arrays: np.ndarray) -> str:
+        buf = io.BytesIO()
+        np.savez(buf, **arrays)
+        atomic_write_bytes(self.path / name, buf.getvalue())
+        return name
+
     def read_json(self, name: str):
-        return json.loads((self.path / name).read_text())
+        from groundup.errors import GroundupError
+
+        try:
+            return json.loads((self.path / name).read_text())
+        except (OSError, ValueError) as err:
+            raise GroundupError(f"{self.path / name}: cannot be read ({type(err).__name__})") from None

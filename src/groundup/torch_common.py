@@ -48,5 +48,13 @@ class TorchLearner:
         return total / len(x), np.concatenate(outputs)
 
 
+    @torch.no_grad()
+    def outputs(self, x: np.ndarray) -> np.ndarray:
+        """The model's outputs for NumPy inputs (used by ``groundup predict``)."""
+        xt = torch.as_tensor(np.ascontiguousarray(x), dtype=self.dtype, device=self.device)
+        return np.concatenate([self.forward(xt[i:i + EVAL_CHUNK]).cpu().numpy()
+                               for i in range(0, len(xt), EVAL_CHUNK)])
+
+
 def torch_dtype(name: str) -> torch.dtype:
     return {"float32": torch.float32, "float64": torch.float64}[name]

@@ -11,7 +11,7 @@ import importlib
 from groundup.errors import ConfigError
 from groundup.experiments.base import Experiment, Settings
 
-MODULES = ["basics", "landscape", "gradient_descent", "logistic", "softmax", "diabetes"]
+MODULES = ["basics", "landscape", "gradient_descent", "linear_regression", "logistic", "softmax", "diabetes", "mnist_nets", "rnn_hello"]
 
 EXPERIMENTS: dict[str, Experiment] = {
     exp.name: exp

@@ -164,7 +164,8 @@ def matmul_figure(m: dict) -> plt.Figure:
         [(m["P"] * 100, "P  (×10⁻²)", {}), (m["Qt"] * 100, "Qᵀ  (×10⁻²)", {}),
          (m["product"] * 1e4, "P·Qᵀ  (×10⁻⁴)", {})],
         ["@", "="], height=3, fmt="{:.2f}", colour=True,
-        note="P, Q ~ N(0, 0.01²): each entry of P·Qᵀ is a sum of two products, so about 10⁻⁴ (red > 0, blue < 0).")
+        note="P, Q ~ N(0, 0.01²): each entry of P·Qᵀ is a sum of two products, so about 10⁻⁴ "
+             "(red > 0, blue < 0).")
 
 
 # ------------------------------------------------------------------------- terminal and report
@@ -222,11 +223,11 @@ def _plain(obj):
     return obj
 
 
-def summary_of(values: dict, settings: Settings) -> dict:
+def summary_of(values: dict, settings: Settings, preset: str) -> dict:
     s, m, a = values["subtraction"], values["matrices"], values["autograd"]
     err = s["in_place_error"]
     return _plain({
-        "experiment": "basics", "seed": settings.seed,
+        "experiment": "basics", "preset": preset, "status": "completed", "seed": settings.seed,
         "subtraction": s | {"in_place_error": {"type": type(err).__name__, "message": str(err)}},
         "matrices": m | {"shapes": {k: list(m[k].shape) for k in ("P", "Q", "Qt", "product")}},
         "autograd": a,
@@ -261,7 +262,7 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
         if key == "matrices":
             report.append(figure(folder.save_figure(matmul_figure(values["matrices"]), "matmul.png"),
                                  "P · Qᵀ = P·Qᵀ, coloured by sign and size.") + "\n")
-    summary = summary_of(values, settings)
+    summary = summary_of(values, settings, preset)
     folder.write_json("summary.json", summary)
     folder.write_text("report.md", "\n".join(report))
     return summary
@@ -269,4 +270,6 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
 
 EXPERIMENTS = [Experiment(
     name="basics", title="Tensor basics: broadcasting, matrices, autograd", section="000 §1",
-    model="-", dataset="-", impls=(), presets={"seed": dict(seed=0), "quick": dict(seed=0)}, run=run)]
+    model="tensor operations", dataset="none", impls=(),
+    presets={"seed": dict(seed=0), "quick": dict(seed=0)},  # the seed draws P and Q
+    run=run)]

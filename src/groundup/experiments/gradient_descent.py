@@ -23,6 +23,7 @@ import numpy as np
 
 from groundup.data.batches import batch_slices, epoch_order
 from groundup.data.synthetic import linear_set
+from groundup.errors import GroundupError
 from groundup.experiments.base import Experiment, Settings
 from groundup.report.figures import plt  # pyplot on the Agg backend, with the project's style
 from groundup.report.markdown import figure, fmt, table
@@ -85,10 +86,9 @@ def descend(data: DataSet, method: str, batch_size: int, *, lr: float, epochs: i
         for s in slices:
             xb, yb = xs[s], ys[s]
             r = w * xb + b - yb  # residuals of this batch
-            gw, gb = 2 * (r * xb).mean(), 2 * r.mean()  # ∂L/∂w, ∂L/∂b of the batch's mean loss
-            w -= lr * gw
-            if data.fit_bias:
-                b -= lr * gb
+            grad_w = 2 * (r * xb).mean()  # ∂L/∂w of the batch's mean loss
+            grad_b = 2 * r.mean() if data.fit_bias else 0.0  # ∂L/∂b (y = w·x has no b)
+            w, b = w - lr * grad_w, b - lr * grad_b
             t += 1
             ws[t], bs[t] = w, b
     return Descent(method, batch_size, len(slices), ws, bs, time.perf_counter() - began)
@@ -98,6 +98,22 @@ def methods(data: DataSet, settings: Settings) -> list[Descent]:
     n = len(data.x)
     return [descend(data, name, size, lr=settings.lr, epochs=settings.epochs, seed=settings.seed)
             for name, size in (("full batch", n), ("SGD", 1), ("mini-batch", data.mini_batch))]
+
+
+class Diverged(GroundupError):
+    """A method's loss grew instead of shrinking: the learning rate is too high."""
+
+    exit_code = 1
+
+
+def check_converging(results, stats_by_set: list[list[dict]], lr: float) -> None:
+    for (data, m, _), stats in zip(results, stats_by_set):
+        start = m.loss + float(m.excess(np.array(W0), np.array(B0)))
+        for s in stats:
+            if not np.isfinite(s["loss"]) or s["loss"] > start:
+                raise Diverged(f"{s['method']} on the {data.name.split(':')[0]} set: the loss grew from "
+                               f"{start:.4g} to {s['loss']:.4g} with lr={lr:g}, each step overshooting the "
+                               f"minimum; the learning rate is too high: try --lr {lr / 10:g}")
 
 
 @dataclass(frozen=True)
@@ -160,7 +176,8 @@ def comparison_figure(results: list[tuple[DataSet, Minimum, list[Descent]]], lr:
             if d.updates_per_epoch > 1:
                 left.plot(np.arange(len(excess)) / d.updates_per_epoch, excess, color=color, lw=0.5, alpha=0.3)
             left.plot(np.arange(len(d.per_epoch(excess))), d.per_epoch(excess), color=color, lw=1.8)
-            right.plot(np.arange(1, len(excess)), excess[1:], color=color, lw=1.0, alpha=0.85)
+            right.plot(np.arange(1, len(excess)), excess[1:], color=color, lw=1.0, alpha=0.85,
+                       zorder=3 if d.method == "full batch" else 2)
         for ax in (left, right):
             ax.set_yscale("log")
             ax.set_ylabel("MSE − minimum MSE")
@@ -169,8 +186,8 @@ def comparison_figure(results: list[tuple[DataSet, Minimum, list[Descent]]], lr:
         right.set_xscale("log")
         batches = ", ".join(f"{d.method} {d.batch_size}" for d in runs)
         left.set_title(f"{data.name}\nagainst epochs (bold: end of epoch; faint: every update)", fontsize=9)
-        right.set_title(f"minimum MSE {m.loss:.4g} at w = {m.w:.4f}" + (f", b = {m.b:.4f}" if data.fit_bias else "")
-                        + f"\nagainst updates; batch sizes: {batches}", fontsize=9)
+        best = f"minimum MSE {m.loss:.4g} at w = {m.w:.4f}" + (f", b = {m.b:.4f}" if data.fit_bias else "")
+        right.set_title(f"{best}\nagainst updates; batch sizes: {batches}", fontsize=9)
     handles = [plt.Line2D([], [], color=c, lw=2) for c in COLORS.values()]
     fig.legend(handles, list(COLORS), loc="upper center", ncol=3, bbox_to_anchor=(0.5, 0.965), frameon=False)
     fig.suptitle(f"Full batch, SGD and mini-batch gradient descent, learning rate {lr:g}", fontsize=11)
@@ -178,49 +195,34 @@ def comparison_figure(results: list[tuple[DataSet, Minimum, list[Descent]]], lr:
     return fig
 
 
-def paths_figure(results: list[tuple[DataSet, Minimum, list[Descent]]]) -> plt.Figure:
-    """Where the parameters went: w per update (course set); (w, b) on the loss contours (noisy set)."""
-    (course, mc, runs_c), (noisy, mn, runs_n) = results
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4.2), gridspec_kw={"width_ratios": [1.1, 1, 1]})
-    ax = axes[0]
-    for d in runs_c:
-        ax.plot(np.arange(len(d.w)), d.w, color=COLORS[d.method], label=d.method)
-    ax.axhline(mc.w, color="k", ls="--", lw=1, label=f"w* = {mc.w:g}")
-    ax.set_xscale("symlog", linthresh=1)
-    ax.set_xlabel("update")
-    ax.set_ylabel("w")
-    ax.set_title(f"{course.name}\nw after every update", fontsize=9)
-    ax.legend(fontsize=8)
-
-    for ax, zoom in zip(axes[1:], (False, True)):
-        last = max(runs_n, key=lambda d: d.updates_per_epoch)
-        if zoom:  # around the minimum: the last epoch of each method
-            tail = slice(-last.updates_per_epoch - 1, None)
-            half = 1.3 * max(np.abs(last.w[tail] - mn.w).max(), np.abs(last.b[tail] - mn.b).max(), 1e-3)
-            box = (mn.w - half, mn.w + half, mn.b - half, mn.b + half)
-        else:
-            box = (min(W0, mn.w) - 0.3, max(W0, mn.w) + 0.3, min(B0, mn.b) - 0.3, max(B0, mn.b) + 0.3)
-        gw, gb = np.meshgrid(np.linspace(box[0], box[1], 120), np.linspace(box[2], box[3], 120))
-        excess = mn.excess(gw, gb)
-        ax.contour(gw, gb, excess, levels=np.geomspace(excess[excess > 0].min() * 4, excess.max(), 8),
+def paths_figure(data: DataSet, m: Minimum, runs: list[Descent]) -> plt.Figure:
+    """(w, b) after every update over the loss contours: the whole way, and the last epoch up close."""
+    fig, axes = plt.subplots(1, 2, figsize=(11, 5))
+    sgd = max(runs, key=lambda d: d.updates_per_epoch)
+    tail = slice(-sgd.updates_per_epoch - 1, None)
+    half = 1.2 * max(np.abs(sgd.w[tail] - m.w).max(), np.abs(sgd.b[tail] - m.b).max(), 1e-3)
+    far = max(abs(W0 - m.w), abs(B0 - m.b)) + 0.2
+    for ax, zoom in zip(axes, (False, True)):
+        r = half if zoom else far
+        gw, gb = np.meshgrid(np.linspace(m.w - r, m.w + r, 150), np.linspace(m.b - r, m.b + r, 150))
+        excess = m.excess(gw, gb)
+        ax.contour(gw, gb, excess, levels=np.geomspace(excess.max() / 300, excess.max(), 6),
                    colors="#bbbbbb", linewidths=0.8)
-        for d in runs_n:
+        ax.plot(m.w, m.b, "*", color="k", ms=13, ls="none", zorder=1, label="least-squares minimum")
+        for d in sorted(runs, key=lambda d: -d.updates_per_epoch):  # SGD first, the full batch on top
             part = slice(-d.updates_per_epoch - 1, None) if zoom else slice(None)
-            ax.plot(d.w[part], d.b[part], "-", color=COLORS[d.method], lw=0.8 if d.method == "SGD" else 1.4,
-                    alpha=0.8, label=d.method)
-            ax.plot(d.w[-1], d.b[-1], "o", color=COLORS[d.method], ms=5)
-        ax.plot(mn.w, mn.b, "*", color="k", ms=12, ls="none", label="least-squares minimum")
-        ax.set_xlim(box[0], box[1])
-        ax.set_ylim(box[2], box[3])
+            ax.plot(d.w[part], d.b[part], "-", color=COLORS[d.method], lw=0.7 if d is sgd else 1.8,
+                    alpha=0.8 if d is sgd else 1.0, label=f"{d.method} (batch {d.batch_size})")
+            ax.plot(d.w[-1], d.b[-1], "o", color=COLORS[d.method], ms=6, mec="white")
+        ax.set_xlim(m.w - r, m.w + r)
+        ax.set_ylim(m.b - r, m.b + r)
+        ax.set_aspect("equal")
         ax.set_xlabel("w")
         ax.set_ylabel("b")
-        ax.set_title("noisy set: zoom on the minimum, last epoch (● final)" if zoom else
-                     f"noisy set: (w, b) from ({W0:g}, {B0:g}) over the loss contours", fontsize=9)
-        if zoom:
-            ax.ticklabel_format(useOffset=False)
-            ax.tick_params(labelsize=7)
-        else:
-            ax.legend(fontsize=8, loc="lower right")
+    axes[0].set_title(f"from (w, b) = ({W0:g}, {B0:g}); ● where each method ended", fontsize=9)
+    axes[1].set_title(f"zoom on the minimum: each method's last epoch", fontsize=9)
+    axes[0].legend(fontsize=8, loc="lower right")
+    fig.suptitle(f"{data.name}: the paths of (w, b) over the loss contours", fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -240,46 +242,52 @@ def rows(stats: list[dict], fit_bias: bool) -> list[list]:
 def text_table(headers: list[str], body: list[list]) -> list[str]:
     cells = [headers] + [[fmt(v) for v in r] for r in body]
     widths = [max(len(str(r[i])) for r in cells) for i in range(len(headers))]
-    return ["  ".join(str(v).rjust(w) if i else str(v).ljust(w) for i, (v, w) in enumerate(zip(r, widths)))
-            for r in cells]
+    return ["  ".join(str(v).rjust(w) if i else str(v).ljust(w) for i, (v, w) in enumerate(zip(row, widths)))
+            for row in cells]
 
 
 def analysis(results, stats_by_set: list[list[dict]], settings: Settings) -> list[str]:
-    (course, mc, _), (noisy, mn, _) = results
+    """The course's lessons, each stated with this run's measured numbers."""
+    (_, _, _), (noisy, mn, _) = results
     full, sgd, mini = stats_by_set[1]
-    fc, sc, _ = stats_by_set[0]
+    course_full, course_sgd, _ = stats_by_set[0]
     n, e = len(noisy.x), settings.epochs
     best = min((full, sgd, mini), key=lambda s: s["excess"])
     return [
         f"**The same work.** With learning rate {settings.lr:g} and {e} epochs, every method evaluated "
-        f"{full['sample_gradients']:,} per-sample gradients on the noisy set. Full batch averaged all {n} into "
-        f"each of its {full['updates']} updates, SGD took one step per sample ({sgd['updates']:,} updates), "
-        f"mini-batch one per {mini['batch_size']} samples ({mini['updates']:,} updates).",
-        f"**Progress per gradient.** After one epoch the loss is above its minimum by {full['excess_epoch_1']:.3g} "
-        f"(full batch), {sgd['excess_epoch_1']:.3g} (SGD) and {mini['excess_epoch_1']:.3g} (mini-batch); after "
-        f"{e}: {full['excess']:.3g}, {sgd['excess']:.3g} and {mini['excess']:.3g}. Full batch ends at "
-        f"w = {full['w']:.4f}, b = {full['b']:.4f}, short of the least-squares (w*, b*) = ({mn.w:.4f}, {mn.b:.4f}): "
-        f"one small step per pass over the data. {best['method'].capitalize()} ends closest. Against updates "
-        f"the three curves start out together: a step is a step, the full batch just takes far fewer of them. "
-        f"On the course's three exact points, full batch reaches w = {fc['w']:.6f} and SGD w = {sc['w']:.6f}.",
+        f"{full['sample_gradients']:,} per-sample gradients on the noisy set. Full batch averaged all {n} "
+        f"into each of its {full['updates']} updates, SGD took one step per sample ({sgd['updates']:,} "
+        f"updates), mini-batch one per {mini['batch_size']} samples ({mini['updates']:,} updates).",
+
+        f"**Progress per gradient.** After one epoch the loss is above its minimum by "
+        f"{full['excess_epoch_1']:.3g} (full batch), {sgd['excess_epoch_1']:.3g} (SGD) and "
+        f"{mini['excess_epoch_1']:.3g} (mini-batch); after {e}: {full['excess']:.3g}, {sgd['excess']:.3g} "
+        f"and {mini['excess']:.3g}. Full batch ends at w = {full['w']:.4f}, b = {full['b']:.4f}; the "
+        f"least-squares minimum is ({mn.w:.4f}, {mn.b:.4f}), and {best['method']} ends closest to it. "
+        f"Against updates the three curves start out together: a step is a step, the full batch just takes "
+        f"far fewer of them. On the course's three exact points, full batch reaches "
+        f"w = {course_full['w']:.6f} and SGD w = {course_sgd['w']:.6f}.",
+
         f"**SGD's noisy path.** One sample's gradient is not zero at the minimum of the mean loss, so SGD "
-        f"never settles: in its last epoch {sgd['rises_last_epoch']:.0%} of its updates *raised* the loss over "
-        f"the whole set, and w wandered over a range of {sgd['w_spread_last_epoch']:.3g} "
-        f"(mini-batch: {mini['rises_last_epoch']:.0%} and {mini['w_spread_last_epoch']:.3g}; full batch: "
-        f"{full['rises_last_epoch']:.0%}, it only ever goes down). The noise shrinks as the learning rate falls and "
-        f"the batch grows. The course's exact three points have no such floor: there every sample's gradient "
-        f"vanishes at w = 2.",
-        f"**The full batch's parallelism.** Full batch took {1e3 * full['seconds']:.2f} ms for all {e} epochs: "
-        f"each update is one vectorised pass over {n} samples. SGD took {1e3 * sgd['seconds']:.1f} ms, "
+        f"never settles: in its last epoch {sgd['rises_last_epoch']:.0%} of its updates *raised* the loss "
+        f"over the whole set, and w wandered over a range of {sgd['w_spread_last_epoch']:.3g} (mini-batch: "
+        f"{mini['rises_last_epoch']:.0%} and {mini['w_spread_last_epoch']:.3g}; full batch: "
+        f"{full['rises_last_epoch']:.0%}, it only ever goes down). The noise shrinks as the learning rate "
+        f"falls and the batch grows. The course's exact three points have no such floor: there every "
+        f"sample's gradient vanishes at w = 2.",
+
+        f"**The full batch's parallelism.** Full batch took {1e3 * full['seconds']:.2f} ms for all {e} "
+        f"epochs: each update is one vectorised pass over {n} samples. SGD took {1e3 * sgd['seconds']:.1f} ms, "
         f"{sgd['seconds'] / full['seconds']:.0f}× longer for the same gradients, because each of its updates "
         f"needs the w left by the previous one: they cannot run side by side, and each pays Python's "
         f"per-step overhead ({sgd['us_per_update']:.1f} µs per update).",
+
         f"**Mini-batch, the compromise.** With batches of {mini['batch_size']}, mini-batch took "
         f"{1e3 * mini['seconds']:.1f} ms ({sgd['seconds'] / mini['seconds']:.0f}× faster than SGD) and ended "
         f"{mini['excess']:.3g} above the minimum, against SGD's {sgd['excess']:.3g}: averaging "
-        f"{mini['batch_size']} gradients divides their noise's variance by {mini['batch_size']}, while each step "
-        f"is still one vectorised operation and there are still {mini['updates_per_epoch']} steps per epoch. "
-        f"That is why the rest of the course trains with mini-batches.",
+        f"{mini['batch_size']} gradients divides their noise's variance by {mini['batch_size']}, while each "
+        f"step is still one vectorised operation and there are still {mini['updates_per_epoch']} steps per "
+        f"epoch. That is why the rest of the course trains with mini-batches.",
     ]
 
 
@@ -296,43 +304,46 @@ def _epochs_csv(results) -> str:
 
 def compare(settings: Settings) -> tuple[list, list[list[dict]]]:
     """Run the three methods on both data sets: ([(data, minimum, runs)], [[statistics]])."""
-    results = []
-    for data in data_sets(settings):
-        results.append((data, minimum(data), methods(data, settings)))
-    return results, [[statistics(d, m, len(data.x)) for d in runs] for data, m, runs in results]
+    with np.errstate(over="ignore", invalid="ignore"):  # a diverging run is reported, not warned about
+        results = [(data, minimum(data), methods(data, settings)) for data in data_sets(settings)]
+        return results, [[statistics(d, m, len(data.x)) for d in runs] for data, m, runs in results]
 
 
 def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset: str,
         quiet: bool = False, say=print) -> dict:
     """Run the comparison, print its tables, write figures, tables and the report."""
     folder = RunFolder(out)
-    folder.write_json("config.json", {"experiment": exp.name, "preset": preset,
-                                      "settings": {k: getattr(settings, k) for k in ("epochs", "lr", "batch_size", "seed")},
-                                      "start": {"w": W0, "b": B0}, "course_mini_batch": COURSE_BATCH,
-                                      "noisy_set": {"n": NOISY_N, "w": NOISY_W, "b": NOISY_B, "noise_std": NOISY_STD},
-                                      "versions": versions(), "created": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    used = {k: getattr(settings, k) for k in ("epochs", "lr", "batch_size", "seed")}
+    folder.write_json("config.json", {
+        "experiment": exp.name, "preset": preset, "settings": used, "start": {"w": W0, "b": B0},
+        "course_mini_batch": COURSE_BATCH,
+        "noisy_set": {"n": NOISY_N, "w": NOISY_W, "b": NOISY_B, "noise_std": NOISY_STD},
+        "versions": versions(), "created": time.strftime("%Y-%m-%dT%H:%M:%S")})
     say(f"{exp.name}: {exp.title} (course {exp.section}): {settings.epochs} epochs, lr {settings.lr:g}, "
         f"start w = {W0:g}, b = {B0:g} -> {folder.path}")
     results, stats = compare(settings)
-    report = [f"# {exp.title}", "", f"Experiment `{exp.name}` (course sections {exp.section}), preset `{preset}`: "
-              f"{settings.epochs} epochs, learning rate {settings.lr:g} for every method, start w = {W0:g}, "
-              f"b = {B0:g}, seed {settings.seed}. NumPy only; the gradients of the MSE are written out by hand: "
-              "∂L/∂w = (2/n) Σ (w x + b − y) x, ∂L/∂b = (2/n) Σ (w x + b − y).", "", "## Results", ""]
+    check_converging(results, stats, settings.lr)
+    report = [f"# {exp.title}", "",
+              f"Experiment `{exp.name}` (course sections {exp.section}), preset `{preset}`: {settings.epochs} "
+              f"epochs, learning rate {settings.lr:g} for every method, start w = {W0:g}, b = {B0:g}, seed "
+              f"{settings.seed}. NumPy only; the gradients of the MSE are written out by hand: "
+              "∂L/∂w = (2/n) Σ (w x + b − y) x, ∂L/∂b = (2/n) Σ (w x + b − y).", "",
+              "## Results", ""]
     for (data, m, _), s in zip(results, stats):
         body = rows(s, data.fit_bias)
+        best = f"minimum MSE {m.loss:.6g} at w = {m.w:.6f}" + (f", b = {m.b:.6f}" if data.fit_bias else "")
         say("")
-        say(f"{data.name}  (minimum MSE {m.loss:.6g} at w = {m.w:.6f}" + (f", b = {m.b:.6f})" if data.fit_bias else ")"))
+        say(f"{data.name}  ({best})")
         for line in text_table(HEADERS, body):
             say("   " + line)
-        report += [f"### {data.name}", "", f"Least-squares minimum: MSE {m.loss:.6g} at w = {m.w:.6f}"
-                   + (f", b = {m.b:.6f}." if data.fit_bias else "."), "", table(HEADERS, body), ""]
+        report += [f"### {data.name}", "", f"Least-squares {best}.", "", table(HEADERS, body), ""]
     text = analysis(results, stats, settings)
     blocks = [figure(folder.save_figure(comparison_figure(results, settings.lr), "comparison.png"),
                      "How far above its minimum the loss is, against epochs (the same number of gradients) "
                      "and against updates."),
-              figure(folder.save_figure(paths_figure(results), "paths.png"),
-                     "The parameters' paths: w per update on the course's data; (w, b) on the noisy set's "
-                     "loss contours, and a zoom on the last epoch near the minimum.")]
+              figure(folder.save_figure(paths_figure(*results[1]), "paths.png"),
+                     "The noisy set: (w, b) after every update over the loss contours, and each method's last "
+                     "epoch near the minimum.")]
     folder.write_text("epochs.csv", _epochs_csv(results))
     say("")
     say(f"SGD took {stats[1][1]['seconds'] / stats[1][0]['seconds']:.0f}× the full batch's time for the same "
@@ -340,8 +351,7 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
     report += ["## Analysis", ""] + [p + "\n" for p in text] + ["## Figures", ""] + [b + "\n" for b in blocks]
     report += ["Per-epoch losses of every method: [epochs.csv](epochs.csv).", ""]
     folder.write_text("report.md", "\n".join(report))
-    summary = {"experiment": exp.name, "preset": preset, "epochs": settings.epochs, "lr": settings.lr,
-               "seed": settings.seed,
+    summary = {"experiment": exp.name, "preset": preset, "status": "completed", **used,
                "data_sets": [{"name": data.name, "n": len(data.x), "fit_bias": data.fit_bias,
                               "minimum": {"w": m.w, "b": m.b, "mse": m.loss}, "methods": s}
                              for (data, m, _), s in zip(results, stats)]}

@@ -127,7 +127,8 @@ def analysis(r: dict) -> list[str]:
         f"precise as its step (0.1 here); it lands on the exact answer only because 2.0 is on the grid.",
         f"With the bias, the {len(r['w'])}×{len(r['b'])} = {r['mse_wb'].size} grid points find the minimum "
         f"at (w, b) = ({r['wb_min'][0]:.1f}, {r['wb_min'][1]:.1f}), MSE {r['mse_wb_min']:.3g}. The bowl is not "
-        f"round: its curvatures (Hessian eigenvalues) are {steep:.3f} and {flat:.3f}, a ratio of {c['ratio']:.0f}. "
+        f"round: its curvatures (Hessian eigenvalues) are {steep:.3f} and {flat:.3f}, a ratio of "
+        f"{c['ratio']:.0f}. "
         f"Along the valley floor, direction (Δw, Δb) = ({d[0]:.2f}, {d[1]:.2f}), raising w and lowering b "
         f"together barely changes the loss: the long, thin contours on the right.",
         f"The cost is the lesson: k parameters at 41 values each need 41^k evaluations — 41 for one, "
@@ -160,21 +161,23 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
                      "MSE against w for y = w·x, the minimum marked."),
               figure(folder.save_figure(surface_figure(r), "loss_wb.png"),
                      "MSE over (w, b) for y = w·x + b: surface and contours, the minimum marked.")]
-    summary = {"experiment": exp.name, "preset": preset, "x": X,
+    summary = {"experiment": exp.name, "preset": preset, "status": "completed", "x": X,
                "line": {"y": Y_LINE, "w": r["w"], "mse": r["mse_w"],
                         "minimum": {"w": r["w_min"], "mse": r["mse_w_min"]}},
                "affine": {"y": Y_AFFINE, "w": r["w"], "b": r["b"], "mse": r["mse_wb"],
                           "minimum": {"w": r["wb_min"][0], "b": r["wb_min"][1], "mse": r["mse_wb_min"]},
                           "hessian": r["curvature"]["hessian"], "curvatures": r["curvature"]["eigenvalues"]}}
     folder.write_json("summary.json", summary)
-    report = [f"# {exp.title}", "", f"Experiment `{exp.name}` (course section {exp.section}), preset `{preset}`. "
-              "Loss: MSE, the mean over the samples of (prediction − y)².", "", "## Results", "",
-              table(["model", "data y", "grid", "minimum", "MSE there"],
-                    [["y = w·x", "[2, 4, 6]", "w = 0, 0.1, ..., 4", f"w = {r['w_min']:.1f}", r["mse_w_min"]],
-                     ["y = w·x + b", "[3, 5, 7]", "w, b = 0, 0.1, ..., 4",
-                      f"(w, b) = ({r['wb_min'][0]:.1f}, {r['wb_min'][1]:.1f})", r["mse_wb_min"]]]), "",
-              table(["w"] + [f"{r['w'][i]:.1f}" for i in shown], [["MSE"] + [float(r["mse_w"][i]) for i in shown]]),
-              "", "## Analysis", ""] + [p + "\n" for p in text] + ["## Figures", ""] + [b + "\n" for b in blocks]
+    results = table(["model", "data y", "grid", "minimum", "MSE there"], [
+        ["y = w·x", "[2, 4, 6]", "w = 0, 0.1, ..., 4", f"w = {r['w_min']:.1f}", r["mse_w_min"]],
+        ["y = w·x + b", "[3, 5, 7]", "w, b = 0, 0.1, ..., 4",
+         f"(w, b) = ({r['wb_min'][0]:.1f}, {r['wb_min'][1]:.1f})", r["mse_wb_min"]]])
+    curve = table(["w"] + [f"{r['w'][i]:.1f}" for i in shown], [["MSE"] + [float(r["mse_w"][i]) for i in shown]])
+    report = [f"# {exp.title}", "",
+              f"Experiment `{exp.name}` (course section {exp.section}), preset `{preset}`. "
+              "Loss: MSE, the mean over the samples of (prediction − y)².", "",
+              "## Results", "", results, "", curve, "",
+              "## Analysis", ""] + [p + "\n" for p in text] + ["## Figures", ""] + [b + "\n" for b in blocks]
     folder.write_text("report.md", "\n".join(report))
     return summary
 

@@ -35,15 +35,17 @@ PRESETS = {
     "seed": SEED,
     # Seconds: the seed's settings for 5 epochs on the first 10,000 training and 2,000 test images.
     "quick": {**SEED, "epochs": 5, "train_limit": 10000, "test_limit": 2000},
-    # The best honest recipe for a linear model here (tuned on the training set's own split:
-    # see the notes in ``BEST_NOTES``): standardised pixels make the loss surface rounder, so
-    # momentum can take large steps; weight decay keeps the rarely-lit pixels' weights from
-    # growing without bound, and a cosine schedule settles into the minimum.
-    "best": dict(epochs=40, batch_size=256, lr=0.02, momentum=0.9, weight_decay=1e-3,
-                 schedule="cosine", standardize=True, init="normal", init_std=0.01),
+    # The best honest recipe found for a linear model here, chosen on a hold-out split of the
+    # training set (train on the first 50,000 images, validate on the last 10,000; the test
+    # set was not looked at): momentum 0.9 with a cosine schedule from lr 0.1 and a little
+    # weight decay, 40 epochs, reached 0.857 validation accuracy against 0.848 for the seed
+    # settings at 40 epochs. Standardising the pixels did not help (0.856 at its best lr
+    # 0.005-0.01): they already share one [0, 1] scale, and the constant border pixels it
+    # cannot scale carry no signal. Neither did more epochs (80: 0.857), larger weight decay
+    # (1e-3: 0.854) or batch 64 (0.856). A linear model's ceiling here is about 0.85-0.86.
+    "best": dict(epochs=40, batch_size=256, lr=0.1, momentum=0.9, weight_decay=1e-4,
+                 schedule="cosine", init="normal", init_std=0.01),
 }
-
-BEST_NOTES = ""
 
 
 def loader(name: str):

@@ -23,7 +23,9 @@ from groundup.report import figures
 from groundup.report.markdown import figure, fmt, table
 from groundup.runs import RunFolder, versions
 from groundup.torch_common import resolve_device
-from groundup.train import Diverged, History, Split, fit
+from groundup import checkpoint
+from groundup.errors import GroundupError, Interrupted
+from groundup.train import Diverged, EpochRecord, History, Split, fit
 
 
 @dataclass
@@ -97,26 +99,55 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
 
 
 def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: dict,
-            folder: RunFolder, preset: str, quiet: bool, say) -> tuple[Outcome, dict]:
+            folder: RunFolder, preset: str, quiet: bool, say, resume: tuple | None = None
+            ) -> tuple[Outcome, dict]:
+    """Train one implementation into ``folder``, checkpointing after every epoch.
+
+    ``resume`` is (state, history rows) of a checkpoint to continue from.
+    """
     task: Task = exp.task
     device = "cpu" if impl == "numpy" else settings.device
-    folder.write_json("config.json", {"experiment": exp.name, "impl": impl, "preset": preset,
-                                      "model": task.spec.describe(), "dataset": data.dataset,
-                                      "n_train": len(data.split.y_train), "n_test": len(data.split.y_test),
-                                      "settings": settings.as_dict(), "device": device,
-                                      "versions": versions(), "created": time.strftime("%Y-%m-%dT%H:%M:%S")})
     learner = task.spec.learner(impl, params, settings, device)
-    say(f"{exp.name} [{impl}] {task.spec.describe()} on {data.dataset}: {settings.epochs} epochs, "
-        f"batch {settings.batch_size}, lr {settings.lr:g} -> {folder.path}")
     history = History()
+    if resume:
+        state, rows = resume
+        learner.load_state(state)
+        history.records = [EpochRecord(**r) for r in rows]
+    else:
+        folder.write_json("config.json", {"experiment": exp.name, "impl": impl, "preset": preset,
+                                          "model": task.spec.describe(), "dataset": data.dataset,
+                                          "n_train": len(data.split.y_train), "n_test": len(data.split.y_test),
+                                          "settings": settings.as_dict(), "device": device,
+                                          "versions": versions(), "created": time.strftime("%Y-%m-%dT%H:%M:%S")})
+        if data.scaling is not None:  # what `predict` needs to prepare new inputs the same way
+            folder.write_npz("preprocess.npz", mean=data.scaling[0], std=data.scaling[1])
+    done = f" (resuming after epoch {len(history.records)})" if resume else ""
+    say(f"{exp.name} [{impl}] {task.spec.describe()} on {data.dataset}: {settings.epochs} epochs, "
+        f"batch {settings.batch_size}, lr {settings.lr:g} -> {folder.path}{done}")
+    meta = {"experiment": exp.name, "impl": impl, "preset": preset, "settings": settings.as_dict()}
+
+    def on_epoch(h: History) -> None:
+        checkpoint.save(folder.path, impl, {**meta, "epochs_completed": len(h.records)},
+                        learner.state(), h.as_dicts())
+        folder.write_metrics(h.as_dicts())
+
+    def stopped(status: str) -> dict:
+        folder.write_metrics(history.as_dicts())
+        return folder.write_json("summary.json", {
+            "experiment": exp.name, "impl": impl, "preset": preset, "status": status,
+            "epochs": settings.epochs, "epochs_completed": len(history.records), "seed": settings.seed})
+
     try:
         fit(learner, data.split, epochs=settings.epochs, batch_size=settings.batch_size,
             seed=settings.seed, lr=settings.lr, schedule=settings.schedule, task=task.spec.task,
-            quiet=quiet, history=history, on_epoch=lambda h: folder.write_metrics(h.as_dicts()))
+            quiet=quiet, history=history, on_epoch=on_epoch)
     except Diverged:
-        folder.write_metrics(history.as_dicts())
-        folder.write_json("summary.json", {"experiment": exp.name, "impl": impl, "preset": preset,
-                                           "status": "diverged", "epochs": len(history.records)})
+        stopped("diverged")
+        raise
+    except Interrupted as err:
+        stopped("interrupted")
+        err.hint = (f"{exp.name} [{impl}] interrupted after {len(history.records)} complete epoch(s) of "
+                    f"{settings.epochs}; resume with: groundup run {exp.name} --resume {folder.path}")
         raise
     _, outputs = learner.evaluate(*learner.prepare(data.split.x_test, data.split.y_test))
     outcome = Outcome(impl, settings, history, learner.parameters(), outputs,
@@ -126,6 +157,33 @@ def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: 
     acc = f", test accuracy {last.test_accuracy:.4f}" if last.test_accuracy is not None else ""
     say(f"  done: test loss {last.test_loss:.4f}{acc}, {summary['train_seconds']:.2f} s of training")
     return outcome, summary
+
+
+def resume(exp: Experiment, path: Path, overrides: dict, quiet: bool = False, say=print) -> dict:
+    """Continue an interrupted run from its last checkpoint; refuse anything that does not fit."""
+    folder = RunFolder(path, create=False)
+    config = folder.read_json("config.json")
+    if config.get("experiment") != exp.name:
+        raise GroundupError(f"{path} holds a run of {config.get('experiment')!r}, not {exp.name!r}")
+    impl = config["impl"]
+    if overrides.get("impl") not in (None, "all", impl):
+        raise GroundupError(f"{path} holds a {impl!r} run, not {overrides['impl']!r}")
+    settings = Settings(**config["settings"])
+    for key, value in overrides.items():
+        if key != "impl" and value is not None and value != getattr(settings, key):
+            raise GroundupError(f"incompatible settings: the run in {path} used {key}={getattr(settings, key)!r}, "
+                                f"not {value!r}; resume without that flag")
+    if (path / "summary.json").exists() and folder.read_json("summary.json").get("status") == "completed":
+        raise GroundupError(f"{path} holds a completed run; there is nothing to resume")
+    meta, state, rows = checkpoint.load(path, impl)
+    if (meta.get("experiment"), meta.get("impl"), meta.get("settings")) != (exp.name, impl, config["settings"]):
+        raise GroundupError(f"{checkpoint.path_for(path, impl)} does not belong to the run in {path}")
+    task: Task = exp.task
+    data = load_data(task, settings)
+    params = task.spec.init_params(settings)
+    _, summary = run_one(exp, impl, settings, data, params, folder, config["preset"], quiet, say,
+                         resume=(state, rows))
+    return {impl: summary}
 
 
 def write_run(exp: Experiment, o: Outcome, data: Data, folder: RunFolder, preset: str, device: str) -> dict:

@@ -40,6 +40,9 @@ class NNConv(TorchLearner):
     def prepare(self, x: np.ndarray, y: np.ndarray):
         return super().prepare(as_images(x, self.spec), y)
 
+    def outputs(self, x: np.ndarray) -> np.ndarray:
+        return super().outputs(as_images(x, self.spec))
+
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.model(x)
 
@@ -56,3 +59,10 @@ class NNConv(TorchLearner):
 
     def parameters(self) -> dict[str, np.ndarray]:
         return {k: v.detach().cpu().numpy().copy() for k, v in self.model.state_dict().items()}
+
+    def state(self) -> dict:
+        return {"params": self.model.state_dict(), "optimizer": self.optimizer.state_dict()}
+
+    def load_state(self, state: dict) -> None:
+        self.model.load_state_dict(state["params"])
+        self.optimizer.load_state_dict(state["optimizer"])

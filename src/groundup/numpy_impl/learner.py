@@ -58,8 +58,21 @@ class NumpyDense:
             outputs.append(out)
         return total / len(x), np.concatenate(outputs)
 
+    def outputs(self, x: np.ndarray) -> np.ndarray:
+        """The model's outputs (logits) for inputs x."""
+        x = np.asarray(x, dtype=self.dtype)
+        return np.concatenate([self.net.forward(x[i:i + EVAL_CHUNK]) for i in range(0, len(x), EVAL_CHUNK)])
+
     def parameters(self) -> dict[str, np.ndarray]:
         return {k: v.copy() for k, v in self.net.named("params").items()}
 
-    def optimizer_state(self) -> dict[str, np.ndarray]:
-        return {k: v.copy() for k, v in self.optimizer.velocity.items()}
+    def state(self) -> dict:
+        """Parameters and optimizer state, for a checkpoint."""
+        return {"params": self.parameters(),
+                "optimizer": {k: v.copy() for k, v in self.optimizer.velocity.items()}}
+
+    def load_state(self, state: dict) -> None:
+        for name, p in self.net.named("params").items():
+            p[...] = state["params"][name]  # in place: the optimizer holds the same arrays
+        self.optimizer.velocity = {k: np.asarray(v, dtype=self.dtype).copy()
+                                   for k, v in state["optimizer"].items()}

@@ -1,9 +1,10 @@
 """The CNN on torch tensors: convolution and max-pooling written with tensor operations,
 autograd for the gradients, the hand-written SGD. No torch.nn, no torch.nn.functional.
 
-Both layers start the same way: ``Tensor.unfold`` cuts every window out of the image as a
-view (no copy). A convolution is then one matrix product of the windows with the kernels
-(im2col); a max-pool is the largest value of each window.
+A convolution is one matrix product (im2col): ``Tensor.unfold`` cuts every k×k window out
+of the image as a view, the windows' pixels are copied into the columns of one matrix, and
+the kernels, one per row, multiply it. A max-pool reshapes the image into its 2×2 blocks
+and keeps each block's largest value.
 """
 
 from __future__ import annotations
@@ -17,39 +18,35 @@ from groundup.scratch.optim import SGD
 from groundup.torch_common import TorchLearner, torch_dtype
 
 
-def windows(x: torch.Tensor, size: int, step: int) -> torch.Tensor:
-    """All size×size windows of (N, C, H, W) taken every ``step`` pixels: (N, C, OH, OW, size, size).
-
-    A view of x: window (i, j) starts at pixel (i·step, j·step); OH = (H - size) // step + 1.
-    """
-    return x.unfold(2, size, step).unfold(3, size, step)
-
-
 def conv2d(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
-    """out[n, o, i, j] = b[o] + sum over c, u, v of x[n, c, i+u, j+v] · W[o, c, u, v].
+    """out[n, o, i, j] = b[o] + sum over c, u, v of W[o, c, u, v] · x[n, c, i+u, j+v].
 
     x (N, C, H, W), weight (O, C, k, k) -> (N, O, H-k+1, W-k+1); stride 1, no padding.
-    im2col: each window's C·k·k numbers become one row, the kernels become the columns of a
-    (C·k·k, O) matrix, and the whole convolution is a single matrix product.
+    Column (n, i, j) of the im2col matrix holds the C·k·k pixels of window (i, j) of image
+    n, so (O, C·k·k) @ (C·k·k, N·OH·OW) computes every output pixel of every image at once.
     """
-    n = x.shape[0]
+    n, c = x.shape[:2]
     o, _, k, _ = weight.shape
-    win = windows(x, k, 1)  # (N, C, OH, OW, k, k)
-    oh, ow = win.shape[2], win.shape[3]
-    rows = win.permute(0, 2, 3, 1, 4, 5).reshape(n * oh * ow, -1)  # (N·OH·OW, C·k·k): the copy
-    out = rows @ weight.reshape(o, -1).T + bias  # (N·OH·OW, O)
-    return out.reshape(n, oh, ow, o).permute(0, 3, 1, 2)
+    windows = x.unfold(2, k, 1).unfold(3, k, 1)  # (N, C, OH, OW, k, k), a view: no copy yet
+    oh, ow = windows.shape[2:4]
+    cols = windows.permute(1, 4, 5, 0, 2, 3).reshape(c * k * k, n * oh * ow)  # the one copy
+    out = weight.reshape(o, -1) @ cols + bias[:, None]  # (O, N·OH·OW)
+    return out.reshape(o, n, oh, ow).transpose(0, 1)  # (N, O, OH, OW), a view
 
 
 def max_pool2d(x: torch.Tensor, size: int) -> torch.Tensor:
-    """The largest value of each non-overlapping size×size window: (N, C, H // size, W // size).
+    """The largest value of each non-overlapping size×size block: (N, C, H // size, W // size).
 
-    ``max(dim)`` returns the position of the first maximum and autograd sends the whole
-    gradient there (not spread over ties as ``amax`` would), which is what ``nn.MaxPool2d``
-    does; ties are common on MNIST, whose blank background gives equal values everywhere.
+    The block's maximum is taken along its rows, then down its column of row maxima; each
+    ``max(dim)`` keeps the first of equal values, so the winner is the block's first maximum
+    in reading order, the pixel ``nn.MaxPool2d`` picks. Autograd sends the whole gradient
+    there (``amax`` would split it between ties), and on MNIST's blank background ties are
+    everywhere. An odd last row or column is dropped, as ``nn.MaxPool2d`` does.
     """
-    win = windows(x, size, size)
-    return win.reshape(*win.shape[:4], size * size).max(dim=-1).values
+    n, c, h, w = x.shape
+    h, w = h // size, w // size
+    blocks = x[:, :, :h * size, :w * size].reshape(n, c, h, size, w, size)  # a view
+    return blocks.max(dim=5).values.max(dim=3).values
 
 
 class ScratchConv(TorchLearner):
@@ -65,6 +62,9 @@ class ScratchConv(TorchLearner):
 
     def prepare(self, x: np.ndarray, y: np.ndarray):
         return super().prepare(as_images(x, self.spec), y)
+
+    def outputs(self, x: np.ndarray) -> np.ndarray:
+        return super().outputs(as_images(x, self.spec))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         p = self.params
@@ -85,3 +85,13 @@ class ScratchConv(TorchLearner):
 
     def parameters(self) -> dict[str, np.ndarray]:
         return {k: v.detach().cpu().numpy().copy() for k, v in self.params.items()}
+
+    def state(self) -> dict:
+        return {"params": {k: v.detach().clone() for k, v in self.params.items()},
+                "optimizer": self.optimizer.state_dict()}
+
+    def load_state(self, state: dict) -> None:
+        with torch.no_grad():
+            for k, p in self.params.items():
+                p.copy_(state["params"][k])
+        self.optimizer.load_state_dict({k: v.to(self.device, self.dtype) for k, v in state["optimizer"].items()})

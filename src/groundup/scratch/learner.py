@@ -42,3 +42,13 @@ class ScratchDense(TorchLearner):
 
     def parameters(self) -> dict[str, np.ndarray]:
         return {k: v.detach().cpu().numpy().copy() for k, v in self.params.items()}
+
+    def state(self) -> dict:
+        return {"params": {k: v.detach().clone() for k, v in self.params.items()},
+                "optimizer": self.optimizer.state_dict()}
+
+    def load_state(self, state: dict) -> None:
+        with torch.no_grad():
+            for k, p in self.params.items():
+                p.copy_(state["params"][k])
+        self.optimizer.load_state_dict({k: v.to(self.device, self.dtype) for k, v in state["optimizer"].items()})

@@ -24,3 +24,10 @@ class SGD:
                 g = v
             p -= self.lr * g  # the mean loss's gradient: no extra division by the batch size
             p.grad = None
+
+    def state_dict(self) -> dict:
+        """The momentum buffers (empty before the first step), for a checkpoint."""
+        return {str(i): v.clone() for i, v in enumerate(self.velocity) if v is not None}
+
+    def load_state_dict(self, state: dict) -> None:
+        self.velocity = [state[str(i)].clone() if str(i) in state else None for i in range(len(self.params))]

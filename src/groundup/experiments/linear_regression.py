@@ -1,0 +1,108 @@
+"""linear-regression: d2l's synthetic set, y = Xw + b + N(0, 0.01²), in all three implementations (003, 002).
+
+w = [2, −3.4], b = 4.2, X ~ N(0, 1), 1000 training and 1000 test samples from one seeded
+generator. The model is ``DenseSpec((2, 1), loss="mse")``: numpy (the MSE's gradient by hand),
+scratch (autograd, own squared loss and SGD), nn (nn.Linear, nn.MSELoss, optim.SGD).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from groundup.data import synthetic
+from groundup.experiments.base import Experiment
+from groundup.experiments.supervised import Data, Outcome, Task, run
+from groundup.models import IMPLS, DenseSpec
+from groundup.report.figures import plt  # pyplot on the Agg backend, with the project's style
+from groundup.report.markdown import figure
+from groundup.train import Split
+
+SPEC = DenseSpec((2, 1), loss="mse")
+N_TRAIN, N_TEST, NOISE = 1000, 1000, 0.01
+
+PRESETS = {
+    # d2l's settings: w ~ N(0, 0.01²), b = 0, lr 0.03, batch 10, 3 epochs.
+    "seed": dict(epochs=3, batch_size=10, lr=0.03, init="normal", init_std=0.01),
+    "quick": dict(epochs=3, batch_size=10, lr=0.03, init="normal", init_std=0.01),
+}
+
+
+def load(settings) -> Data:
+    rng = np.random.default_rng(settings.seed)
+    x_train, y_train = synthetic.linear_set(N_TRAIN, rng, noise=NOISE)
+    x_test, y_test = synthetic.linear_set(N_TEST, rng, noise=NOISE)
+    return Data(Split(x_train, y_train, x_test, y_test),
+                f"d2l synthetic linear set (y = Xw + b + N(0, {NOISE}²))",
+                summary={"true_w": synthetic.LINEAR_W, "true_b": synthetic.LINEAR_B, "noise_std": NOISE})
+
+
+def plane(w: np.ndarray, b: float, digits: int = 4) -> str:
+    """'y = 2.0000·x1 − 3.4000·x2 + 4.2000'."""
+    text = f"y = {w[0]:.{digits}f}·x1"
+    for v, term in ((w[1], "·x2"), (b, "")):
+        text += f" {'−' if v < 0 else '+'} {abs(v):.{digits}f}{term}"
+    return text
+
+
+def fit_figure(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, title: str) -> plt.Figure:
+    """The test data against each feature with the fitted plane's cross-section (the other
+    feature at 0) and the true one; then the residuals y − ŷ beside the noise they should be."""
+    true_w, true_b = synthetic.LINEAR_W, synthetic.LINEAR_B
+    fig, axes = plt.subplots(1, 3, figsize=(13, 4))
+    for j, ax in enumerate(axes[:2]):
+        k = 1 - j
+        ax.scatter(x[:, j], y, s=4, alpha=0.4, color="#1f77b4", label="test samples")
+        xs = np.linspace(x[:, j].min(), x[:, j].max(), 2)
+        ax.plot(xs, true_w[j] * xs + true_b, "k--", lw=2.5, label=f"true: {true_w[j]:g}·x{j + 1} + {true_b:g}")
+        ax.plot(xs, w[j] * xs + b, "-", color="#d62728", lw=1.2, label=f"fitted: {w[j]:.4f}·x{j + 1} + {b:.4f}")
+        ax.set_xlabel(f"x{j + 1}")
+        ax.set_ylabel("y")
+        ax.set_title(f"y against x{j + 1}; lines: the plane at x{k + 1} = 0\n"
+                     f"(the spread around them is x{k + 1}'s part, {true_w[k]:g}·x{k + 1})", fontsize=9)
+        ax.legend(fontsize=8, loc="upper left" if w[j] > 0 else "upper right")
+    ax = axes[2]
+    residual = y - (x @ w + b)
+    ax.hist(residual, bins=40, density=True, color="#1f77b4", alpha=0.6, label="test residuals y − ŷ")
+    r = np.linspace(-4 * NOISE, 4 * NOISE, 200)
+    ax.plot(r, np.exp(-0.5 * (r / NOISE) ** 2) / (NOISE * np.sqrt(2 * np.pi)), "k--",
+            label=f"the noise, N(0, {NOISE}²)")
+    ax.set_xlabel("y − ŷ")
+    ax.set_ylabel("density")
+    ax.set_title(f"residuals: mean {residual.mean():.2g}, std {residual.std():.4f}", fontsize=9)
+    ax.legend(fontsize=8, loc="upper left")
+    fig.suptitle(title, fontsize=10)
+    fig.tight_layout()
+    return fig
+
+
+def extras(o: Outcome, data: Data, folder):
+    w, b = o.params["0.weight"][0], float(o.params["0.bias"][0])
+    true_w, true_b = synthetic.LINEAR_W, synthetic.LINEAR_B
+    w_err, b_err = np.abs(w - true_w), abs(b - true_b)
+    test_mse = o.history.last.test_loss
+    s = o.settings
+    name = folder.save_figure(fit_figure(data.split.x_test, data.split.y_test, w, b,
+                                         f"{o.impl}: fitted plane {plane(w, b)}; true {plane(true_w, true_b, 1)}"),
+                              "fit.png")
+    analysis = [
+        f"Recovered w = [{w[0]:.4f}, {w[1]:.4f}] and b = {b:.4f} against the true [2, −3.4] and 4.2: "
+        f"errors {w_err[0]:.2g}, {w_err[1]:.2g} and {b_err:.2g}, after {s.epochs} epochs of "
+        f"{-(-len(data.split.y_train) // s.batch_size)} steps each. The test MSE, {test_mse:.3g}, is close to the "
+        f"noise variance {NOISE ** 2:g}: no model can predict the N(0, {NOISE}²) noise, so that is the floor.",
+        f"Loss: MSE, the mean over the batch of (ŷ − y)², in every implementation (the project's rule: "
+        f"losses are means per sample, so train and test losses compare). d2l uses (ŷ − y)²/2 summed over "
+        f"the batch and divides the gradient by the batch size in its sgd: the mean of (ŷ − y)²/2, half our "
+        f"loss. Its gradient is half ours too, so our lr {s.lr:g} takes the steps d2l's lr {2 * s.lr:g} "
+        f"would, and d2l's printed losses are half of ours: the noise floor {NOISE ** 2:g} shows there as "
+        f"{NOISE ** 2 / 2:g}.",
+    ]
+    summary = {"w": w, "b": b, "test_mse": test_mse, "w_error": w_err, "b_error": b_err}
+    return ([figure(name, "Test samples against each feature with the fitted plane's cross-section (true one "
+                          "dashed), and the test residuals against the noise's distribution.")],
+            analysis, summary)
+
+
+EXPERIMENTS = [Experiment(
+    name="linear-regression", title="Linear regression on synthetic data", section="003, 002",
+    model="linear regression 2-1", dataset="synthetic (seeded)", impls=IMPLS,
+    presets=PRESETS, run=run, task=Task(SPEC, load, extras))]

@@ -1,0 +1,151 @@
+"""cnn-mnist: the scratch convolution and max-pool against torch's, the shared
+initialisation, the scratch-vs-nn trajectory in float64, and where the inputs live."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as TF
+
+from groundup.errors import ConfigError
+from groundup.experiments import get
+from groundup.experiments.mnist_nets import CNN, normalise
+from groundup.models_cnn import ConvSpec, as_images
+from groundup.nn.conv import build_net
+from groundup.scratch.conv import conv2d, max_pool2d
+from groundup.torch_common import resolve_device
+from groundup.train import Split, fit
+
+TOL = 1e-8
+
+
+def digit_like(n: int, seed: int = 0, classes: int = 10):
+    """28×28 uint8 images with MNIST's blank background (so that max-pool windows tie), a
+    class-specific bright bar and sparse noise."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, classes, n)
+    img = np.zeros((n, 28, 28))
+    for c in range(classes):
+        r, col = 4 + 2 * c, 4 + (c % 4) * 5
+        img[y == c, r:r + 4, col:col + 8] = 200
+    img += rng.integers(0, 56, img.shape) * (rng.random(img.shape) < 0.1)
+    return np.clip(img, 0, 255).astype(np.uint8), y
+
+
+def _grads(f, *tensors):
+    leaves = [t.detach().clone().requires_grad_(True) for t in tensors]
+    out = f(*leaves)
+    out.backward(torch.linspace(-1, 1, out.numel(), dtype=out.dtype).reshape(out.shape))
+    return out.detach(), [t.grad for t in leaves]
+
+
+def test_conv2d_matches_torch_forward_and_gradients():
+    g = torch.Generator().manual_seed(0)
+    x = torch.randn(3, 4, 11, 9, generator=g, dtype=torch.float64)
+    w = torch.randn(5, 4, 3, 3, generator=g, dtype=torch.float64)
+    b = torch.randn(5, generator=g, dtype=torch.float64)
+    ours, our_grads = _grads(conv2d, x, w, b)
+    ref, ref_grads = _grads(TF.conv2d, x, w, b)
+    assert ours.shape == (3, 5, 9, 7)
+    torch.testing.assert_close(ours, ref, rtol=0, atol=1e-12)
+    for a, r in zip(our_grads, ref_grads):
+        torch.testing.assert_close(a, r, rtol=0, atol=1e-12)
+
+
+def test_max_pool_routes_the_gradient_like_nn_even_with_ties():
+    g = torch.Generator().manual_seed(1)
+    x = torch.randn(2, 3, 9, 8, generator=g, dtype=torch.float64)
+    x[0, 0, :4, :4] = 0.5  # whole windows of equal values, as on MNIST's background
+    x[1, 2, 2:4, 2:4] = torch.tensor([[1.0, 2.0], [2.0, 2.0]])
+    ours, (our_grad,) = _grads(lambda t: max_pool2d(t, 2), x)
+    ref, (ref_grad,) = _grads(lambda t: TF.max_pool2d(t, 2), x)
+    assert ours.shape == (2, 3, 4, 4)  # the odd last row is dropped, as nn.MaxPool2d does
+    torch.testing.assert_close(ours, ref, rtol=0, atol=0)
+    torch.testing.assert_close(our_grad, ref_grad, rtol=0, atol=0)
+
+
+def test_spec_shapes_and_initialisation_match_nn():
+    assert CNN.n_features == 320 and CNN.input_shape == (1, 28, 28)
+    settings = get("cnn-mnist").settings("seed", dtype="float64")
+    params = CNN.init_params(settings)
+    reference = build_net(CNN).state_dict()
+    assert list(params) == list(reference)
+    for k, v in params.items():
+        assert v.shape == tuple(reference[k].shape) and v.dtype == np.float64
+        layer = k.split(".")[0]
+        fan_in = np.prod(params[f"{layer}.weight"].shape[1:])  # in_channels · k · k, or features
+        bound = 1 / np.sqrt(fan_in)  # kaiming-uniform with a = √5 and the bias rule give the same bound
+        assert np.abs(v).max() <= bound
+        if v.size >= 250:  # enough draws to see the whole range and compare with nn's own draw
+            assert np.abs(v).max() > 0.95 * bound
+            assert abs(v.std() / reference[k].double().std().item() - 1) < 0.2
+    with pytest.raises(ConfigError):
+        CNN.init_params(settings.with_overrides(init="normal"))
+
+
+def test_scratch_and_nn_follow_one_trajectory():
+    images, y = digit_like(160)
+    x = normalise(images).astype(np.float64)
+    split = Split(x[:128], y[:128], x[128:], y[128:])
+    settings = get("cnn-mnist").settings("seed", dtype="float64", lr=0.05)
+    params = CNN.init_params(settings)
+    runs = {}
+    for impl in ("scratch", "nn"):
+        learner = CNN.learner(impl, params, settings, "cpu")
+        history = fit(learner, split, epochs=2, batch_size=32, seed=0, lr=settings.lr, quiet=True)
+        runs[impl] = history, learner.parameters()
+    (h_s, p_s), (h_n, p_n) = runs["scratch"], runs["nn"]
+    assert h_n.last.train_loss < h_n.records[0].train_loss
+    for a, b in zip(h_s.records, h_n.records):
+        assert abs(a.train_loss - b.train_loss) < TOL and abs(a.test_loss - b.test_loss) < TOL
+    for k in p_n:
+        np.testing.assert_allclose(p_s[k], p_n[k], rtol=0, atol=TOL, err_msg=k)
+    assert max(np.abs(p_n[k] - params[k]).max() for k in params) > 1e-3
+
+
+def test_no_numpy_cnn_and_clear_shape_errors():
+    assert get("cnn-mnist").impls == ("scratch", "nn")
+    settings = get("cnn-mnist").settings("quick")
+    with pytest.raises(ConfigError, match="no 'numpy' implementation"):
+        CNN.learner("numpy", CNN.init_params(settings), settings, "cpu")
+    with pytest.raises(ConfigError, match=r"\(1, 28, 28\)"):
+        as_images(np.zeros((4, 780), np.float32), CNN)
+    with pytest.raises(ConfigError, match="too small"):
+        ConvSpec(image_size=12)
+
+
+@pytest.mark.parametrize("impl", ["scratch", "nn"])
+def test_inputs_are_prepared_once_on_the_learners_device(impl):
+    """The classic lab moved its model to the GPU but not its batches. Here ``prepare`` puts a
+    whole split on the learner's device, as (N, 1, 28, 28), once; batches are slices of it."""
+    device = resolve_device("auto")
+    assert device == ("cuda" if torch.cuda.is_available() else "cpu")
+    settings = get("cnn-mnist").settings("quick")
+    learner = CNN.learner(impl, CNN.init_params(settings), settings, device)
+    images, y = digit_like(8)
+    X, Y = learner.prepare(normalise(images), y)
+    assert X.shape == (8, 1, 28, 28) and X.dtype == torch.float32 and Y.dtype == torch.int64
+    weights = learner.params.values() if impl == "scratch" else learner.model.parameters()
+    assert {X.device, Y.device} == {p.device for p in weights}
+    idx = learner.index(np.arange(4))
+    assert idx.device == X.device
+    assert np.isfinite(learner.train_step(X[idx], Y[idx]))
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA device")
+@pytest.mark.parametrize("impl", ["scratch", "nn"])
+def test_cuda_run_matches_cpu(impl):
+    images, y = digit_like(64)
+    x = normalise(images).astype(np.float64)
+    settings = get("cnn-mnist").settings("seed", dtype="float64")
+    params = CNN.init_params(settings)
+    out = {}
+    for device in ("cpu", "cuda"):
+        learner = CNN.learner(impl, params, settings, device)
+        X, Y = learner.prepare(x, y)
+        assert X.device.type == device
+        learner.train_step(X, Y)
+        out[device] = learner.parameters()
+    for k in params:
+        np.testing.assert_allclose(out["cuda"][k], out["cpu"][k], rtol=0, atol=1e-10)

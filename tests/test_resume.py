@@ -1,0 +1,148 @@
+"""Interrupting a run, resuming it, and refusing what cannot be resumed."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, run_cli
+from groundup import checkpoint
+
+RUN = ["run", "logistic-synthetic", "--epochs", "40", "--batch-size", "32", "--quiet"]
+
+
+def start(*args: str) -> subprocess.Popen:
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    return subprocess.Popen([sys.executable, "-m", "groundup", *args], env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def interrupt_after_epoch(out, impl: str, sig=signal.SIGINT, epoch: int = 2, epochs: int = 40):
+    proc = start(*RUN, "--impl", impl, "--out", str(out), "--epochs", str(epochs))
+    metrics = out / "metrics.csv"
+    deadline = time.time() + 120
+    while time.time() < deadline and proc.poll() is None:
+        if metrics.exists() and len(metrics.read_text().splitlines()) > epoch:
+            break
+        time.sleep(0.005)
+    proc.send_signal(sig)
+    _, stderr = proc.communicate(timeout=60)
+    return proc.returncode, stderr
+
+
+def final_state(folder, impl):
+    _, state, history = checkpoint.load(folder, impl)
+    params = {k: np.asarray(v) for k, v in state["params"].items()}
+    rows = [{k: v for k, v in r.items() if k != "seconds"} for r in history]
+    return params, rows
+
+
+@pytest.mark.parametrize("impl", ["numpy", "scratch", "nn"])
+def test_interrupted_run_resumes_to_exactly_the_uninterrupted_result(tmp_path, impl):
+    out = tmp_path / "interrupted"
+    code, stderr = interrupt_after_epoch(out, impl)
+    assert code == 130, stderr
+    assert "resume with: groundup run logistic-synthetic --resume" in stderr and "Traceback" not in stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "interrupted" and 2 <= summary["epochs_completed"] < 40
+    meta, _, history = checkpoint.load(out, impl)
+    assert meta["epochs_completed"] == len(history) == summary["epochs_completed"]
+
+    resumed = run_cli("run", "logistic-synthetic", "--resume", str(out), "--quiet")
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads((out / "summary.json").read_text())["status"] == "completed"
+
+    straight = tmp_path / "straight"
+    assert run_cli(*RUN, "--impl", impl, "--out", str(straight)).returncode == 0
+    params_a, rows_a = final_state(out, impl)
+    params_b, rows_b = final_state(straight, impl)
+    assert rows_a == rows_b and len(rows_a) == 40
+    for name in params_b:
+        assert np.array_equal(params_a[name], params_b[name]), name
+    strip = lambda p: [l.rsplit(",", 1)[0] for l in (p / "metrics.csv").read_text().splitlines()]
+    assert strip(out) == strip(straight)
+
+
+def test_sigterm_exits_143_and_marks_the_run_interrupted(tmp_path):
+    code, stderr = interrupt_after_epoch(tmp_path / "run", "numpy", signal.SIGTERM, epochs=2000)
+    assert code == 143, stderr
+    assert json.loads((tmp_path / "run" / "summary.json").read_text())["status"] == "interrupted"
+
+
+@pytest.fixture(scope="module")
+def interrupted_nn(tmp_path_factory):
+    out = tmp_path_factory.mktemp("runs") / "nn"
+    code, stderr = interrupt_after_epoch(out, "nn", epochs=2000)
+    assert code == 130, stderr
+    return out
+
+
+def snapshot(folder):
+    return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in sorted(folder.iterdir())}
+
+
+def refused(folder, *args):
+    before = snapshot(folder)
+    result = run_cli(*args)
+    assert result.returncode == 2, result.stderr
+    assert "Traceback" not in result.stderr and len(result.stderr.strip().splitlines()) == 1
+    assert snapshot(folder) == before, "the run folder changed"
+    return result.stderr
+
+
+def test_truncated_checkpoint_is_refused_and_nothing_changes(interrupted_nn, tmp_path):
+    folder = tmp_path / "copy"
+    shutil.copytree(interrupted_nn, folder)
+    ckpt = folder / "checkpoint.pt"
+    ckpt.write_bytes(ckpt.read_bytes()[: ckpt.stat().st_size // 2])
+    err = refused(folder, "run", "logistic-synthetic", "--resume", str(folder))
+    assert "corrupt or truncated" in err
+
+
+def test_run_of_another_experiment_is_refused(interrupted_nn):
+    from groundup.experiments import EXPERIMENTS
+
+    other = next(n for n, e in EXPERIMENTS.items() if e.task is not None and n != "logistic-synthetic")
+    err = refused(interrupted_nn, "run", other, "--resume", str(interrupted_nn))
+    assert "logistic-synthetic" in err and other in err
+
+
+def test_checkpoint_from_another_run_is_refused(interrupted_nn, tmp_path):
+    folder = tmp_path / "copy"
+    shutil.copytree(interrupted_nn, folder)
+    config = json.loads((folder / "config.json").read_text())
+    config["settings"]["lr"] = 0.25  # the checkpoint was written under lr 0.5
+    (folder / "config.json").write_text(json.dumps(config))
+    err = refused(folder, "run", "logistic-synthetic", "--resume", str(folder))
+    assert "does not belong" in err
+
+
+def test_incompatible_flags_and_impl_are_refused(interrupted_nn):
+    assert "lr" in refused(interrupted_nn, "run", "logistic-synthetic", "--resume", str(interrupted_nn), "--lr", "0.1")
+    assert "'nn' run" in refused(interrupted_nn, "run", "logistic-synthetic", "--resume", str(interrupted_nn),
+                                 "--impl", "numpy")
+
+
+def test_out_holding_a_completed_run_needs_overwrite(tmp_path):
+    out = tmp_path / "done"
+    args = ["run", "logistic-synthetic", "--impl", "numpy", "--epochs", "1", "--quiet", "--out", str(out)]
+    assert run_cli(*args).returncode == 0
+    assert "--overwrite" in refused(out, *args)
+    assert run_cli(*args, "--overwrite").returncode == 0
+
+
+def test_numpy_checkpoint_loads_without_pickle(tmp_path):
+    out = tmp_path / "np"
+    assert run_cli("run", "logistic-synthetic", "--impl", "numpy", "--epochs", "2", "--quiet",
+                   "--out", str(out)).returncode == 0
+    with np.load(out / "checkpoint.npz", allow_pickle=False) as z:
+        assert "params/0.weight" in z.files and z["params/0.weight"].shape == (1, 2)
