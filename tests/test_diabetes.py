@@ -14,7 +14,7 @@ from groundup.data.batches import batch_slices, epoch_order
 from groundup.errors import DataError
 from groundup.experiments import diabetes, get
 from groundup.models import init_dense, make_learner
-from groundup.nn.dataloader import RowDataset, SeededOrder, fit_loader, make_loader
+from groundup.nn.dataloader import RowDataset, SeededOrder, loader_batches, make_loader
 from groundup.train import Split, fit
 
 REAL = tabular.locate_diabetes()  # before any monkeypatching
@@ -77,9 +77,10 @@ def test_dataloader_run_follows_the_sliced_runs():
     params = init_dense(SPEC, 1)
     kw = dict(epochs=3, batch_size=32, seed=5, lr=1.0, quiet=True)
     runs = {}
-    for name, impl, train in (("loader", "nn", fit_loader), ("nn", "nn", fit), ("numpy", "numpy", fit)):
+    for name, impl in (("loader", "nn"), ("nn", "nn"), ("numpy", "numpy")):
         learner = make_learner(impl, SPEC, params, lr=1.0, momentum=0.9, dtype="float64")
-        runs[name] = (train(learner, split, **kw), learner.parameters())
+        source = {"batch_source": loader_batches} if name == "loader" else {}
+        runs[name] = (fit(learner, split, **kw, **source), learner.parameters())
     ref_history, ref_params = runs["numpy"]
     for name in ("loader", "nn"):
         history, p = runs[name]
@@ -104,13 +105,14 @@ def test_run_writes_folders_with_the_baseline(data_dir, tmp_path, name, impls):
         assert on_disk["baseline_test_accuracy"] == s["baseline_test_accuracy"]
         config = json.loads((folder / "config.json").read_text())
         batch = config["settings"]["batch_size"]
-        assert batch == (n_train if name == "diabetes" else 32)  # full batch is recorded as the rows
+        assert batch == (568 if name == "diabetes" else 32)  # 568: all training rows of the real table
         assert (folder / "baseline.png").stat().st_size > 0
         report = (folder / "report.md").read_text()
         assert "majority class" in report and "BCEWithLogitsLoss" in report
         loader = name == "diabetes-minibatch" and impl == "nn"
         assert s["batches"] == ("DataLoader" if loader else "index slices")
         assert ("`torch.utils.data.DataLoader` over a `Dataset`" in report) == loader
+        assert (f"full batch: every step uses all {n_train} training rows" in report) == (name == "diabetes")
     if len(impls) > 1:
         comparison = json.loads((out / "comparison.json").read_text())
         assert comparison["max_param_difference"] < 1e-5  # float32, same start, same batches
@@ -135,7 +137,7 @@ def test_real_table_split_and_presets():
     accuracy = {}
     for preset, s in settings.items():
         learner = make_learner("numpy", SPEC, init_dense(SPEC, s.seed), lr=s.lr, momentum=s.momentum)
-        history = fit(learner, split, epochs=s.epochs, batch_size=min(s.batch_size, 568), seed=s.seed,
+        history = fit(learner, split, epochs=s.epochs, batch_size=s.batch_size, seed=s.seed,
                       lr=s.lr, schedule=s.schedule, quiet=True)
         accuracy[preset] = history.last.test_accuracy
     # the course's settings (full batch, lr 0.1, 100 epochs) answer the majority class for everyone

@@ -110,6 +110,19 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--data-dir", type=Path, help="a folder holding mnist/, fashion-mnist/, diabetes/")
     lab.add_argument("--quiet", action="store_true", help="no progress lines")
 
+    predict = sub.add_parser("predict", help="classify images with a trained model from its run folder",
+                             description="Load a trained image classifier from RUN_DIR and print the "
+                                         "top classes for each image file (PNG or JPEG, any size, "
+                                         "colour or grey; dark ink on light paper is inverted to "
+                                         "MNIST's white on black) or for --test-index N.")
+    predict.add_argument("run_dir", metavar="RUN_DIR", type=Path, help="a run folder of softmax, MLP or CNN")
+    predict.add_argument("inputs", metavar="INPUT", type=Path, nargs="*", help="image files")
+    predict.add_argument("--test-index", type=nonnegative_int, action="append", default=[], metavar="N",
+                         help="predict test image N of the run's data set (repeatable)")
+    predict.add_argument("--top", type=positive_int, default=3, help="how many classes to show (default 3)")
+    predict.add_argument("--json", action="store_true", help="machine-readable output")
+    predict.add_argument("--data-dir", type=Path, help="where to find the data set for --test-index")
+
     data = sub.add_parser("data", help="find, verify or download the data sets")
     dsub = data.add_subparsers(dest="data_command", required=True, parser_class=Parser, metavar="ACTION")
     for name, text in (("info", "where each data set was found"),
@@ -239,6 +252,13 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_run(args, args.impl)
         if args.command == "compare":
             return cmd_run(args, "all")
+        if args.command == "predict":
+            from groundup.predict import run_predict
+
+            if not args.inputs and not args.test_index:
+                raise GroundupError("nothing to predict: give image files or --test-index N")
+            return run_predict(args.run_dir, args.inputs, args.test_index,
+                               str(args.data_dir) if args.data_dir else None, args.json, args.top)
         if args.command == "lab":
             return cmd_lab(args)
         if args.command == "data":

@@ -63,7 +63,15 @@ def run_lab(preset: str, out: Path, only: list[str] | None = None, data_dir: str
 
 
 def _rows(entry: Entry) -> list[tuple[str, dict]]:
-    """(implementation, summary) pairs of a finished experiment that trained models."""
+    """(implementation or variant, summary) pairs of a finished experiment that trained models.
+
+    Training runs return one summary per implementation, each with "final"; an experiment
+    with several model variants in one folder (rnn-hello) returns them under "variants".
+    """
+    if isinstance(entry.summaries.get("variants"), dict):
+        return [(name, {"final": {"train_loss": v.get("final_loss"), "train_accuracy": v.get("final_accuracy")},
+                        "epochs": entry.summaries.get("epochs"), "train_seconds": v.get("train_seconds")})
+                for name, v in entry.summaries["variants"].items()]
     return [(impl, s) for impl, s in entry.summaries.items() if isinstance(s, dict) and "final" in s]
 
 
@@ -71,7 +79,9 @@ def _metric(s: dict) -> tuple[str, str]:
     final = s["final"]
     if final.get("test_accuracy") is not None:
         return "accuracy", fmt(final["test_accuracy"])
-    return "MSE", fmt(final.get("test_loss"))
+    if final.get("test_loss") is not None:
+        return "MSE", fmt(final["test_loss"])
+    return "train accuracy", fmt(final.get("train_accuracy"))
 
 
 def _headline(entry: Entry) -> str:
@@ -103,7 +113,7 @@ def _section(exp, entry: Entry, out: Path) -> str:
         return head + f"\n**{entry.status.capitalize()}:** {entry.reason}\n"
     folder = out / exp.name
     parts = [head]
-    if (folder / "comparison.md").exists():
+    if (folder / "comparison.md").exists() and any((folder / i / "report.md").exists() for i in ("nn", "scratch", "numpy")):
         parts.append(_rebase((folder / "comparison.md").read_text(), f"{exp.name}/", 2))
         shown = next((i for i in ("nn", "scratch", "numpy") if (folder / i / "report.md").exists()), None)
         if shown:

@@ -87,38 +87,52 @@ def show_progress(quiet: bool) -> bool:
     return not quiet and sys.stderr.isatty()
 
 
+def index_batches(learner, x, y, batch_size: int, seed: int, shuffle: bool = True):
+    """The default batch source: index slices of the prepared arrays in the seeded order.
+
+    Returns ``(batches, n_batches)``, where ``batches(epoch)`` yields (x, y) pairs.
+    """
+    slices = batch_slices(len(x), batch_size)
+
+    def batches(epoch: int):
+        order = learner.index(epoch_order(len(x), seed, epoch, shuffle))
+        for s in slices:
+            idx = order[s]
+            yield x[idx], y[idx]
+
+    return batches, len(slices)
+
+
 def fit(learner, split: Split, *, epochs: int, batch_size: int, seed: int, lr: float,
         schedule: str = "constant", shuffle: bool = True, task: str = "classification",
         quiet: bool = False, history: History | None = None,
-        on_epoch: Callable[[History], None] | None = None) -> History:
+        on_epoch: Callable[[History], None] | None = None, batch_source=index_batches) -> History:
     """Train for ``epochs`` epochs (continuing ``history`` if given) and return the history.
 
     ``on_epoch`` is called after every completed epoch (to write metrics, checkpoints).
+    ``batch_source`` has the signature of ``index_batches`` (another one: a DataLoader).
     Raises ``Diverged`` on a non-finite loss, with the history so far.
     """
     history = history or History()
     x_train, y_train = learner.prepare(split.x_train, split.y_train)
     x_test, y_test = learner.prepare(split.x_test, split.y_test)
-    n = len(x_train)
-    slices = batch_slices(n, batch_size)
+    batches, n_batches = batch_source(learner, x_train, y_train, batch_size, seed, shuffle)
     start = len(history.records)
-    bar = tqdm(total=(epochs - start) * len(slices), disable=not show_progress(quiet),
+    bar = tqdm(total=(epochs - start) * n_batches, disable=not show_progress(quiet),
                unit="batch", dynamic_ncols=True, leave=False)
     try:
         for epoch in range(start, epochs):
             epoch_lr = lr_at(schedule, lr, epoch, epochs)
             learner.set_lr(epoch_lr)
-            order = learner.index(epoch_order(n, seed, epoch, shuffle))
             bar.set_description(f"epoch {epoch + 1}/{epochs}")
             began = time.perf_counter()
-            for s in slices:
-                idx = order[s]
-                loss = learner.train_step(x_train[idx], y_train[idx])
+            for xb, yb in batches(epoch):
+                loss = learner.train_step(xb, yb)
                 if not math.isfinite(loss):
                     raise Diverged(epoch + 1, epoch_lr, history)
                 bar.update()
             seconds = time.perf_counter() - began
-            record = _evaluate(learner, epoch + 1, seconds, task,
+            record = evaluate_epoch(learner, epoch + 1, seconds, task,
                                (x_train, y_train, split.y_train), (x_test, y_test, split.y_test))
             if not (math.isfinite(record.train_loss) and math.isfinite(record.test_loss)):
                 raise Diverged(epoch + 1, epoch_lr, history)
@@ -131,7 +145,7 @@ def fit(learner, split: Split, *, epochs: int, batch_size: int, seed: int, lr: f
     return history
 
 
-def _evaluate(learner, epoch, seconds, task, train, test) -> EpochRecord:
+def evaluate_epoch(learner, epoch, seconds, task, train, test) -> EpochRecord:
     values = []
     for x, y, y_np in (train, test):
         loss, outputs = learner.evaluate(x, y)

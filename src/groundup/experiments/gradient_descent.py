@@ -220,7 +220,7 @@ def paths_figure(data: DataSet, m: Minimum, runs: list[Descent]) -> plt.Figure:
         ax.set_xlabel("w")
         ax.set_ylabel("b")
     axes[0].set_title(f"from (w, b) = ({W0:g}, {B0:g}); ● where each method ended", fontsize=9)
-    axes[1].set_title(f"zoom on the minimum: each method's last epoch", fontsize=9)
+    axes[1].set_title("zoom on the minimum: each method's last epoch", fontsize=9)
     axes[0].legend(fontsize=8, loc="lower right")
     fig.suptitle(f"{data.name}: the paths of (w, b) over the loss contours", fontsize=10)
     fig.tight_layout()

@@ -18,14 +18,14 @@ import numpy as np
 from groundup.data.preprocess import standardize
 from groundup.experiments.base import Experiment, Settings
 from groundup.metrics import confusion_matrix, most_confused
-from groundup.models import IMPLS, predictions
+from groundup.models import predictions
 from groundup.report import figures
-from groundup.report.markdown import figure, fmt, table
+from groundup.report.markdown import figure, table
 from groundup.runs import RunFolder, versions
 from groundup.torch_common import resolve_device
 from groundup import checkpoint
 from groundup.errors import GroundupError, Interrupted
-from groundup.train import Diverged, EpochRecord, History, Split, fit
+from groundup.train import Diverged, EpochRecord, History, Split, fit, index_batches
 
 
 @dataclass
@@ -59,6 +59,12 @@ class Task:
     load: Callable[[Settings], Data]
     # extras(outcome, data, folder) -> (figure markdown blocks, analysis paragraphs, summary fields)
     extras: Callable | None = None
+    # For image classifiers, what `groundup predict` needs: the vision data set's name and the
+    # function that turns uint8 images (n, 28, 28) into the model's inputs, as `load` does.
+    vision: str | None = None
+    features: Callable | None = None
+    # batch_source(impl) -> a batch source for `train.fit` (None: index slices)
+    batch_source: Callable | None = None
 
 
 def load_data(task: Task, settings: Settings) -> Data:
@@ -140,7 +146,8 @@ def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: 
     try:
         fit(learner, data.split, epochs=settings.epochs, batch_size=settings.batch_size,
             seed=settings.seed, lr=settings.lr, schedule=settings.schedule, task=task.spec.task,
-            quiet=quiet, history=history, on_epoch=on_epoch)
+            quiet=quiet, history=history, on_epoch=on_epoch,
+            batch_source=(task.batch_source and task.batch_source(impl)) or index_batches)
     except Diverged:
         stopped("diverged")
         raise
@@ -155,7 +162,7 @@ def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: 
     summary = write_run(exp, outcome, data, folder, preset, device)
     last = history.last
     acc = f", test accuracy {last.test_accuracy:.4f}" if last.test_accuracy is not None else ""
-    say(f"  done: test loss {last.test_loss:.4f}{acc}, {summary['train_seconds']:.2f} s of training")
+    say(f"  done: test loss {last.test_loss:.4g}{acc}, {summary['train_seconds']:.2f} s of training")
     return outcome, summary
 
 
@@ -210,6 +217,8 @@ def write_run(exp: Experiment, o: Outcome, data: Data, folder: RunFolder, preset
         blocks.append(figure(folder.save_figure(figures.confusion(cm, classes, title), "confusion.png"),
                              "Confusion matrix on the test set, with each class's accuracy."))
         summary["confusion_matrix"] = cm
+        folder.write_text("test_predictions.csv", "index,true,predicted\n" + "".join(
+            f"{i},{t},{p}\n" for i, (t, p) in enumerate(zip(data.split.y_test, o.test_pred))))
         pairs = most_confused(cm)
         analysis.append(_classification_analysis(h, pairs, classes))
     if task.extras:

@@ -4,21 +4,15 @@
 needs to shuffle, group and stack rows into mini-batches. ``SeededOrder`` is the sampler
 that makes the loader shuffle in groundup's seeded order (``data.batches.epoch_order``), so a
 run fed by the DataLoader follows the same trajectory as one fed by index slices.
-``fit_loader`` is ``train.fit`` with the batches taken from such a loader.
+``loader_batches`` hands such a loader to ``train.fit`` as its batch source.
 """
 
 from __future__ import annotations
 
-import math
-import time
-from typing import Callable
-
 import torch
 from torch.utils.data import DataLoader, Dataset, Sampler
-from tqdm import tqdm
 
 from groundup.data.batches import epoch_order
-from groundup.train import Diverged, History, Split, _evaluate, lr_at, show_progress
 
 
 class RowDataset(Dataset):
@@ -77,39 +71,13 @@ def make_loader(x: torch.Tensor, y: torch.Tensor, batch_size: int, seed: int,
                       sampler=SeededOrder(len(x), seed, shuffle), num_workers=0)
 
 
-def fit_loader(learner, split: Split, *, epochs: int, batch_size: int, seed: int, lr: float,
-               schedule: str = "constant", shuffle: bool = True, task: str = "classification",
-               quiet: bool = False, history: History | None = None,
-               on_epoch: Callable[[History], None] | None = None) -> History:
-    """``train.fit`` (same arguments, same History), the batches drawn from a DataLoader."""
-    history = history or History()
-    x_train, y_train = learner.prepare(split.x_train, split.y_train)
-    x_test, y_test = learner.prepare(split.x_test, split.y_test)
-    loader = make_loader(x_train, y_train, batch_size, seed, shuffle)
-    start = len(history.records)
-    bar = tqdm(total=(epochs - start) * len(loader), disable=not show_progress(quiet),
-               unit="batch", dynamic_ncols=True, leave=False)
-    try:
-        for epoch in range(start, epochs):
-            epoch_lr = lr_at(schedule, lr, epoch, epochs)
-            learner.set_lr(epoch_lr)
-            loader.sampler.set_epoch(epoch)
-            bar.set_description(f"epoch {epoch + 1}/{epochs}")
-            began = time.perf_counter()
-            for xb, yb in loader:  # the course's loop: the loader shuffles, groups and stacks
-                loss = learner.train_step(xb, yb)
-                if not math.isfinite(loss):
-                    raise Diverged(epoch + 1, epoch_lr, history)
-                bar.update()
-            seconds = time.perf_counter() - began
-            record = _evaluate(learner, epoch + 1, seconds, task,
-                               (x_train, y_train, split.y_train), (x_test, y_test, split.y_test))
-            if not (math.isfinite(record.train_loss) and math.isfinite(record.test_loss)):
-                raise Diverged(epoch + 1, epoch_lr, history)
-            history.records.append(record)
-            if on_epoch:
-                on_epoch(history)
-    finally:
-        bar.close()
-    return history
+def loader_batches(learner, x: torch.Tensor, y: torch.Tensor, batch_size: int, seed: int,
+                   shuffle: bool = True):
+    """A batch source for ``train.fit`` (like ``train.index_batches``) drawn from a DataLoader."""
+    loader = make_loader(x, y, batch_size, seed, shuffle)
 
+    def batches(epoch: int):
+        loader.sampler.set_epoch(epoch)
+        return iter(loader)  # the course's loop: the loader shuffles, groups and stacks rows
+
+    return batches, len(loader)

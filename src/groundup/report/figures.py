@@ -37,6 +37,8 @@ def curves(rows: list[dict], title: str) -> plt.Figure:
     ax.plot(epochs, [r["train_loss"] for r in rows], color=TRAIN, marker=marker, label="train")
     ax.plot(epochs, [r["test_loss"] for r in rows], color=TEST, marker=marker, label="test")
     ax.set_ylabel("loss (mean per sample)")
+    if not has_acc and min(r["test_loss"] for r in rows) > 0:
+        ax.set_yscale("log")  # a regression loss falls by orders of magnitude
     ax.set_title("Loss")
     _epoch_axis(ax, epochs)
     ax.legend()
@@ -66,7 +68,7 @@ def confusion(cm: np.ndarray, classes: list[str], title: str) -> plt.Figure:
     ax.grid(False)
     for i in range(k):
         for j in range(k):
-            dark = shown[i, j] > 0.6 * shown.max()
+            dark = (shown[i, j] - shown.min()) / (np.ptp(shown) or 1) > 0.5
             ax.text(j, i, str(cm[i, j]), ha="center", va="center", fontsize=8 if k > 5 else 11,
                     color="white" if dark else "black")
     ax.set_xticks(range(k), classes, rotation=45 if k > 2 else 0, ha="right" if k > 2 else "center")

@@ -1,0 +1,272 @@
+"""mlp-mnist and cnn-mnist: one epoch of the classic per-sample pipeline against one epoch of
+each groundup implementation, in one process, with the epoch's FLOP floor for scale.
+
+The classic pipeline is the course's (001, 004 §9-10), rebuilt without torchvision:
+
+* ``bench_softmax.ClassicImages``: the same per-sample PIL image and ``ToTensor`` conversion as
+  the softmax benchmark, followed here by ``Normalize((0.1307,), (0.3081,))``, all in
+  ``__getitem__``; a ``DataLoader`` with batch 64 and shuffle (default collate, no workers);
+* the course's networks as ``nn.Module`` classes (the MLP with ``x.view(-1, 784)`` and
+  ``F.relu``; the CNN with ReLU before pooling, as the course wrote it), ``nn.CrossEntropyLoss``
+  and ``optim.SGD(lr=0.01, momentum=0.5)``.
+
+groundup normalises the images once, prepares each split once, and takes every batch as an
+index slice (the inner loop of ``groundup.train.fit``). Both sides are timed over an epoch's
+training pass only (data, forward, loss, backward, update); evaluation is left out on both.
+Every groundup implementation gets a short warm-up first. On a shared machine the other
+processes only ever add time, so the fastest of ``--rounds`` rounds is reported, and speed-ups
+are also given per round (classic and ours measured back to back).
+
+The FLOP floor: the multiply-adds an epoch's matrix products must do (forward, weight
+gradients, and input gradients for every layer but the first: the images need none), 2 FLOPs
+each, divided by the rate this machine's float32 matmul reaches (a) on one large square product
+and (b) on the MLP's own batch-64 products timed alone. (b) is the floor for batch-64 SGD.
+
+    PYTHONPATH=src GROUNDUP_DATA=/work/shared/datasets python benchmarks/bench_mlp_cnn.py
+    ... --model mlp --rounds 3      ... --model cnn --impl nn
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+import torch.nn.functional as TF
+from torch import nn
+from torch.utils.data import DataLoader
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "src"))
+sys.path.insert(0, str(HERE))
+
+from bench_softmax import ClassicImages  # noqa: E402  (the same per-sample conversion)
+
+from groundup.data import vision  # noqa: E402
+from groundup.data.batches import batch_slices, epoch_order  # noqa: E402
+from groundup.experiments.mnist_nets import CNN, MLP, MNIST_MEAN, MNIST_STD, SEED, normalise  # noqa: E402
+from groundup.experiments.base import Settings  # noqa: E402
+
+WARMUP_BATCHES = 20
+
+
+# ----------------------------------------------------------------------------- the classic pipeline
+
+
+class ClassicNormalised(ClassicImages):
+    """PIL -> ToTensor as in the softmax benchmark, then ``transforms.Normalize`` per sample."""
+
+    def __init__(self, images: np.ndarray, labels: np.ndarray):
+        super().__init__(images, labels, pil=True)
+        self.mean = torch.tensor([MNIST_MEAN]).view(-1, 1, 1)
+        self.std = torch.tensor([MNIST_STD]).view(-1, 1, 1)
+
+    def __getitem__(self, i: int):
+        x, target = super().__getitem__(i)
+        return x.sub_(self.mean).div_(self.std), target  # Normalize: (x - mean) / std per channel
+
+
+class CourseMLP(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.l1, self.l2, self.l3 = nn.Linear(784, 512), nn.Linear(512, 256), nn.Linear(256, 128)
+        self.l4, self.l5 = nn.Linear(128, 64), nn.Linear(64, 10)
+
+    def forward(self, x):
+        x = x.view(-1, 784)
+        for layer in (self.l1, self.l2, self.l3, self.l4):
+            x = TF.relu(layer(x))
+        return self.l5(x)
+
+
+class CourseCNN(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.conv1, self.conv2 = nn.Conv2d(1, 10, kernel_size=5), nn.Conv2d(10, 20, kernel_size=5)
+        self.pooling = nn.MaxPool2d(2)
+        self.fc = nn.Linear(320, 10)
+
+    def forward(self, x):
+        n = x.size(0)
+        x = self.pooling(TF.relu(self.conv1(x)))
+        x = self.pooling(TF.relu(self.conv2(x)))
+        return self.fc(x.view(n, -1))
+
+
+def classic_epoch(model_cls, images: np.ndarray, labels: np.ndarray, settings: Settings) -> float:
+    """One training epoch of the classic lab; returns its seconds."""
+    torch.manual_seed(settings.seed)
+    loader = DataLoader(ClassicNormalised(images, labels), batch_size=settings.batch_size, shuffle=True)
+    model = model_cls()
+    criterion = nn.CrossEntropyLoss()
+    optimizer = torch.optim.SGD(model.parameters(), lr=settings.lr, momentum=settings.momentum)
+    began = time.perf_counter()
+    for inputs, target in loader:
+        optimizer.zero_grad()
+        loss = criterion(model(inputs), target)
+        loss.backward()
+        optimizer.step()
+    return time.perf_counter() - began
+
+
+# ----------------------------------------------------------------------------- groundup
+
+
+def groundup_epoch(spec, impl: str, x: np.ndarray, y: np.ndarray, settings: Settings, epoch: int) -> float:
+    """One epoch of ``train.fit``'s inner loop (data prepared once, index-slice batches)."""
+    learner = spec.learner(impl, spec.init_params(settings), settings, "cpu")
+    X, Y = learner.prepare(x, y)
+    slices = batch_slices(len(X), settings.batch_size)
+    warm = learner.index(epoch_order(len(X), settings.seed + 1, 0))
+    for s in slices[:WARMUP_BATCHES]:  # first-call costs: allocator, kernel selection
+        learner.train_step(X[warm[s]], Y[warm[s]])
+    order = learner.index(epoch_order(len(X), settings.seed, epoch))
+    began = time.perf_counter()
+    for s in slices:
+        idx = order[s]
+        learner.train_step(X[idx], Y[idx])
+    return time.perf_counter() - began
+
+
+# ----------------------------------------------------------------------------- the FLOP floor
+
+
+def mlp_products(batch: int) -> list[tuple[int, int, int]]:
+    """(m, k, n) of every matrix product of one MLP training step."""
+    sizes = MLP.sizes
+    shapes = []
+    for i, (a, b) in enumerate(zip(sizes, sizes[1:])):
+        shapes.append((batch, a, b))  # forward: X (batch, a) @ W^T (a, b)
+        shapes.append((b, batch, a))  # weight gradient: dZ^T (b, batch) @ X (batch, a)
+        if i > 0:
+            shapes.append((batch, b, a))  # input gradient: dZ (batch, b) @ W (b, a)
+    return shapes
+
+
+def cnn_multiply_adds() -> tuple[int, int]:
+    """Multiply-adds per sample of the CNN's forward pass: all layers, and the first alone."""
+    side, macs, first = CNN.image_size, 0, 0
+    for c_in, c_out in zip(CNN.channels, CNN.channels[1:]):
+        side = side - CNN.kernel_size + 1
+        layer = side * side * c_out * c_in * CNN.kernel_size ** 2
+        first = first or layer
+        macs += layer
+        side //= CNN.pool
+    return macs + CNN.n_features * CNN.n_classes, first
+
+
+def flops_per_sample(model: str) -> float:
+    """Forward, weight gradients, and input gradients of all layers but the first; 2 FLOPs per MAC."""
+    if model == "mlp":
+        macs = sum(a * b for a, b in zip(MLP.sizes, MLP.sizes[1:]))
+        first = MLP.sizes[0] * MLP.sizes[1]
+    else:
+        macs, first = cnn_multiply_adds()
+    return 2.0 * (3 * macs - first)
+
+
+def best_time(fn, reps: int, rounds: int = 5) -> float:
+    fn()
+    best = float("inf")
+    for _ in range(rounds):
+        began = time.perf_counter()
+        for _ in range(reps):
+            fn()
+        best = min(best, (time.perf_counter() - began) / reps)
+    return best
+
+
+def peak_gflops(n: int = 2048) -> float:
+    """The float32 matmul rate on one large square product, GFLOP/s."""
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    return 2 * n ** 3 / best_time(lambda: a @ b, 3) / 1e9
+
+
+def mlp_gemm_step_seconds(batch: int) -> float:
+    """Seconds of one MLP training step's matrix products alone, at their real shapes."""
+    mats = [(torch.randn(m, k), torch.randn(k, n)) for m, k, n in mlp_products(batch)]
+
+    def step():
+        for a, b in mats:
+            a @ b
+
+    return best_time(step, 50)
+
+
+# ----------------------------------------------------------------------------- main
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    p.add_argument("--model", choices=["mlp", "cnn", "both"], default="both")
+    p.add_argument("--impl", nargs="+", choices=["numpy", "scratch", "nn"],
+                   help="groundup implementations (default: all the model has)")
+    p.add_argument("--rounds", type=int, default=1, help="rounds of (classic, then each impl), one epoch each")
+    p.add_argument("--no-classic", action="store_true", help="time groundup only")
+    p.add_argument("--threads", type=int, help="torch intra-op threads (default: torch's choice)")
+    args = p.parse_args(argv)
+    if args.threads:
+        torch.set_num_threads(args.threads)
+    settings = Settings().with_overrides(**SEED)
+    load = lambda: " ".join(f"{v:.2f}" for v in os.getloadavg())  # noqa: E731
+    print(f"batch {settings.batch_size}, SGD lr {settings.lr:g} momentum {settings.momentum:g}; torch "
+          f"{torch.__version__} ({torch.get_num_threads()} threads), numpy {np.__version__}, "
+          f"{os.cpu_count()} CPUs, load average {load()}")
+    d = vision.load("mnist")
+    began = time.perf_counter()
+    x = normalise(d.x_train)
+    print(f"normalise 60,000 images once: {time.perf_counter() - began:.2f} s")
+
+    steps = len(d.y_train) / settings.batch_size
+    models = ["mlp", "cnn"] if args.model == "both" else [args.model]
+    for model in models:
+        spec, course, impls = (MLP, CourseMLP, ("numpy", "scratch", "nn")) if model == "mlp" else \
+                              (CNN, CourseCNN, ("scratch", "nn"))
+        impls = [i for i in (args.impl or impls) if i in impls]
+        times: dict[str, list[float]] = {name: [] for name in ["classic"] * (not args.no_classic) + impls}
+        peak, step = 0.0, float("inf")
+        for r in range(args.rounds):
+            # the floor is measured in every round too, and its best kept, like the epochs'
+            peak = max(peak, peak_gflops())
+            if model == "mlp":
+                step = min(step, mlp_gemm_step_seconds(settings.batch_size))
+            if not args.no_classic:
+                times["classic"].append(classic_epoch(course, d.x_train, d.y_train, settings))
+            for impl in impls:
+                times[impl].append(groundup_epoch(spec, impl, x, d.y_train, settings, r))
+        flops = flops_per_sample(model) * len(d.y_train)
+        floors = {"peak": flops / (peak * 1e9)}
+        if model == "mlp":
+            floors["gemm64"] = step * steps
+        print(f"\n{model}-mnist ({spec.describe()}), one epoch of {len(d.y_train):,} images:")
+        print(f"{'pipeline':<40} {'s/epoch':>8} {'median':>8} {'speed-up':>9} {'/ floor':>8}  per round")
+        classic = min(times["classic"]) if "classic" in times else None
+        floor = floors.get("gemm64", floors["peak"])
+        for name, ts in times.items():
+            label = "classic (PIL + ToTensor + Normalize)" if name == "classic" else f"groundup {name}"
+            speedup = f"{classic / min(ts):8.1f}x" if classic else f"{'-':>9}"
+            rounds = ""
+            if classic and name != "classic":
+                rounds = " ".join(f"{c / t:.1f}x" for c, t in zip(times["classic"], ts))
+            print(f"{label:<40} {min(ts):8.2f} {statistics.median(ts):8.2f} {speedup} "
+                  f"{min(ts) / floor:7.2f}x  {rounds}")
+        print(f"FLOPs per epoch: {flops / 1e9:.1f} G ({flops_per_sample(model) / 1e6:.2f} M per image: "
+              f"forward, weight gradients, input gradients but the first layer's).")
+        print(f"floor (a) at the large-matmul rate {peak:.0f} GFLOP/s: {floors['peak']:.2f} s")
+        if model == "mlp":
+            rate = flops_per_sample('mlp') * settings.batch_size / step / 1e9
+            print(f"floor (b) the batch-64 products alone ({rate:.0f} GFLOP/s), {steps:.1f} steps: "
+                  f"{floors['gemm64']:.2f} s   <- '/ floor' column")
+        else:
+            print("'/ floor' column: against floor (a); convolutions reach a fraction of the matmul rate")
+    print(f"\nload average at the end: {load()}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
