@@ -21,6 +21,8 @@ The FLOP floor: the multiply-adds an epoch's matrix products must do (forward, w
 gradients, and input gradients for every layer but the first: the images need none), 2 FLOPs
 each, divided by the rate this machine's float32 matmul reaches (a) on one large square product
 and (b) on the MLP's own batch-64 products timed alone. (b) is the floor for batch-64 SGD.
+Not counted: the element-wise work (bias, ReLU, softmax) and the optimizer's passes over the
+parameters and momentum buffers, which cost memory traffic rather than FLOPs.
 
     PYTHONPATH=src GROUNDUP_DATA=/work/shared/datasets python benchmarks/bench_mlp_cnn.py
     ... --model mlp --rounds 3      ... --model cnn --impl nn
@@ -61,14 +63,22 @@ WARMUP_BATCHES = 20
 class ClassicNormalised(ClassicImages):
     """PIL -> ToTensor as in the softmax benchmark, then ``transforms.Normalize`` per sample."""
 
-    def __init__(self, images: np.ndarray, labels: np.ndarray):
-        super().__init__(images, labels, pil=True)
-        self.mean = torch.tensor([MNIST_MEAN]).view(-1, 1, 1)
-        self.std = torch.tensor([MNIST_STD]).view(-1, 1, 1)
-
     def __getitem__(self, i: int):
         x, target = super().__getitem__(i)
-        return x.sub_(self.mean).div_(self.std), target  # Normalize: (x - mean) / std per channel
+        return normalize(x, (MNIST_MEAN,), (MNIST_STD,)), target
+
+
+def normalize(tensor: torch.Tensor, mean, std) -> torch.Tensor:
+    """What torchvision's ``Normalize`` does on every call: check, copy, make the mean and std
+    tensors, check std for zeros, and subtract and divide channel-wise."""
+    if not tensor.is_floating_point() or tensor.ndim < 3:
+        raise TypeError("expected a float tensor image (C, H, W)")
+    tensor = tensor.clone()
+    mean = torch.as_tensor(mean, dtype=tensor.dtype, device=tensor.device)
+    std = torch.as_tensor(std, dtype=tensor.dtype, device=tensor.device)
+    if (std == 0).any():
+        raise ValueError("std evaluated to zero, leading to division by zero")
+    return tensor.sub_(mean.view(-1, 1, 1)).div_(std.view(-1, 1, 1))
 
 
 class CourseMLP(nn.Module):
@@ -160,13 +170,20 @@ def cnn_multiply_adds() -> tuple[int, int]:
     return macs + CNN.n_features * CNN.n_classes, first
 
 
+def multiply_adds(model: str) -> tuple[int, int]:
+    """Multiply-adds per image of the forward pass: all layers, and the first alone."""
+    if model == "mlp":
+        return sum(a * b for a, b in zip(MLP.sizes, MLP.sizes[1:])), MLP.sizes[0] * MLP.sizes[1]
+    return cnn_multiply_adds()
+
+
+def first_layer_macs(model: str) -> int:
+    return multiply_adds(model)[1]
+
+
 def flops_per_sample(model: str) -> float:
     """Forward, weight gradients, and input gradients of all layers but the first; 2 FLOPs per MAC."""
-    if model == "mlp":
-        macs = sum(a * b for a, b in zip(MLP.sizes, MLP.sizes[1:]))
-        first = MLP.sizes[0] * MLP.sizes[1]
-    else:
-        macs, first = cnn_multiply_adds()
+    macs, first = multiply_adds(model)
     return 2.0 * (3 * macs - first)
 
 
@@ -255,8 +272,10 @@ def main(argv=None) -> int:
                 rounds = " ".join(f"{c / t:.1f}x" for c, t in zip(times["classic"], ts))
             print(f"{label:<40} {min(ts):8.2f} {statistics.median(ts):8.2f} {speedup} "
                   f"{min(ts) / floor:7.2f}x  {rounds}")
+        naive = flops + 2 * first_layer_macs(model) * len(d.y_train)
         print(f"FLOPs per epoch: {flops / 1e9:.1f} G ({flops_per_sample(model) / 1e6:.2f} M per image: "
-              f"forward, weight gradients, input gradients but the first layer's).")
+              f"forward, weight gradients, input gradients but the first layer's; "
+              f"{naive / 1e9:.1f} G if the images' gradient were computed too).")
         print(f"floor (a) at the large-matmul rate {peak:.0f} GFLOP/s: {floors['peak']:.2f} s")
         if model == "mlp":
             rate = flops_per_sample('mlp') * settings.batch_size / step / 1e9

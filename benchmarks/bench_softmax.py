@@ -12,15 +12,18 @@ without torchvision:
 
 groundup loads the images once, scales them once to float32, and takes each batch as an index
 slice of the prepared array (see ``groundup.train.fit``). Both sides are timed over the
-training pass of an epoch only (forward, loss, backward, update, data); evaluation is left out
-on both sides. Each measurement is repeated and the fastest repeat is reported: on a shared
-machine the other processes only ever add time.
+training pass of an epoch only (data, forward, loss, backward, update); evaluation is left out
+on both. After one warm-up epoch each, the rounds run one classic epoch and then one epoch of
+each implementation, back to back; the fastest epoch of each is reported (on a shared machine
+other processes only ever add time), and the speed-up per round as well.
 
     PYTHONPATH=src GROUNDUP_DATA=/work/shared/datasets python benchmarks/bench_softmax.py
-    ... --dataset mnist --repeats 5 --classic-repeats 2 --threads 1
+    ... --dataset mnist --rounds 5 --threads 1 --no-pil
 
-Peak memory is the resident set's high-water mark (VmHWM), reset before each phase where the
-kernel allows it (``/proc/self/clear_refs``), so each phase's peak is its own.
+Peak memory is the resident set's high-water mark (VmHWM), reset before each pipeline's
+warm-up epoch where the kernel allows it (``/proc/self/clear_refs``): the whole process's
+peak (data, torch, the pipeline) while that pipeline ran. The breakdown at the end times the
+pieces of an epoch alone (gather, the two matrix products) to show what bounds it.
 """
 
 from __future__ import annotations
@@ -113,28 +116,38 @@ def classic_epoch(loader: DataLoader, w: torch.Tensor, b: torch.Tensor, lr: floa
     return time.perf_counter() - began
 
 
-def time_classic(images, labels, settings: Settings, repeats: int, pil: bool) -> tuple[list[float], float]:
-    _reset_peak()
-    torch.manual_seed(settings.seed)
-    loader = DataLoader(ClassicImages(images, labels, pil), batch_size=settings.batch_size, shuffle=True)
-    rng = np.random.default_rng(settings.seed)
-    w = torch.tensor(rng.normal(0, settings.init_std, (784, 10)), dtype=torch.float32, requires_grad=True)
-    b = torch.zeros(10, requires_grad=True)
-    times = [classic_epoch(loader, w, b, settings.lr, settings.batch_size) for _ in range(repeats)]
-    return times, _peak_mb()
+class Classic:
+    """The classic pipeline, one epoch at a time."""
+
+    def __init__(self, images, labels, settings: Settings, pil: bool):
+        torch.manual_seed(settings.seed)
+        self.loader = DataLoader(ClassicImages(images, labels, pil), batch_size=settings.batch_size, shuffle=True)
+        rng = np.random.default_rng(settings.seed)
+        self.w = torch.tensor(rng.normal(0, settings.init_std, (784, 10)), dtype=torch.float32, requires_grad=True)
+        self.b = torch.zeros(10, requires_grad=True)
+        self.lr, self.batch = settings.lr, settings.batch_size
+
+    def epoch(self) -> float:
+        return classic_epoch(self.loader, self.w, self.b, self.lr, self.batch)
 
 
 # ----------------------------------------------------------------------------- groundup
 
 
-def time_groundup(impl: str, split: Split, settings: Settings, repeats: int) -> tuple[list[float], float, float]:
-    """Seconds of each epoch's training pass (``fit`` measures them without evaluation), the
-    peak memory, and the final test accuracy. The first epoch is a warm-up and not counted."""
-    _reset_peak()
-    learner = SPEC.learner(impl, SPEC.init_params(settings), settings, "cpu")
-    h = fit(learner, split, epochs=repeats + 1, batch_size=settings.batch_size, seed=settings.seed,
-            lr=settings.lr, quiet=True)
-    return h.column("seconds")[1:], _peak_mb(), h.last.test_accuracy
+class Ours:
+    """One groundup implementation, one epoch at a time: ``fit`` continued for one more epoch
+    (its ``seconds`` cover the training pass only; the evaluation after it is not counted)."""
+
+    def __init__(self, impl: str, split: Split, settings: Settings):
+        self.learner = SPEC.learner(impl, SPEC.init_params(settings), settings, "cpu")
+        self.split, self.settings, self.history = split, settings, None
+
+    def epoch(self) -> float:
+        s = self.settings
+        epochs = 1 + (len(self.history.records) if self.history else 0)
+        self.history = fit(self.learner, self.split, epochs=epochs, batch_size=s.batch_size, seed=s.seed,
+                           lr=s.lr, quiet=True, history=self.history)
+        return self.history.last.seconds
 
 
 # ----------------------------------------------------------------------------- what bounds an epoch
@@ -161,18 +174,25 @@ def breakdown(split: Split, batch: int) -> list[tuple[str, float, float]]:
     xt, wt, xbt, dzt = torch.from_numpy(x), torch.from_numpy(w), torch.from_numpy(xb), torch.from_numpy(dz)
     idt = [torch.from_numpy(i) for i in idx]
     k = len(idx)
+
+    def each(fn) -> float:
+        """fn(i) for every batch i of an epoch, results dropped at once (as in training)."""
+        def epoch():
+            for i in range(k):
+                fn(i)
+        return _fastest(epoch)
+
     rows = [
-        ("gather the batches, x[idx]", _fastest(lambda: [x[i] for i in idx]), _fastest(lambda: [xt[i] for i in idt])),
-        ("  torch index_select instead", float("nan"), _fastest(lambda: [xt.index_select(0, i) for i in idt])),
-        ("forward X W^T (batch x 784 x 10)", _fastest(lambda: [xb @ w.T for _ in range(k)]),
-         _fastest(lambda: [xbt @ wt.T for _ in range(k)])),
-        ("weight gradient dZ^T X", _fastest(lambda: [dz.T @ xb for _ in range(k)]),
-         _fastest(lambda: [dzt.T @ xbt for _ in range(k)])),
+        ("gather the batches, x[idx]", each(lambda i: x[idx[i]]), each(lambda i: xt[idt[i]])),
+        ("  torch index_select instead", float("nan"), each(lambda i: xt.index_select(0, idt[i]))),
+        ("forward X W^T (batch x 784 x 10)", each(lambda i: xb @ w.T), each(lambda i: xbt @ wt.T)),
+        ("weight gradient dZ^T X", each(lambda i: dz.T @ xb), each(lambda i: dzt.T @ xbt)),
+        ("input gradient dZ W (numpy_impl computes it)", each(lambda i: dz @ w), each(lambda i: dzt @ wt)),
     ]
     big = np.random.default_rng(2).random((1024, 1024), dtype=np.float32)
     bigt = torch.from_numpy(big)
     rate = lambda sec: 2 * 1024**3 / sec / 1e9  # noqa: E731
-    rows.append(("1024^3 product, GFLOP/s (peak for scale)", rate(_fastest(lambda: big @ big)),
+    rows.append(("1024^3 product, GFLOP/s (for scale)", rate(_fastest(lambda: big @ big)),
                  rate(_fastest(lambda: bigt @ bigt))))
     return rows
 
@@ -180,10 +200,10 @@ def breakdown(split: Split, batch: int) -> list[tuple[str, float, float]]:
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--dataset", default="fashion-mnist", choices=["fashion-mnist", "mnist"])
-    p.add_argument("--repeats", type=int, default=5, help="timed epochs per groundup implementation")
-    p.add_argument("--classic-repeats", type=int, default=1, help="timed epochs of the classic pipeline")
-    p.add_argument("--no-pil-repeats", type=int, default=1,
-                   help="timed epochs of the classic pipeline without the PIL step (0 to skip)")
+    p.add_argument("--rounds", type=int, default=3,
+                   help="rounds of one classic epoch followed by one epoch of each implementation")
+    p.add_argument("--no-pil", action="store_true",
+                   help="also time one epoch of the classic pipeline without the PIL step")
     p.add_argument("--threads", type=int, help="torch intra-op threads (default: torch's choice)")
     p.add_argument("--impl", nargs="+", default=list(IMPLS), choices=IMPLS)
     p.add_argument("--no-breakdown", dest="breakdown", action="store_false",
@@ -200,42 +220,64 @@ def main(argv=None) -> int:
     d = vision.load(args.dataset)
     loaded = time.perf_counter()
     split = Split(scale_images(d.x_train), d.y_train, scale_images(d.x_test), d.y_test)
-    print(f"load + verify once: {loaded - began:.2f} s; scale once to float32: "
-          f"{time.perf_counter() - loaded:.2f} s; peak so far {_peak_mb():.0f} MB")
-    resettable = _reset_peak()
+    print(f"once per run: load + verify {loaded - began:.2f} s, scale to float32 "
+          f"{time.perf_counter() - loaded:.2f} s; peak memory after loading {_peak_mb():.0f} MB")
 
-    rows = []  # (name, seconds per epoch (fastest), all times, peak MB, note)
-    times, peak = time_classic(d.x_train, d.y_train, settings, args.classic_repeats, pil=True)
-    rows.append(("classic (PIL + ToTensor per sample)", min(times), times, peak, ""))
-    if args.no_pil_repeats:
-        times, peak = time_classic(d.x_train, d.y_train, settings, args.no_pil_repeats, pil=False)
-        rows.append(("classic without the PIL step", min(times), times, peak, ""))
-    classic = rows[0][1]
-    for impl in args.impl:
-        times, peak, acc = time_groundup(impl, split, settings, args.repeats)
-        rows.append((f"groundup {impl}", min(times), times, peak, f"test acc. {acc:.4f} after {len(times) + 1} epochs"))
+    # Each pipeline's first epoch is a warm-up (and its peak memory is measured alone); then the
+    # rounds: classic and ours back to back, so that a speed-up is measured under one load.
+    names = ["classic"] + (["classic without PIL"] if args.no_pil else []) + list(args.impl)
+    runners, peaks, warm = {}, {}, {}
+    for name in names:
+        _reset_peak()
+        if name.startswith("classic"):
+            runners[name] = Classic(d.x_train, d.y_train, settings, pil=name == "classic")
+        else:
+            runners[name] = Ours(name, split, settings)
+        warm[name] = runners[name].epoch()
+        peaks[name] = _peak_mb()
+    times = {name: [] for name in names}
+    for _ in range(args.rounds):
+        for name in names:
+            if name == "classic without PIL" and times[name]:
+                continue  # one is enough to show what the PIL step costs
+            times[name].append(runners[name].epoch())
+    for name in names:
+        if not times[name]:
+            times[name] = [warm[name]]
 
-    print(f"\n{'pipeline':<38} {'s/epoch':>8} {'median':>8} {'speed-up':>9} {'peak MB':>8}")
-    for name, best, times, peak, note in rows:
-        print(f"{name:<38} {best:8.3f} {statistics.median(times):8.3f} {classic / best:8.1f}x {peak:8.0f}  {note}")
-    print(f"\nspeed-up = classic epoch / epoch (fastest repeat of each). Peak memory: "
-          f"{'per phase' if resettable else 'of the whole process so far (VmHWM could not be reset)'}; "
+    classic = min(times["classic"])
+    labels = {"classic": "classic (PIL + ToTensor per sample)", "classic without PIL": "classic without the PIL step"}
+    print(f"\n{'pipeline':<38} {'s/epoch':>8} {'median':>8} {'speed-up':>9} {'per round':>10} {'peak MB':>8}")
+    for name in names:
+        t = times[name]
+        rounds = [c / o for c, o in zip(times["classic"], t)] if not name.startswith("classic") else []
+        per_round = f"{statistics.median(rounds):9.1f}x" if rounds else ""
+        label = labels.get(name, f"groundup {name}")
+        print(f"{label:<38} {min(t):8.3f} {statistics.median(t):8.3f} {classic / min(t):8.1f}x {per_round:>10} "
+              f"{peaks[name]:8.0f}")
+    print(f"\ns/epoch: fastest of {args.rounds} timed epochs (after one warm-up epoch); speed-up: fastest "
+          f"classic / fastest; per round: median over rounds of classic / ours measured back to back. "
+          f"Peak memory: the process's resident peak (VmHWM) during each pipeline's warm-up epoch; "
           f"process peak {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB.")
+    for name in args.impl:
+        acc = runners[name].history.last.test_accuracy
+        print(f"  groundup {name}: test accuracy {acc:.4f} after {len(runners[name].history.records)} epochs; "
+              f"100 epochs of training at this speed: {100 * min(times[name]):.1f} s")
     # forward X W^T and the weight gradient dZ^T X; the input needs no gradient. 2 FLOPs per multiply-add.
-    flop_floor = 2 * 2 * len(split.y_train) * 784 * 10
-    print(f"Work per epoch: {flop_floor / 1e9:.2f} GFLOP in two (n x 784)-by-(784 x 10) products.")
-    for name, best, *_ in rows[-len(args.impl):]:
-        print(f"  {name}: {flop_floor / best / 1e9:5.1f} GFLOP/s effective; 100 epochs of training "
-              f"~ {100 * best:.1f} s")
+    flops = 2 * 2 * len(split.y_train) * 784 * 10
+    print(f"\nWork per epoch: {flops / 1e9:.2f} GFLOP in two (n x 784)-by-(784 x 10) products.")
     if args.breakdown:
-        print(f"\nWhat one epoch's pieces cost alone ({-(-len(split.y_train) // settings.batch_size)} batches, "
-              f"fastest of 5), NumPy | torch:")
-        for name, a, b in breakdown(split, settings.batch_size):
-            print(f"  {name:<42} {a:8.4f} {b:8.4f}")
-        print("  (for the epoch rows: seconds per epoch; the rest of an epoch is the loss, the update "
-              "and the Python/dispatch overhead of ~10-30 small operations per step)")
+        pieces = breakdown(split, settings.batch_size)
+        peak = pieces[-1][1:]
+        print(f"What an epoch's pieces cost alone ({-(-len(split.y_train) // settings.batch_size)} batches, "
+              f"fastest of 5), NumPy | torch, seconds per epoch:")
+        for name, a, b in pieces[:-1]:
+            print(f"  {name:<44} {a:8.4f} {b:8.4f}")
+        print(f"  {pieces[-1][0]:<44} {peak[0]:8.1f} {peak[1]:8.1f}")
+        print(f"  FLOP floor at that peak: {flops / max(peak) / 1e9 * 1e3:.0f} ms per epoch. The rest of an epoch "
+              f"is the softmax and loss, the update, and the Python and dispatch overhead of the "
+              f"~10-30 small operations of every step.")
     return 0
-
 
 
 if __name__ == "__main__":

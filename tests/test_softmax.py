@@ -17,13 +17,23 @@ from groundup.data import vision
 from groundup.experiments import get
 from groundup.experiments.softmax import (PRESETS, SPEC, classic_threshold_predictions, extras,
                                           loss_scale_text, softmax, weights_in_pixel_space)
-from groundup.experiments.supervised import Data, Task, run
+from groundup.experiments.supervised import Data, Outcome, Task, run
 from groundup.models import init_dense, make_learner
 from groundup.numpy_impl.losses import log_softmax, softmax_cross_entropy
 from groundup.scratch import functional as SF
-from groundup.train import Split, fit
+from groundup.train import EpochRecord, History, Split, fit
 
 LARGE = np.array([[1000.0, 0.0, -1000.0], [0.0, 1.0, 2.0], [-50.0, 800.0, 799.0]])
+
+
+@pytest.fixture(autouse=True, scope="module")
+def _one_torch_thread():
+    """One intra-op thread for these tiny tensors: as fast, and immune to a busy machine, where
+    an operation split over two threads waits for the one that is not scheduled."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 def naive_softmax(z: np.ndarray) -> np.ndarray:
@@ -100,11 +110,10 @@ def test_classic_threshold_sends_unsure_samples_to_class_zero():
 
 
 def test_loss_scale_is_samples_over_batches():
-    class O:  # the two fields loss_scale_text reads
-        settings = dataclasses.replace(get("softmax-fashion-mnist").settings("seed"))
-        history = type("H", (), {"last": type("R", (), {"train_loss": 0.4, "test_loss": 0.5})()})()
-
-    text, fields = loss_scale_text(O(), 60000, 10000)
+    history = History([EpochRecord(1, 0.4, 0.9, 0.5, 0.8, 1.0)])
+    outcome = Outcome("nn", get("softmax-fashion-mnist").settings("seed"), history, {}, np.zeros((0, 10)),
+                      np.zeros(0, int))
+    text, fields = loss_scale_text(outcome, 60000, 10000)
     assert fields["classic_loss_ratio_train"] == pytest.approx(60000 / 235)  # 234 batches of 256 + one of 96
     assert "255.3" in text and "250.0" in text
     assert fields["classic_by_hand_train_loss_equivalent"] == pytest.approx(24000)
@@ -175,8 +184,8 @@ def test_standardised_weights_are_mapped_back_to_pixels():
     data = fake_load(None)
     std = np.full(784, 2.0)
     data.scaling = (np.zeros(784), std)
-    o = type("O", (), {"params": {"0.weight": np.ones((10, 784))}})()
-    np.testing.assert_allclose(weights_in_pixel_space(o, data), 0.5)
+    outcome = Outcome("nn", None, History(), {"0.weight": np.ones((10, 784))}, np.zeros((0, 10)), np.zeros(0, int))
+    np.testing.assert_allclose(weights_in_pixel_space(outcome, data), 0.5)
 
 
 # ------------------------------------------------------------------ real data (skips without it)

@@ -72,6 +72,8 @@ def image_to_mnist(path: Path) -> np.ndarray:
     """Read an image file and return a 28×28 uint8 array, white strokes on black."""
     from PIL import Image, UnidentifiedImageError
 
+    if not path.is_file():
+        raise GroundupError(f"{path}: no such file")
     size = path.stat().st_size
     if size == 0:
         raise GroundupError(f"{path}: empty file")

@@ -38,6 +38,11 @@ class TorchLearner:
     def index(self, order: np.ndarray) -> torch.Tensor:
         return torch.from_numpy(order).to(self.device)
 
+    @staticmethod
+    def take(x: torch.Tensor, idx: torch.Tensor) -> torch.Tensor:
+        """Rows idx of x: one gather per batch (index_select is faster here than x[idx])."""
+        return x.index_select(0, idx)
+
     @torch.no_grad()
     def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, np.ndarray]:
         total, outputs = 0.0, []

@@ -98,7 +98,7 @@ def index_batches(learner, x, y, batch_size: int, seed: int, shuffle: bool = Tru
         order = learner.index(epoch_order(len(x), seed, epoch, shuffle))
         for s in slices:
             idx = order[s]
-            yield x[idx], y[idx]
+            yield learner.take(x, idx), learner.take(y, idx)
 
     return batches, len(slices)
 

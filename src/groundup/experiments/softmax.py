@@ -43,6 +43,7 @@ PRESETS = {
     # 0.005-0.01): they already share one [0, 1] scale, and the constant border pixels it
     # cannot scale carry no signal. Neither did more epochs (80: 0.857), larger weight decay
     # (1e-3: 0.854) or batch 64 (0.856). A linear model's ceiling here is about 0.85-0.86.
+    # Test accuracy: 0.8457 on Fashion-MNIST (seed preset: 0.8377), 0.9255 on MNIST (seed: 0.9253).
     "best": dict(epochs=40, batch_size=256, lr=0.1, momentum=0.9, weight_decay=1e-4,
                  schedule="cosine", init="normal", init_std=0.01),
 }

@@ -31,7 +31,9 @@ class NNConv(TorchLearner):
     def __init__(self, spec: ConvSpec, params: dict, *, lr: float, momentum: float = 0.0,
                  weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
         self.spec, self.dtype, self.device = spec, torch_dtype(dtype), device
-        self.model = build_net(spec).to(device=device, dtype=self.dtype)
+        # channels_last stores each pixel's channels side by side: the same numbers, but torch's
+        # CPU convolution and max-pool kernels run about a third faster on that layout
+        self.model = build_net(spec).to(device=device, dtype=self.dtype, memory_format=torch.channels_last)
         self.model.load_state_dict({k: torch.from_numpy(np.asarray(v)) for k, v in params.items()})
         self.loss_fn = nn.CrossEntropyLoss()
         self.optimizer = torch.optim.SGD(self.model.parameters(), lr=lr, momentum=momentum,

@@ -30,18 +30,11 @@ class _OneOutput(nn.Module):
         return self.loss(out[:, 0], y)
 
 
-class NNDense(TorchLearner):
-    impl = "nn"
+class NNLearner(TorchLearner):
+    """Training with torch.nn and torch.optim; a subclass builds ``self.model``, ``self.loss_fn``
+    (an nn loss) and ``self.optimizer`` (``optim.SGD``)."""
 
-    def __init__(self, spec: DenseSpec, params: dict, *, lr: float, momentum: float = 0.0,
-                 weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
-        self.spec, self.dtype, self.device = spec, torch_dtype(dtype), device
-        self.model = build_sequential(spec).to(device=device, dtype=self.dtype)
-        self.model.load_state_dict({k: torch.from_numpy(np.asarray(v)) for k, v in params.items()})
-        self.loss_fn = {"ce": nn.CrossEntropyLoss(), "bce": _OneOutput(nn.BCEWithLogitsLoss()),
-                        "mse": _OneOutput(nn.MSELoss())}[spec.loss]
-        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=lr, momentum=momentum,
-                                         weight_decay=weight_decay)
+    model: nn.Module
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.model(x)
@@ -66,3 +59,17 @@ class NNDense(TorchLearner):
     def load_state(self, state: dict) -> None:
         self.model.load_state_dict(state["params"])
         self.optimizer.load_state_dict(state["optimizer"])
+
+
+class NNDense(NNLearner):
+    impl = "nn"
+
+    def __init__(self, spec: DenseSpec, params: dict, *, lr: float, momentum: float = 0.0,
+                 weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
+        self.spec, self.dtype, self.device = spec, torch_dtype(dtype), device
+        self.model = build_sequential(spec).to(device=device, dtype=self.dtype)
+        self.model.load_state_dict({k: torch.from_numpy(np.asarray(v)) for k, v in params.items()})
+        self.loss_fn = {"ce": nn.CrossEntropyLoss(), "bce": _OneOutput(nn.BCEWithLogitsLoss()),
+                        "mse": _OneOutput(nn.MSELoss())}[spec.loss]
+        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=lr, momentum=momentum,
+                                         weight_decay=weight_decay)

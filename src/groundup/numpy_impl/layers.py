@@ -12,11 +12,15 @@ import numpy as np
 
 
 class Linear:
-    """y = x W^T + b."""
+    """y = x W^T + b.
 
-    def __init__(self, weight: np.ndarray, bias: np.ndarray):
+    ``input_grad=False`` for a first layer: dL/dx of the data is never used, so it is not computed.
+    """
+
+    def __init__(self, weight: np.ndarray, bias: np.ndarray, input_grad: bool = True):
         self.params = {"weight": weight, "bias": bias}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        self.input_grad = input_grad
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x
@@ -26,7 +30,7 @@ class Linear:
         # dL/dW = dy^T x   (out, in);   dL/db = sum over the batch of dy;   dL/dx = dy W
         self.grads["weight"] = dy.T @ self.x
         self.grads["bias"] = dy.sum(axis=0)
-        return dy @ self.params["weight"]
+        return dy @ self.params["weight"] if self.input_grad else None
 
 
 class ReLU:
@@ -77,7 +81,7 @@ class Sequential:
             x = layer.forward(x)
         return x
 
-    def backward(self, dy: np.ndarray) -> np.ndarray:
+    def backward(self, dy: np.ndarray) -> np.ndarray | None:
         for layer in reversed(self.layers):
             dy = layer.backward(dy)
         return dy

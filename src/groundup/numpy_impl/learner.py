@@ -22,7 +22,7 @@ class NumpyDense:
         layers: list = []
         for k, name in enumerate(spec.linear_names):
             layers.append(Linear(params[f"{name}.weight"].astype(self.dtype),
-                                 params[f"{name}.bias"].astype(self.dtype)))
+                                 params[f"{name}.bias"].astype(self.dtype), input_grad=k > 0))
             if k < len(spec.linear_names) - 1:
                 layers.append(ACTIVATIONS[spec.activation]())
         self.net = Sequential(layers)
@@ -36,6 +36,10 @@ class NumpyDense:
 
     def index(self, order: np.ndarray) -> np.ndarray:
         return order
+
+    @staticmethod
+    def take(x: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        return x.take(idx, axis=0)
 
     def set_lr(self, lr: float) -> None:
         self.optimizer.lr = lr

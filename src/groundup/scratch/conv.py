@@ -17,6 +17,8 @@ from groundup.scratch import functional as F
 from groundup.scratch.optim import SGD
 from groundup.torch_common import TorchLearner, torch_dtype
 
+EVAL_IMAGES = 1024  # images per forward pass without gradients (about 60 MB of im2col columns)
+
 
 def conv2d(x: torch.Tensor, weight: torch.Tensor, bias: torch.Tensor) -> torch.Tensor:
     """out[n, o, i, j] = b[o] + sum over c, u, v of W[o, c, u, v] · x[n, c, i+u, j+v].
@@ -67,6 +69,9 @@ class ScratchConv(TorchLearner):
         return super().outputs(as_images(x, self.spec))
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not torch.is_grad_enabled() and len(x) > EVAL_IMAGES:
+            # evaluation: im2col copies every pixel k·k times, so take the images a few at a time
+            return torch.cat([self.forward(x[i:i + EVAL_IMAGES]) for i in range(0, len(x), EVAL_IMAGES)])
         p = self.params
         for name in self.spec.conv_names:
             # pool before ReLU: both keep the larger values, so the order does not change the

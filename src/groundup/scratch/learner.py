@@ -11,25 +11,11 @@ from groundup.scratch.optim import SGD
 from groundup.torch_common import TorchLearner, torch_dtype
 
 
-class ScratchDense(TorchLearner):
-    impl = "scratch"
+class ScratchLearner(TorchLearner):
+    """Own model on parameter tensors, autograd, own SGD; a subclass sets ``self.params``
+    (name -> tensor with requires_grad), ``self.loss_fn``, ``self.optimizer`` and ``forward``."""
 
-    def __init__(self, spec: DenseSpec, params: dict, *, lr: float, momentum: float = 0.0,
-                 weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
-        self.spec, self.dtype, self.device = spec, torch_dtype(dtype), device
-        self.params = {k: torch.tensor(v, dtype=self.dtype, device=device, requires_grad=True)
-                       for k, v in params.items()}
-        self.loss_fn = F.LOSSES[spec.loss]
-        self.activation = F.ACTIVATIONS[spec.activation]
-        self.optimizer = SGD(list(self.params.values()), lr, momentum, weight_decay)
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        names = self.spec.linear_names
-        for k, name in enumerate(names):
-            x = F.linear(x, self.params[f"{name}.weight"], self.params[f"{name}.bias"])
-            if k < len(names) - 1:
-                x = self.activation(x)
-        return x
+    params: dict[str, torch.Tensor]
 
     def set_lr(self, lr: float) -> None:
         self.optimizer.lr = lr
@@ -52,3 +38,24 @@ class ScratchDense(TorchLearner):
             for k, p in self.params.items():
                 p.copy_(state["params"][k])
         self.optimizer.load_state_dict({k: v.to(self.device, self.dtype) for k, v in state["optimizer"].items()})
+
+
+class ScratchDense(ScratchLearner):
+    impl = "scratch"
+
+    def __init__(self, spec: DenseSpec, params: dict, *, lr: float, momentum: float = 0.0,
+                 weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
+        self.spec, self.dtype, self.device = spec, torch_dtype(dtype), device
+        self.params = {k: torch.tensor(v, dtype=self.dtype, device=device, requires_grad=True)
+                       for k, v in params.items()}
+        self.loss_fn = F.LOSSES[spec.loss]
+        self.activation = F.ACTIVATIONS[spec.activation]
+        self.optimizer = SGD(list(self.params.values()), lr, momentum, weight_decay)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        names = self.spec.linear_names
+        for k, name in enumerate(names):
+            x = F.linear(x, self.params[f"{name}.weight"], self.params[f"{name}.bias"])
+            if k < len(names) - 1:
+                x = self.activation(x)
+        return x
