@@ -51,8 +51,15 @@ from bench_softmax import ClassicImages  # noqa: E402  (the same per-sample conv
 
 from groundup.data import vision  # noqa: E402
 from groundup.data.batches import batch_slices, epoch_order  # noqa: E402
-from groundup.experiments.mnist_nets import CNN, MLP, MNIST_MEAN, MNIST_STD, SEED, normalise  # noqa: E402
 from groundup.experiments.base import Settings  # noqa: E402
+from groundup.experiments.mnist_nets import (  # noqa: E402
+    CNN,
+    MLP,
+    MNIST_MEAN,
+    MNIST_STD,
+    SEED,
+    normalise,
+)
 
 WARMUP_BATCHES = 20
 
@@ -134,12 +141,12 @@ def groundup_epoch(spec, impl: str, x: np.ndarray, y: np.ndarray, settings: Sett
     slices = batch_slices(len(X), settings.batch_size)
     warm = learner.index(epoch_order(len(X), settings.seed + 1, 0))
     for s in slices[:WARMUP_BATCHES]:  # first-call costs: allocator, kernel selection
-        learner.train_step(X[warm[s]], Y[warm[s]])
+        learner.train_step(learner.take(X, warm[s]), learner.take(Y, warm[s]))
     order = learner.index(epoch_order(len(X), settings.seed, epoch))
     began = time.perf_counter()
     for s in slices:
         idx = order[s]
-        learner.train_step(X[idx], Y[idx])
+        learner.train_step(learner.take(X, idx), learner.take(Y, idx))
     return time.perf_counter() - began
 
 

@@ -176,7 +176,8 @@ def extras(o: Outcome, data: Data, folder):
 def _experiment(name: str, dataset: str, title: str, section: str) -> Experiment:
     return Experiment(name=f"softmax-{name}", title=f"Softmax regression on {title}", section=section,
                       model="softmax regression 784-10", dataset=title, impls=IMPLS, presets=PRESETS,
-                      run=run, task=Task(SPEC, loader(dataset), extras), needs=(dataset,))
+                      run=run, task=Task(SPEC, loader(dataset), extras, vision=dataset, features=scale_images),
+                      needs=(dataset,))
 
 
 EXPERIMENTS = [

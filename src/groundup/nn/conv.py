@@ -10,7 +10,8 @@ import torch
 from torch import nn
 
 from groundup.models_cnn import ConvSpec, as_images
-from groundup.torch_common import TorchLearner, torch_dtype
+from groundup.nn.learner import NNLearner
+from groundup.torch_common import torch_dtype
 
 
 def build_net(spec: ConvSpec) -> nn.Sequential:
@@ -25,7 +26,10 @@ def build_net(spec: ConvSpec) -> nn.Sequential:
     return nn.Sequential(OrderedDict(layers))
 
 
-class NNConv(TorchLearner):
+class NNConv(NNLearner):
+    """The CNN as ``build_net``'s modules; training, optim.SGD and checkpoints are
+    ``NNLearner``'s, the same as the dense network's."""
+
     impl = "nn"
 
     def __init__(self, spec: ConvSpec, params: dict, *, lr: float, momentum: float = 0.0,
@@ -44,27 +48,3 @@ class NNConv(TorchLearner):
 
     def outputs(self, x: np.ndarray) -> np.ndarray:
         return super().outputs(as_images(x, self.spec))
-
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return self.model(x)
-
-    def set_lr(self, lr: float) -> None:
-        for group in self.optimizer.param_groups:
-            group["lr"] = lr
-
-    def train_step(self, x: torch.Tensor, y: torch.Tensor) -> float:
-        self.optimizer.zero_grad()
-        loss = self.loss_fn(self.model(x), y)
-        loss.backward()
-        self.optimizer.step()
-        return loss.item()
-
-    def parameters(self) -> dict[str, np.ndarray]:
-        return {k: v.detach().cpu().numpy().copy() for k, v in self.model.state_dict().items()}
-
-    def state(self) -> dict:
-        return {"params": self.model.state_dict(), "optimizer": self.optimizer.state_dict()}
-
-    def load_state(self, state: dict) -> None:
-        self.model.load_state_dict(state["params"])
-        self.optimizer.load_state_dict(state["optimizer"])

@@ -14,8 +14,9 @@ import torch
 
 from groundup.models_cnn import ConvSpec, as_images
 from groundup.scratch import functional as F
+from groundup.scratch.learner import ScratchLearner
 from groundup.scratch.optim import SGD
-from groundup.torch_common import TorchLearner, torch_dtype
+from groundup.torch_common import torch_dtype
 
 EVAL_IMAGES = 1024  # images per forward pass without gradients (about 60 MB of im2col columns)
 
@@ -51,7 +52,10 @@ def max_pool2d(x: torch.Tensor, size: int) -> torch.Tensor:
     return blocks.max(dim=5).values.max(dim=3).values
 
 
-class ScratchConv(TorchLearner):
+class ScratchConv(ScratchLearner):
+    """The CNN's forward pass on parameter tensors; training, SGD and checkpoints are
+    ``ScratchLearner``'s, the same as the dense network's."""
+
     impl = "scratch"
 
     def __init__(self, spec: ConvSpec, params: dict, *, lr: float, momentum: float = 0.0,
@@ -78,25 +82,3 @@ class ScratchConv(TorchLearner):
             # result, and ReLU then runs on a quarter of the pixels
             x = F.relu(max_pool2d(conv2d(x, p[f"{name}.weight"], p[f"{name}.bias"]), self.spec.pool))
         return F.linear(x.reshape(len(x), -1), p["fc.weight"], p["fc.bias"])
-
-    def set_lr(self, lr: float) -> None:
-        self.optimizer.lr = lr
-
-    def train_step(self, x: torch.Tensor, y: torch.Tensor) -> float:
-        loss = self.loss_fn(self.forward(x), y)
-        loss.backward()  # autograd through matmul, unfold and max fills p.grad
-        self.optimizer.step()
-        return loss.item()
-
-    def parameters(self) -> dict[str, np.ndarray]:
-        return {k: v.detach().cpu().numpy().copy() for k, v in self.params.items()}
-
-    def state(self) -> dict:
-        return {"params": {k: v.detach().clone() for k, v in self.params.items()},
-                "optimizer": self.optimizer.state_dict()}
-
-    def load_state(self, state: dict) -> None:
-        with torch.no_grad():
-            for k, p in self.params.items():
-                p.copy_(state["params"][k])
-        self.optimizer.load_state_dict({k: v.to(self.device, self.dtype) for k, v in state["optimizer"].items()})
