@@ -293,9 +293,9 @@ def write_comparison(exp: Experiment, folder: RunFolder, outcomes: dict[str, Out
             f"implementations end with parameters that differ by at most **{diff:.3g}** "
             f"(largest absolute difference over all weights and biases, {dtype}): the by-hand "
             f"versions compute what `torch.nn` computes."
-            + (f" (In float32, rounding differences of about 1e-7 per step grow over a long run; "
-               f"the project's tests make the same comparison in float64, where the implementations "
-               f"agree to 1e-8.)" if dtype == "float32" and diff > 1e-5 else ""), "",
+            + (" (In float32, rounding differences of about 1e-7 per step grow over a long run; "
+               "the project's tests make the same comparison in float64, where the implementations "
+               "agree to 1e-8.)" if dtype == "float32" and diff > 1e-5 else ""), "",
             table(["impl", "final test acc.", "best test acc.", "final train loss", "final test loss",
                    "s / epoch"], rows), "",
             figure(name, "All implementations on the same axes; the curves lie on top of each other."), "",
