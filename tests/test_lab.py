@@ -29,7 +29,7 @@ def test_lab_writes_markdown_and_html_with_every_selected_experiment(lab_dir):
     md = (lab_dir / "index.md").read_text()
     assert "## Results" in md
     for impl in ("numpy", "scratch", "nn"):
-        assert re.search(rf"\| logistic-synthetic \| {impl} \| .* \| accuracy 0\.9\d+ \|", md)
+        assert re.search(rf"\| logistic-synthetic \| {impl} \| .* \| test accuracy 0\.9\d+ \|", md)
     assert "(logistic-synthetic/comparison.png)" in md  # links rebased onto the lab folder
     assert (lab_dir / "logistic-synthetic" / "comparison.png").exists()
 

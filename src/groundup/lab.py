@@ -78,9 +78,9 @@ def _rows(entry: Entry) -> list[tuple[str, dict]]:
 def _metric(s: dict) -> tuple[str, str]:
     final = s["final"]
     if final.get("test_accuracy") is not None:
-        return "accuracy", fmt(final["test_accuracy"])
+        return "test accuracy", fmt(final["test_accuracy"])
     if final.get("test_loss") is not None:
-        return "MSE", fmt(final["test_loss"])
+        return "test MSE", fmt(final["test_loss"])
     return "train accuracy", fmt(final.get("train_accuracy"))
 
 
@@ -91,7 +91,7 @@ def _headline(entry: Entry) -> str:
         parts.append(f"{impl} {value}")
     if parts:
         kind = _metric(_rows(entry)[0][1])[0]
-        return f"test {kind}: " + ", ".join(parts)
+        return f"{kind}: " + ", ".join(parts)
     return ""
 
 
@@ -148,7 +148,7 @@ def write_index(entries: list[Entry], preset: str, out: Path) -> None:
           f"{done} of {len(entries)} experiments ran. Losses are means per sample; every experiment "
           f"was trained by each implementation from the same initial parameters on the same batches.", "",
           "## Results", "",
-          table(["experiment", "impl", "data", "epochs", "final test", "best test acc.", "train s",
+          table(["experiment", "impl", "data", "epochs", "final", "best test acc.", "train s",
                  "experiment s"], rows), ""]
     if skipped:
         md += ["Not run:", ""] + [f"- `{e.name}` ({e.status}): {e.reason}" for e in skipped] + [""]
