@@ -20,14 +20,6 @@ from groundup.numpy_impl.losses import bce_with_logits, log_softmax, mse, softma
 TOL = dict(rtol=1e-10, atol=1e-12)
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    """One intra-op thread for these tiny tensors: as fast, and immune to a busy machine, where
-    an operation split over two threads waits for the one that is not scheduled."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def t(a: np.ndarray, grad: bool = True) -> torch.Tensor:

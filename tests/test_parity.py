@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import torch
 
 from groundup.models import DenseSpec, init_dense, make_learner
 from groundup.train import Split, fit
@@ -18,14 +17,6 @@ TOL = 1e-8
 IMPLS = ("numpy", "scratch", "nn")
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    """One intra-op thread for these tiny tensors: as fast, and immune to a busy machine, where
-    an operation split over two threads waits for the one that is not scheduled."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def logistic_split(n_train: int = 200, n_test: int = 80, seed: int = 0) -> Split:

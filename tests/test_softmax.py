@@ -26,14 +26,6 @@ from groundup.train import EpochRecord, History, Split, fit
 LARGE = np.array([[1000.0, 0.0, -1000.0], [0.0, 1.0, 2.0], [-50.0, 800.0, 799.0]])
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _one_torch_thread():
-    """One intra-op thread for these tiny tensors: as fast, and immune to a busy machine, where
-    an operation split over two threads waits for the one that is not scheduled."""
-    before = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(before)
 
 
 def naive_softmax(z: np.ndarray) -> np.ndarray:
