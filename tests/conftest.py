@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -35,3 +36,28 @@ def _one_torch_thread():
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+
+
+@pytest.fixture
+def isolated_roots(tmp_path, monkeypatch):
+    """No real data roots: GROUNDUP_DATA unset, HOME and the system root inside tmp_path."""
+    from groundup.data import vision
+
+    monkeypatch.delenv("GROUNDUP_DATA", raising=False)
+    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    monkeypatch.setattr(vision, "SYSTEM_ROOT", tmp_path / "system")
+    return tmp_path
+
+
+def digit_like(n: int, seed: int = 0, classes: int = 10):
+    """28×28 uint8 images with MNIST's blank background (so that max-pool windows tie), a
+    class-specific bright bar and sparse noise."""
+    rng = np.random.default_rng(seed)
+    y = rng.integers(0, classes, n)
+    img = np.zeros((n, 28, 28))
+    for c in range(classes):
+        r, col = 4 + 2 * c, 4 + (c % 4) * 5
+        img[y == c, r:r + 4, col:col + 8] = 200
+    img += rng.integers(0, 56, img.shape) * (rng.random(img.shape) < 0.1)
+    return np.clip(img, 0, 255).astype(np.uint8), y

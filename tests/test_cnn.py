@@ -16,21 +16,11 @@ from groundup.nn.conv import build_net
 from groundup.scratch.conv import conv2d, max_pool2d
 from groundup.torch_common import resolve_device
 from groundup.train import Split, fit
+from conftest import digit_like
 
 TOL = 1e-8
 
 
-def digit_like(n: int, seed: int = 0, classes: int = 10):
-    """28×28 uint8 images with MNIST's blank background (so that max-pool windows tie), a
-    class-specific bright bar and sparse noise."""
-    rng = np.random.default_rng(seed)
-    y = rng.integers(0, classes, n)
-    img = np.zeros((n, 28, 28))
-    for c in range(classes):
-        r, col = 4 + 2 * c, 4 + (c % 4) * 5
-        img[y == c, r:r + 4, col:col + 8] = 200
-    img += rng.integers(0, 56, img.shape) * (rng.random(img.shape) < 0.1)
-    return np.clip(img, 0, 255).astype(np.uint8), y
 
 
 def _grads(f, *tensors):

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 import torch
 
-from groundup.data import tabular, vision
+from groundup.data import tabular
 from groundup.data.batches import batch_slices, epoch_order
 from groundup.errors import DataError
 from groundup.experiments import diabetes, get
@@ -31,12 +31,9 @@ def _table(n=120, seed=0):
 
 
 @pytest.fixture
-def data_dir(tmp_path, monkeypatch):
+def data_dir(isolated_roots, monkeypatch):
     """A generated diabetes/diabetes.csv under tmp_path, the only root searched."""
-    monkeypatch.delenv("GROUNDUP_DATA", raising=False)
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setattr(vision, "SYSTEM_ROOT", tmp_path / "system")
+    tmp_path = isolated_roots
     x, y = _table()
     text = "".join(",".join(f"{v:.5f}" for v in row) + f",{label}\n" for row, label in zip(x, y))
     (tmp_path / "data" / "diabetes").mkdir(parents=True)

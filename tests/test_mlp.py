@@ -13,20 +13,11 @@ import pytest
 from groundup.experiments import get
 from groundup.experiments.mnist_nets import MLP, MNIST_MEAN, MNIST_STD, normalise
 from groundup.train import Split, fit
+from conftest import digit_like
 
 TOL = 1e-8
 
 
-def digit_like(n: int, seed: int = 0, classes: int = 10):
-    """28×28 uint8 images: blank background (like MNIST's), one class-specific bright bar, noise."""
-    rng = np.random.default_rng(seed)
-    y = rng.integers(0, classes, n)
-    img = np.zeros((n, 28, 28))
-    for c in range(classes):
-        r, col = 4 + 2 * c, 4 + (c % 4) * 5
-        img[y == c, r:r + 4, col:col + 8] = 200
-    img += rng.integers(0, 56, img.shape) * (rng.random(img.shape) < 0.1)
-    return np.clip(img, 0, 255).astype(np.uint8), y
 
 
 def test_seed_preset_is_the_course_setting():

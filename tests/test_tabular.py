@@ -8,7 +8,7 @@ import hashlib
 import numpy as np
 import pytest
 
-from groundup.data import tabular, vision
+from groundup.data import tabular
 from groundup.errors import DataError
 
 REAL = tabular.locate_diabetes()  # before any monkeypatching
@@ -16,13 +16,9 @@ ROW = "-0.29,0.48,0.18,-0.29,0,0.001,-0.53,-0.03,0\n"
 
 
 @pytest.fixture
-def env(tmp_path, monkeypatch):
+def env(isolated_roots):
     """No real roots: HOME and the system root point into tmp_path, GROUNDUP_DATA unset."""
-    monkeypatch.delenv("GROUNDUP_DATA", raising=False)
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setattr(vision, "SYSTEM_ROOT", tmp_path / "system")
-    return tmp_path
+    return isolated_roots
 
 
 def write_csv(root, text: str, gz: bool = False, monkeypatch=None):

@@ -54,14 +54,9 @@ def spec_for(root: Path, mirrors: tuple[str, ...] = ("http://mirror.test/fm/",))
 
 
 @pytest.fixture
-def env(tmp_path, monkeypatch):
+def env(isolated_roots):
     """Isolated roots: returns a dict of the paths each search root will resolve to."""
-    paths = {k: tmp_path / k for k in ("data_dir", "env", "home", "xdg", "system")}
-    monkeypatch.delenv("GROUNDUP_DATA", raising=False)
-    monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
-    monkeypatch.setenv("HOME", str(paths["home"]))
-    monkeypatch.setattr(vision, "SYSTEM_ROOT", paths["system"])
-    return paths
+    return {k: isolated_roots / k for k in ("data_dir", "env", "home", "xdg", "system")}
 
 
 @pytest.fixture

@@ -24,34 +24,24 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
-def positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 1, got {text!r}") from None
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number >= 1, got {value}")
-    return value
+def _number(cast, allowed: str, ok):
+    """An argparse type: ``cast`` the text and check it, or say what is allowed."""
+
+    def parse(text: str):
+        try:
+            value = cast(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"expected {allowed}, got {text!r}") from None
+        if not ok(value):
+            raise argparse.ArgumentTypeError(f"must be {allowed}, got {text}")
+        return value
+
+    return parse
 
 
-def nonnegative_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number >= 0, got {text!r}") from None
-    if value < 0:
-        raise argparse.ArgumentTypeError(f"must be >= 0, got {value}")
-    return value
-
-
-def positive_float(text: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a number > 0, got {text!r}") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be a finite number > 0, got {text}")
-    return value
+positive_int = _number(int, "a whole number >= 1", lambda v: v >= 1)
+nonnegative_int = _number(int, "a whole number >= 0", lambda v: v >= 0)
+positive_float = _number(float, "a finite number > 0", lambda v: 0 < v < float("inf"))
 
 
 def _add_run_flags(p: argparse.ArgumentParser, with_impl: bool) -> None:
@@ -142,7 +132,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def cmd_list(args) -> int:
     from groundup.experiments import EXPERIMENTS
-    from groundup.report.markdown import table
 
     rows = [[e.name, e.section, e.model, e.dataset, ", ".join(e.impls) or "-", ", ".join(e.presets)]
             for e in EXPERIMENTS.values()]
@@ -150,7 +139,6 @@ def cmd_list(args) -> int:
               for i in range(6)]
     for row in [["name", "course", "model", "data", "impls", "presets"]] + rows:
         print("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())
-    del table
     return 0
 
 
@@ -201,14 +189,13 @@ def holds_completed_run(folder: Path) -> bool:
 
 
 def cmd_data(args) -> int:
-    from groundup.data import tabular, vision
+    from groundup.data import vision
 
     if args.data_command == "info":
         for row in vision.info(args.data_dir):
             where = row["root"] if row["root"] else "not found"
             print(f"{row['name']:<14} {where}")
         print("searched: " + ", ".join(str(r) for r in vision.search_roots(args.data_dir)))
-        del tabular
         return 0
     if args.data_command == "verify":
         names = [args.dataset] if args.dataset else list(vision.DATASETS)

@@ -69,6 +69,13 @@ def init_dense(spec: DenseSpec, seed: int, scheme: str = "torch", std: float = 0
     return params
 
 
+def softmax(logits: np.ndarray) -> np.ndarray:
+    """Class probabilities from logits, row by row, the row maximum subtracted first so that
+    exp cannot overflow (see ``numpy_impl.losses.log_softmax``)."""
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
 def predictions(outputs: np.ndarray, loss: str) -> np.ndarray:
     """Class ids (argmax, or logit > 0 for one sigmoid output) or regression values."""
     if loss == "ce":

@@ -18,6 +18,7 @@ from groundup import checkpoint
 from groundup.errors import GroundupError
 from groundup.experiments import get
 from groundup.experiments.base import Settings
+from groundup.models import softmax
 from groundup.runs import RunFolder
 
 MAX_BYTES = 50 * 2**20
@@ -39,10 +40,7 @@ class Model:
         x = self.task.features(images_u8)
         if self.scaling is not None:
             x = (x - self.scaling[0]) / self.scaling[1]
-        z = self.learner.outputs(x.astype(np.float64))
-        z = z - z.max(axis=1, keepdims=True)  # softmax without overflow
-        e = np.exp(z)
-        return e / e.sum(axis=1, keepdims=True)
+        return softmax(self.learner.outputs(x.astype(np.float64)))
 
 
 def load_model(run_dir: Path) -> Model:

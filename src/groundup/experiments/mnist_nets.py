@@ -12,7 +12,7 @@ import numpy as np
 from groundup.data import vision
 from groundup.data.preprocess import scale_images
 from groundup.experiments.base import Experiment
-from groundup.experiments.supervised import Data, Outcome, Task, run
+from groundup.experiments.supervised import Data, Outcome, Task, image_prediction_figures, run
 from groundup.models import IMPLS, DenseSpec
 from groundup.models_cnn import CNN_IMPLS, ConvSpec, n_parameters
 from groundup.report import images
@@ -44,30 +44,6 @@ def load(settings) -> Data:
                 image_shape=(28, 28), test_images=d.x_test, summary={"data_root": str(d.root)})
 
 
-def probabilities(logits: np.ndarray) -> np.ndarray:
-    """Row-wise softmax, the row maximum subtracted first so that exp cannot overflow."""
-    e = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
-
-
-def prediction_figures(o: Outcome, data: Data, folder) -> list[str]:
-    """The first test images and the most confident mistakes, as in the softmax experiments."""
-    title = f"{o.impl} · MNIST"
-    y = data.split.y_test
-    probs = probabilities(o.test_outputs.astype(np.float64))
-    return [
-        figure(folder.save_figure(images.samples(data.test_images, y, o.test_pred, data.classes,
-                                                 f"{title}: the first test images", probs=probs),
-                                  "samples.png"),
-               "The first test images with their true and predicted labels and the predicted "
-               "probability; mistakes in red, framed."),
-        figure(folder.save_figure(images.mistakes(data.test_images, y, o.test_pred, probs, data.classes,
-                                                  f"{title}: the most confident mistakes"),
-                                  "mistakes.png"),
-               "The test images the network got wrong with the highest confidence."),
-    ]
-
-
 def mlp_extras(o: Outcome, data: Data, folder):
     acc = o.history.last.test_accuracy
     analysis = [
@@ -82,7 +58,7 @@ def mlp_extras(o: Outcome, data: Data, folder):
         "differences (to about 1e-2 in the weights after 10 epochs) while the loss and accuracy "
         "curves stay on top of each other (see the comparison of `--impl all`).",
     ]
-    return prediction_figures(o, data, folder), analysis, {"n_parameters": n_parameters(o.params)}
+    return image_prediction_figures(o, data, folder, f"{o.impl} · MNIST"), analysis, {"n_parameters": n_parameters(o.params)}
 
 
 def cnn_extras(o: Outcome, data: Data, folder):
@@ -113,7 +89,7 @@ def cnn_extras(o: Outcome, data: Data, folder):
         "model (`--device`, where `auto` picks CUDA when present), so the course's error of moving "
         "the model to the GPU but feeding it CPU batches cannot happen.",
     ]
-    return ([*prediction_figures(o, data, folder),
+    return ([*image_prediction_figures(o, data, folder, f"{o.impl} · MNIST"),
              figure(filters, "The first layer's kernels (red: positive weights, blue: negative).")],
             analysis, {"n_parameters": n_parameters(o.params)})
 

@@ -20,8 +20,8 @@ from groundup.data import vision
 from groundup.data.batches import batch_slices
 from groundup.data.preprocess import scale_images
 from groundup.experiments.base import Experiment
-from groundup.experiments.supervised import Data, Outcome, Task, run
-from groundup.models import IMPLS, DenseSpec
+from groundup.experiments.supervised import Data, Outcome, Task, image_prediction_figures, run
+from groundup.models import IMPLS, DenseSpec, softmax
 from groundup.report import images
 from groundup.report.markdown import figure
 from groundup.train import Split
@@ -59,12 +59,6 @@ def loader(name: str):
                     test_images=d.x_test, summary={"data_root": str(d.root)})
 
     return load
-
-
-def softmax(logits: np.ndarray) -> np.ndarray:
-    """Row-wise softmax with the maximum subtracted first (see numpy_impl.losses.log_softmax)."""
-    e = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return e / e.sum(axis=1, keepdims=True)
 
 
 def classic_threshold_predictions(probs: np.ndarray) -> np.ndarray:
@@ -149,17 +143,7 @@ def weights_in_pixel_space(o: Outcome, data: Data) -> np.ndarray:
 def extras(o: Outcome, data: Data, folder):
     title = f"{o.impl} · {data.dataset}"
     y_test = data.split.y_test
-    probs = softmax(o.test_outputs.astype(np.float64))
-    blocks = [
-        figure(folder.save_figure(images.samples(data.test_images, y_test, o.test_pred, data.classes,
-                                                 f"{title}: the first test images", probs=probs),
-                                  "samples.png"),
-               "The first test images with their true and predicted labels and the predicted "
-               "probability; mistakes in red, framed."),
-        figure(folder.save_figure(images.mistakes(data.test_images, y_test, o.test_pred, probs, data.classes,
-                                                  f"{title}: the most confident mistakes"),
-                                  "mistakes.png"),
-               "The test images the model got wrong with the highest confidence."),
+    blocks = image_prediction_figures(o, data, folder, title) + [
         figure(folder.save_figure(images.weight_images(weights_in_pixel_space(o, data), data.classes,
                                                        data.image_shape, f"{title}: learned weights"),
                                   "weights.png"),
@@ -169,6 +153,7 @@ def extras(o: Outcome, data: Data, folder):
     ]
     classes_text = per_class_text(o.test_pred, y_test, data.classes)
     loss_text, loss_fields = loss_scale_text(o, len(data.split.y_train), len(y_test))
+    probs = softmax(o.test_outputs.astype(np.float64))
     thr_text, thr_fields = threshold_text(o, probs, y_test, data.classes)
     return blocks, [classes_text, loss_text, thr_text], {**loss_fields, **thr_fields}
 

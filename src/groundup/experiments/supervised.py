@@ -18,7 +18,7 @@ import numpy as np
 from groundup.data.preprocess import standardize
 from groundup.experiments.base import Experiment, Settings
 from groundup.metrics import confusion_matrix, most_confused
-from groundup.models import predictions
+from groundup.models import predictions, softmax
 from groundup.report import figures
 from groundup.report.markdown import figure, table
 from groundup.runs import RunFolder, versions
@@ -233,6 +233,25 @@ def write_run(exp: Experiment, o: Outcome, data: Data, folder: RunFolder, preset
     folder.write_json("summary.json", summary)
     folder.write_text("report.md", _report(exp, o, data, summary, blocks, analysis, preset))
     return summary
+
+
+def image_prediction_figures(o: Outcome, data: Data, folder: RunFolder, title: str) -> list[str]:
+    """For image classifiers: the first test images and the most confident mistakes."""
+    from groundup.report import images
+
+    y = data.split.y_test
+    probs = softmax(o.test_outputs.astype(np.float64))
+    return [
+        figure(folder.save_figure(images.samples(data.test_images, y, o.test_pred, data.classes,
+                                                 f"{title}: the first test images", probs=probs),
+                                  "samples.png"),
+               "The first test images with their true and predicted labels and the predicted "
+               "probability; mistakes in red, framed."),
+        figure(folder.save_figure(images.mistakes(data.test_images, y, o.test_pred, probs, data.classes,
+                                                  f"{title}: the most confident mistakes"),
+                                  "mistakes.png"),
+               "The test images the model got wrong with the highest confidence."),
+    ]
 
 
 def _classification_analysis(h: History, pairs, classes) -> str:
