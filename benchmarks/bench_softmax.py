@@ -23,12 +23,14 @@ other processes only ever add time), and the speed-up per round as well.
 Peak memory is the resident set's high-water mark (VmHWM), reset before each pipeline's
 warm-up epoch where the kernel allows it (``/proc/self/clear_refs``): the whole process's
 peak (data, torch, the pipeline) while that pipeline ran. The breakdown at the end times the
-pieces of an epoch alone (gather, the two matrix products) to show what bounds it.
+pieces of an epoch alone (gather, the two matrix products) and the fixed cost of each
+implementation's training step on a 2-row batch, to show what bounds it.
 """
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import os
 import platform
 import resource
@@ -153,6 +155,13 @@ class Ours:
 # ----------------------------------------------------------------------------- what bounds an epoch
 
 
+def settle(seconds: float) -> None:
+    """Rest before a timed epoch. After its last call a BLAS library keeps its worker threads
+    spinning for a while (OpenBLAS ~0.1 s); on 2 cores they slow down whatever runs next, so an
+    epoch timed right after the NumPy implementation's was up to 1.5x slower without this."""
+    time.sleep(seconds)
+
+
 def _fastest(fn, repeats: int = 5) -> float:
     best = float("inf")
     for _ in range(repeats):
@@ -197,6 +206,20 @@ def breakdown(split: Split, batch: int) -> list[tuple[str, float, float]]:
     return rows
 
 
+def step_cost(impl: str, split: Split, settings: Settings, steps: int) -> float:
+    """Seconds that ``steps`` training steps of one implementation take on a 2-row batch: the
+    fixed cost of a step (Python, operator dispatch, autograd's graph, the optimizer) with
+    almost no arithmetic. No epoch of that implementation can be faster than this."""
+    learner = SPEC.learner(impl, SPEC.init_params(settings), settings, "cpu")
+    x, y = learner.prepare(split.x_train[:2], split.y_train[:2])
+
+    def epoch():
+        for _ in range(steps):
+            learner.train_step(x, y)
+    epoch()
+    return _fastest(epoch)
+
+
 def main(argv=None) -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     p.add_argument("--dataset", default="fashion-mnist", choices=["fashion-mnist", "mnist"])
@@ -206,6 +229,11 @@ def main(argv=None) -> int:
                    help="also time one epoch of the classic pipeline without the PIL step")
     p.add_argument("--threads", type=int, help="torch intra-op threads (default: torch's choice)")
     p.add_argument("--impl", nargs="+", default=list(IMPLS), choices=IMPLS)
+    p.add_argument("--limit", type=int, metavar="N",
+                   help="train on the first N training images only (a quick check that the script runs)")
+    p.add_argument("--settle", type=float, default=0.5,
+                   help="seconds of rest before each timed epoch (default 0.5), so that the previous "
+                        "pipeline's BLAS threads have stopped spinning")
     p.add_argument("--no-breakdown", dest="breakdown", action="store_false",
                    help="skip timing the pieces of an epoch (gather, products) one by one")
     args = p.parse_args(argv)
@@ -218,6 +246,8 @@ def main(argv=None) -> int:
           f"{os.cpu_count()} CPUs, load average {' '.join(f'{v:.2f}' for v in os.getloadavg())}")
     began = time.perf_counter()
     d = vision.load(args.dataset)
+    if args.limit:
+        d = dataclasses.replace(d, x_train=d.x_train[:args.limit], y_train=d.y_train[:args.limit])
     loaded = time.perf_counter()
     split = Split(scale_images(d.x_train), d.y_train, scale_images(d.x_test), d.y_test)
     print(f"once per run: load + verify {loaded - began:.2f} s, scale to float32 "
@@ -228,6 +258,7 @@ def main(argv=None) -> int:
     names = ["classic"] + (["classic without PIL"] if args.no_pil else []) + list(args.impl)
     runners, peaks, warm = {}, {}, {}
     for name in names:
+        settle(args.settle)
         _reset_peak()
         if name.startswith("classic"):
             runners[name] = Classic(d.x_train, d.y_train, settings, pil=name == "classic")
@@ -240,6 +271,7 @@ def main(argv=None) -> int:
         for name in names:
             if name == "classic without PIL" and times[name]:
                 continue  # one is enough to show what the PIL step costs
+            settle(args.settle)
             times[name].append(runners[name].epoch())
     for name in names:
         if not times[name]:
@@ -274,9 +306,18 @@ def main(argv=None) -> int:
         for name, a, b in pieces[:-1]:
             print(f"  {name:<44} {a:8.4f} {b:8.4f}")
         print(f"  {pieces[-1][0]:<44} {peak[0]:8.1f} {peak[1]:8.1f}")
-        print(f"  FLOP floor at that peak: {flops / max(peak) / 1e9 * 1e3:.0f} ms per epoch. The rest of an epoch "
-              f"is the softmax and loss, the update, and the Python and dispatch overhead of the "
-              f"~10-30 small operations of every step.")
+        print(f"  FLOP floor at that peak: {flops / max(peak) / 1e9 * 1e3:.0f} ms per epoch.")
+        steps = -(-len(split.y_train) // settings.batch_size)
+        kernels = {"numpy": sum(row[1] for row in pieces[:1] + pieces[2:4]),
+                   "torch": sum(row[2] for row in pieces[1:4])}
+        print(f"The fixed cost of {steps} training steps on a 2-row batch (dispatch, autograd, optimizer; "
+              f"fastest of 5), and with the gather and the two products above added, a lower bound for "
+              f"an epoch:")
+        for name in args.impl:
+            fixed = step_cost(name, split, settings, steps)
+            bound = fixed + kernels["numpy" if name == "numpy" else "torch"]
+            print(f"  groundup {name:<8} fixed {fixed * 1e3:5.1f} ms  bound {bound * 1e3:5.1f} ms  "
+                  f"= {classic / bound:5.1f}x the classic epoch at most (measured {min(times[name]) * 1e3:.0f} ms)")
     return 0
 
 

@@ -7,11 +7,16 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
+import re
+import subprocess
+import sys
 import warnings
 
 import numpy as np
 import pytest
 import torch
+from conftest import ROOT
 
 from groundup.data import vision
 from groundup.experiments import get
@@ -196,3 +201,20 @@ def test_fashion_mnist_is_scaled_once_and_learnable():
     history = fit(learner, Split(s.x_train[:10000], s.y_train[:10000], s.x_test[:2000], s.y_test[:2000]),
                   epochs=2, batch_size=256, seed=0, lr=0.1, quiet=True)
     assert history.last.test_accuracy > 0.7
+
+
+@pytest.mark.skipif(vision.locate("fashion-mnist") is None, reason="Fashion-MNIST not found")
+def test_benchmark_script_runs_and_prints_ratios():
+    """benchmarks/bench_softmax.py on 2,048 images, one round: every pipeline gets a speed-up
+    and the per-step bound is printed for each implementation."""
+    script = ROOT / "benchmarks" / "bench_softmax.py"
+    done = subprocess.run([sys.executable, str(script), "--limit", "2048", "--rounds", "1", "--settle", "0",
+                           "--threads", "1"], capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "OPENBLAS_NUM_THREADS": "1"})
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    for impl in ("numpy", "scratch", "nn"):
+        row = next(line for line in out.splitlines() if line.startswith(f"groundup {impl} "))
+        speedup = float(row.split()[4].rstrip("x"))
+        assert speedup > 1, row  # even on 2,048 images ours beats the per-sample pipeline
+        assert re.search(rf"groundup {impl}\s+fixed\s+[\d.]+ ms\s+bound\s+[\d.]+ ms", out), out
