@@ -19,9 +19,10 @@ from groundup.report.html import markdown_to_html
 @pytest.fixture(scope="module")
 def lab_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("lab")
-    result = run_cli("lab", "--preset", "quick", "--only", "basics,logistic-synthetic", "--out", str(out))
+    result = run_cli("lab", "--preset", "quick", "--only", "basics,logistic-synthetic,rnn-hello",
+                     "--out", str(out))
     assert result.returncode == 0, result.stderr
-    assert "[1/2] basics" in result.stdout and "[2/2] logistic-synthetic" in result.stdout
+    assert "[1/3] basics" in result.stdout and "[2/3] logistic-synthetic" in result.stdout
     return out
 
 
@@ -30,6 +31,8 @@ def test_lab_writes_markdown_and_html_with_every_selected_experiment(lab_dir):
     assert "## Results" in md
     for impl in ("numpy", "scratch", "nn"):
         assert re.search(rf"\| logistic-synthetic \| {impl} \| .* \| test accuracy 0\.9\d+ \|", md)
+    for variant in ("scratch-cell", "nn-rnncell", "nn-rnn", "nn-embedding"):  # one row per variant
+        assert re.search(rf"\| rnn-hello \| {variant} \| .* \| train accuracy [01]\.\d+ \|", md), variant
     assert "(logistic-synthetic/comparison.png)" in md  # links rebased onto the lab folder
     assert (lab_dir / "logistic-synthetic" / "comparison.png").exists()
 

@@ -63,16 +63,9 @@ def run_lab(preset: str, out: Path, only: list[str] | None = None, data_dir: str
 
 
 def _rows(entry: Entry) -> list[tuple[str, dict]]:
-    """(implementation or variant, summary) pairs of a finished experiment that trained models.
-
-    Training runs return one summary per implementation, each with "final"; an experiment
-    with several model variants in one folder (rnn-hello) returns them under "variants".
-    """
-    if isinstance(entry.summaries.get("variants"), dict):
-        return [(name, {"final": {"train_loss": v.get("final_loss"), "train_accuracy": v.get("final_accuracy")},
-                        "epochs": entry.summaries.get("epochs"), "train_seconds": v.get("train_seconds")})
-                for name, v in entry.summaries["variants"].items()]
-    return [(impl, s) for impl, s in entry.summaries.items() if isinstance(s, dict) and "final" in s]
+    """(implementation or variant, summary) pairs of the models an experiment trained: the
+    summaries with ``final`` metrics (experiments that train nothing return none)."""
+    return [(name, s) for name, s in entry.summaries.items() if isinstance(s, dict) and "final" in s]
 
 
 def _metric(s: dict) -> tuple[str, str]:

@@ -171,7 +171,10 @@ def train_variant(variant: Variant, settings: Settings, device: str, say=print) 
 
 def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset: str,
         quiet: bool = False, say=print) -> dict:
-    """Train every variant of the chosen implementations into one run folder at ``out``."""
+    """Train every variant of the chosen implementations into one run folder at ``out``.
+
+    Returns one summary per variant in the shape every trained model's has (``final`` metrics,
+    ``epochs``, ``train_seconds``), for ``groundup lab``; ``summary.json`` holds the rest."""
     device = resolve_device(settings.device)
     settings = settings.with_overrides(device=device)
     folder = RunFolder(out)
@@ -201,7 +204,9 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
         folder.write_text("comparison.md", _comparison(exp, summary, fig, preset))
     for name, f in finals.items():
         say(f"{name}: final loss {f['final_loss']:.4f}, predicts {f['final_predicted']!r}")
-    return summary
+    return {name: {"impl": f["impl"], "epochs": settings.epochs, "train_seconds": f["train_seconds"],
+                   "final": {"train_loss": f["final_loss"], "train_accuracy": f["final_accuracy"]}}
+            for name, f in finals.items()}
 
 
 def _metrics_csv(metrics: dict[str, list[dict]]) -> str:
