@@ -308,6 +308,7 @@ def main(argv=None) -> int:
         print(f"  {pieces[-1][0]:<44} {peak[0]:8.1f} {peak[1]:8.1f}")
         print(f"  FLOP floor at that peak: {flops / max(peak) / 1e9 * 1e3:.0f} ms per epoch.")
         steps = -(-len(split.y_train) // settings.batch_size)
+        # the pieces every epoch needs: the gather (NumPy's x[idx]; torch's index_select), X W^T, dZ^T X
         kernels = {"numpy": sum(row[1] for row in pieces[:1] + pieces[2:4]),
                    "torch": sum(row[2] for row in pieces[1:4])}
         print(f"The fixed cost of {steps} training steps on a 2-row batch (dispatch, autograd, optimizer; "
