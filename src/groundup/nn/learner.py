@@ -31,10 +31,23 @@ class _OneOutput(nn.Module):
 
 
 class NNLearner(TorchLearner):
-    """Training with torch.nn and torch.optim; a subclass builds ``self.model``, ``self.loss_fn``
-    (an nn loss) and ``self.optimizer`` (``optim.SGD``)."""
+    """Training with torch.nn and torch.optim: the model a subclass's ``build`` returns, loaded
+    with the shared initial parameters, an nn loss and ``optim.SGD``."""
 
     model: nn.Module
+
+    def __init__(self, spec, params: dict, *, lr: float, momentum: float = 0.0,
+                 weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
+        self.spec, self.dtype, self.device = spec, torch_dtype(dtype), device
+        self.model = self.build(spec).to(device=device, dtype=self.dtype)
+        self.model.load_state_dict({k: torch.from_numpy(np.asarray(v)) for k, v in params.items()})
+        self.loss_fn = {"ce": nn.CrossEntropyLoss(), "bce": _OneOutput(nn.BCEWithLogitsLoss()),
+                        "mse": _OneOutput(nn.MSELoss())}[spec.loss]
+        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=lr, momentum=momentum,
+                                         weight_decay=weight_decay)
+
+    def build(self, spec) -> nn.Module:
+        raise NotImplementedError
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         return self.model(x)
@@ -64,12 +77,5 @@ class NNLearner(TorchLearner):
 class NNDense(NNLearner):
     impl = "nn"
 
-    def __init__(self, spec: DenseSpec, params: dict, *, lr: float, momentum: float = 0.0,
-                 weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
-        self.spec, self.dtype, self.device = spec, torch_dtype(dtype), device
-        self.model = build_sequential(spec).to(device=device, dtype=self.dtype)
-        self.model.load_state_dict({k: torch.from_numpy(np.asarray(v)) for k, v in params.items()})
-        self.loss_fn = {"ce": nn.CrossEntropyLoss(), "bce": _OneOutput(nn.BCEWithLogitsLoss()),
-                        "mse": _OneOutput(nn.MSELoss())}[spec.loss]
-        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=lr, momentum=momentum,
-                                         weight_decay=weight_decay)
+    def build(self, spec: DenseSpec) -> nn.Module:
+        return build_sequential(spec)

@@ -12,11 +12,9 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from groundup.models_cnn import ConvSpec, as_images
+from groundup.models_cnn import as_images
 from groundup.scratch import functional as F
 from groundup.scratch.learner import ScratchLearner
-from groundup.scratch.optim import SGD
-from groundup.torch_common import torch_dtype
 
 EVAL_IMAGES = 1024  # images per forward pass without gradients (about 60 MB of im2col columns)
 
@@ -57,14 +55,6 @@ class ScratchConv(ScratchLearner):
     ``ScratchLearner``'s, the same as the dense network's."""
 
     impl = "scratch"
-
-    def __init__(self, spec: ConvSpec, params: dict, *, lr: float, momentum: float = 0.0,
-                 weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
-        self.spec, self.dtype, self.device = spec, torch_dtype(dtype), device
-        self.params = {k: torch.tensor(v, dtype=self.dtype, device=device, requires_grad=True)
-                       for k, v in params.items()}
-        self.loss_fn = F.cross_entropy
-        self.optimizer = SGD(list(self.params.values()), lr, momentum, weight_decay)
 
     def prepare(self, x: np.ndarray, y: np.ndarray):
         return super().prepare(as_images(x, self.spec), y)

@@ -12,10 +12,19 @@ from groundup.torch_common import TorchLearner, torch_dtype
 
 
 class ScratchLearner(TorchLearner):
-    """Own model on parameter tensors, autograd, own SGD; a subclass sets ``self.params``
-    (name -> tensor with requires_grad), ``self.loss_fn``, ``self.optimizer`` and ``forward``."""
+    """Own model on parameter tensors, autograd, own loss, own SGD: ``self.params`` (name ->
+    tensor with requires_grad) come from the shared initial parameters; a subclass defines
+    ``forward``."""
 
     params: dict[str, torch.Tensor]
+
+    def __init__(self, spec, params: dict, *, lr: float, momentum: float = 0.0,
+                 weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
+        self.spec, self.dtype, self.device = spec, torch_dtype(dtype), device
+        self.params = {k: torch.tensor(v, dtype=self.dtype, device=device, requires_grad=True)
+                       for k, v in params.items()}
+        self.loss_fn = F.LOSSES[spec.loss]
+        self.optimizer = SGD(list(self.params.values()), lr, momentum, weight_decay)
 
     def set_lr(self, lr: float) -> None:
         self.optimizer.lr = lr
@@ -43,14 +52,9 @@ class ScratchLearner(TorchLearner):
 class ScratchDense(ScratchLearner):
     impl = "scratch"
 
-    def __init__(self, spec: DenseSpec, params: dict, *, lr: float, momentum: float = 0.0,
-                 weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
-        self.spec, self.dtype, self.device = spec, torch_dtype(dtype), device
-        self.params = {k: torch.tensor(v, dtype=self.dtype, device=device, requires_grad=True)
-                       for k, v in params.items()}
-        self.loss_fn = F.LOSSES[spec.loss]
+    def __init__(self, spec: DenseSpec, params: dict, **kwargs):
+        super().__init__(spec, params, **kwargs)
         self.activation = F.ACTIVATIONS[spec.activation]
-        self.optimizer = SGD(list(self.params.values()), lr, momentum, weight_decay)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         names = self.spec.linear_names
