@@ -15,7 +15,7 @@ from groundup.experiments import rnn_hello as rh
 from groundup.experiments.base import Settings
 from groundup.models_rnn import RNNSpec
 from groundup.runs import RunFolder
-from groundup.train import fit
+from groundup.train import Split, fit
 
 F64 = Settings(dtype="float64", seed=0, lr=0.1, epochs=15, batch_size=1)
 QUIET = dict(quiet=True, say=lambda *a: None)
@@ -166,3 +166,24 @@ def test_interrupted_variant_resumes_to_exactly_the_uninterrupted_result(tmp_pat
     assert len(rows) == 15
     for k, p in straight.params.items():
         assert np.array_equal(np.asarray(state["params"][k]), p), k
+
+
+def test_another_sequence_model_is_a_spec_and_a_loader(tmp_path):
+    """No rnn-hello code: RNNSpec and a Task run through supervised.run in all three implementations,
+    on several sequences in shuffled mini-batches, and agree to 1e-8 in float64."""
+    from groundup.experiments.base import Experiment
+
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, 3, (10, 6))
+    y = (x + 1) % 3  # each token's successor
+
+    def load(settings):
+        return supervised.Data(Split(x[:8], y[:8], x[8:], y[8:]), "successor of a token")
+
+    exp = Experiment(name="successor", title="successor", section="-", model="cell", dataset="toy",
+                     impls=("numpy", "scratch", "nn"), presets={"quick": dict(epochs=6, lr=0.05, batch_size=4)},
+                     run=supervised.run, task=supervised.Task(RNNSpec(vocab=3, hidden=3), load))
+    summaries = exp.run(exp, list(exp.impls), exp.settings("quick", dtype="float64"), tmp_path, "quick", **QUIET)
+    assert json.loads((tmp_path / "comparison.json").read_text())["max_param_difference"] < 1e-8
+    losses = [s["final"]["train_loss"] for s in summaries.values()]
+    assert max(losses) - min(losses) < 1e-8

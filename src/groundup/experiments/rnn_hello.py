@@ -119,7 +119,8 @@ def extras(variant: Variant, o: Outcome, data: Data, folder: RunFolder):
     final = decode(o.test_outputs[0])
     first = next((e for e, s in enumerate(strings, 1) if s == TARGET), None)
     analysis = [f"After {len(strings)} epochs the model predicts `{final}` for `{SOURCE}` (target `{TARGET}`)"
-                + (f"; first right after epoch {first}." if first else "; never right.")]
+                + (f"; first right after epoch {first}." if first else "; never right.")
+                + " There is no held-out text: the test numbers of this report score the training sequence itself."]
     if not variant.spec.classes:
         analysis.append(f"The hidden state is the output, and a tanh keeps every score in [−1, 1]: the loss can "
                         f"never go below {tanh_floor():.4f} (right character +1, the others −1). The model "
