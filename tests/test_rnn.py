@@ -3,6 +3,7 @@ trained by train.fit through supervised.run_one, the run folders, checkpoints an
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import signal
 
@@ -134,7 +135,7 @@ def test_nn_alone_writes_its_three_variants_and_an_overview_report(tmp_path):
     assert (tmp_path / "report.md").exists() and not (tmp_path / "comparison.md").exists()
 
 
-@pytest.mark.parametrize("name", ["numpy-cell", "nn-rnn"])
+@pytest.mark.parametrize("name", ["numpy-cell", "scratch-cell", "nn-rnn"])
 def test_interrupted_variant_resumes_to_exactly_the_uninterrupted_result(tmp_path, monkeypatch, name):
     """Adam's moments and step count go into the checkpoint: a resumed run ends where a straight one does."""
     exp, v = get("rnn-hello"), _variant(name)
@@ -142,7 +143,7 @@ def test_interrupted_variant_resumes_to_exactly_the_uninterrupted_result(tmp_pat
     data = rh.load(settings)
 
     def train(folder):
-        return supervised.run_one(rh.replace(exp, task=rh.task(v)), v.impl, settings, data,
+        return supervised.run_one(dataclasses.replace(exp, task=rh.task(v)), v.impl, settings, data,
                                   v.spec.init_params(settings), RunFolder(folder), "seed", **QUIET)
 
     straight, _ = train(tmp_path / "straight")
