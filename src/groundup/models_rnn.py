@@ -79,6 +79,8 @@ class RNNSpec:
 
 def rnn_learner(impl: str, spec: RNNSpec, params: dict, settings, device: str):
     """The learner of one implementation, from shared initial parameters (Adam at ``settings.lr``)."""
+    if settings.momentum or settings.weight_decay:
+        raise ConfigError("the RNN learners train with Adam: momentum and weight decay do not apply to them")
     kwargs = dict(lr=settings.lr, dtype=settings.dtype)
     if impl == "nn":
         from groundup.nn.rnn import NNRNN
