@@ -10,6 +10,7 @@ import signal
 import numpy as np
 import pytest
 
+from conftest import run_cli
 from groundup.errors import ConfigError, Interrupted
 from groundup.experiments import get, supervised
 from groundup.experiments import rnn_hello as rh
@@ -135,8 +136,8 @@ def test_nn_alone_writes_its_three_variants_and_an_overview_report(tmp_path):
     assert (tmp_path / "report.md").exists() and not (tmp_path / "comparison.md").exists()
 
 
-@pytest.mark.parametrize("name", ["numpy-cell", "scratch-cell", "nn-rnn"])
-def test_interrupted_variant_resumes_to_exactly_the_uninterrupted_result(tmp_path, monkeypatch, name):
+@pytest.mark.parametrize("name, via", [("numpy-cell", "api"), ("scratch-cell", "api"), ("nn-rnn", "cli")])
+def test_interrupted_variant_resumes_to_exactly_the_uninterrupted_result(tmp_path, monkeypatch, name, via):
     """Adam's moments and step count go into the checkpoint: a resumed run ends where a straight one does."""
     exp, v = get("rnn-hello"), _variant(name)
     settings = exp.settings("seed").with_overrides(lr=0.1 * v.lr_factor)
@@ -146,7 +147,7 @@ def test_interrupted_variant_resumes_to_exactly_the_uninterrupted_result(tmp_pat
         return supervised.run_one(dataclasses.replace(exp, task=rh.task(v)), v.impl, settings, data,
                                   v.spec.init_params(settings), RunFolder(folder), "seed", **QUIET)
 
-    straight, _ = train(tmp_path / "straight")
+    straight, straight_summary = train(tmp_path / "straight")
     write_metrics, stop = RunFolder.write_metrics, [True]
 
     def interrupt_after_epoch_6(self, rows):
@@ -159,9 +160,13 @@ def test_interrupted_variant_resumes_to_exactly_the_uninterrupted_result(tmp_pat
     with pytest.raises(Interrupted):
         train(tmp_path / "cut")
     assert json.loads((tmp_path / "cut" / "summary.json").read_text())["status"] == "interrupted"
-    summaries = supervised.resume(exp, tmp_path / "cut", {}, **QUIET)
+    if via == "cli":  # the variant is found from the folder's config.json
+        result = run_cli("run", "rnn-hello", "--resume", str(tmp_path / "cut"), "--quiet")
+        assert result.returncode == 0, result.stderr
+    else:
+        supervised.resume(exp, tmp_path / "cut", {}, **QUIET)
     resumed = json.loads((tmp_path / "cut" / "summary.json").read_text())
-    assert resumed["status"] == "completed" and resumed["predicted"] == summaries[v.impl]["predicted"]
+    assert resumed["status"] == "completed" and resumed["predicted"] == straight_summary["predicted"]
     assert resumed["final"]["train_loss"] == straight.history.last.train_loss
     _, state, rows = supervised.checkpoint.load(tmp_path / "cut", v.impl)
     assert len(rows) == 15
