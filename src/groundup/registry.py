@@ -12,15 +12,20 @@ from groundup.errors import ConfigError
 from groundup.learner import Learner
 from groundup.models import IMPLS, DenseSpec
 from groundup.models_cnn import ConvSpec
+from groundup.models_rnn import RNNSpec
 from groundup.nn.conv import NNConv
 from groundup.nn.learner import NNDense
+from groundup.nn.rnn import NNRNN
 from groundup.numpy_impl.learner import NumpyConv, NumpyDense
+from groundup.numpy_impl.rnn import NumpyRNN
 from groundup.scratch.conv import ScratchConv
 from groundup.scratch.learner import ScratchDense
+from groundup.scratch.rnn import ScratchRNN
 
 LEARNERS: dict[type, dict[str, type]] = {
     DenseSpec: {"numpy": NumpyDense, "scratch": ScratchDense, "nn": NNDense},
     ConvSpec: {"numpy": NumpyConv, "scratch": ScratchConv, "nn": NNConv},
+    RNNSpec: {"numpy": NumpyRNN, "scratch": ScratchRNN, "nn": NNRNN},
 }
 
 
