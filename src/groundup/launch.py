@@ -176,7 +176,7 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
                              (f"; resume it without --impl" if group else ""))
     settings = settings_from_config(config.get("settings"), path / "config.json")
     settings = _apply_resume_overrides(settings, overrides or {}, path)
-    if _complete(path, impls, group):
+    if _complete(path, impls, group) and settings.epochs <= config["settings"].get("epochs", 0):
         raise RunFolderError(f"{path} holds a completed run; there is nothing to resume")
     with os_errors(path, exp.name), folder_lock(path):
         if settings.epochs != config["settings"].get("epochs"):

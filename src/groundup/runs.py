@@ -10,7 +10,6 @@ holds an exclusive lock on its folder (``.lock``, released by the OS when the pr
 from __future__ import annotations
 
 import contextlib
-import csv
 import io
 import json
 import os
@@ -26,22 +25,31 @@ import numpy as np
 from groundup.errors import RunFolderError, StorageError
 
 METRIC_COLUMNS = ("epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy", "seconds")
-FAULT_ENV = "GROUNDUP_FAULT"  # test hook: "POINT" or "POINT@N" kills the process there (N-th time)
+FAULT_ENV = "GROUNDUP_FAULT"  # test hook, read once: "POINT[@N][:INT]" (see fault_point)
 LOCK_NAME = ".lock"
+
+
+def _fault_spec() -> tuple[str, int, int] | None:
+    spec = os.environ.get(FAULT_ENV)
+    if not spec:
+        return None
+    interrupt = spec.endswith(":INT")
+    point, _, nth = spec.removesuffix(":INT").partition("@")
+    return point, int(nth or 1), signal.SIGINT if interrupt else signal.SIGKILL
+
+
+_FAULT = _fault_spec()
 _fault_hits: dict[str, int] = {}
 
 
 def fault_point(name: str) -> None:
-    """Fault-injection hook for the tests: SIGKILL this process when ``$GROUNDUP_FAULT`` names
-    this point of the write sequence (optionally ``@N`` for its N-th occurrence)."""
-    spec = os.environ.get(FAULT_ENV)
-    if not spec:
+    """Fault-injection hook for the tests: when ``$GROUNDUP_FAULT`` names this point of the write
+    sequence (``POINT@N`` for its N-th passage), send this process SIGKILL (``:INT``: SIGINT)."""
+    if _FAULT is None or _FAULT[0] != name:
         return
-    point, _, nth = spec.partition("@")
-    if point == name:
-        _fault_hits[name] = _fault_hits.get(name, 0) + 1
-        if _fault_hits[name] == int(nth or 1):
-            os.kill(os.getpid(), signal.SIGKILL)
+    _fault_hits[name] = _fault_hits.get(name, 0) + 1
+    if _fault_hits[name] == _FAULT[1]:
+        os.kill(os.getpid(), _FAULT[2])
 
 
 @contextlib.contextmanager
@@ -71,6 +79,17 @@ def _file_mode() -> int:
 FILE_MODE = _file_mode()
 
 
+@contextlib.contextmanager
+def _naming(path: Path):
+    """Give an OSError from writing an open file (a full disk: no file name) the file's name."""
+    try:
+        yield
+    except OSError as err:
+        if err.filename is None:
+            raise OSError(err.errno, err.strerror, str(path)) from None
+        raise
+
+
 def atomic_write_bytes(path: Path, data: bytes, sync: bool = True) -> None:
     """Write ``data`` to ``path`` through a temporary file and a rename: readers see the old
     file or the new one, never a part. ``sync`` also forces it to disk (against power loss)."""
@@ -79,7 +98,7 @@ def atomic_write_bytes(path: Path, data: bytes, sync: bool = True) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, "wb") as f:
+        with _naming(path), os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             if sync:
@@ -161,34 +180,41 @@ class RunFolder:
     def append_metrics(self, row: dict, sync: bool = False) -> None:
         """Append one epoch's row to metrics.csv: constant work per epoch, whatever the history."""
         path = self.path / "metrics.csv"
-        with open(path, "a", encoding="utf-8") as f:
+        with _naming(path), open(path, "a", encoding="utf-8") as f:
             f.write(_metric_row(row))
             f.flush()
             if sync:
                 os.fsync(f.fileno())
 
-    def read_metrics(self) -> list[dict]:
-        """The rows of metrics.csv, numbers exactly as they were written; a clear error if damaged."""
+    def read_metrics(self, limit: int | None = None) -> list[dict]:
+        """The first ``limit`` rows of metrics.csv (all without a limit), numbers exactly as they
+        were written; what lies beyond them (an epoch that never committed) is not read."""
         path = self.path / "metrics.csv"
         try:
             with open(path, encoding="utf-8", newline="") as f:
-                reader = csv.DictReader(f)
-                if tuple(reader.fieldnames or ()) != METRIC_COLUMNS:
-                    raise ValueError("unexpected header")
-                rows = []
-                for k, raw in enumerate(reader, 1):
-                    row = {c: (None if raw[c] in ("", None) else float(raw[c])) for c in METRIC_COLUMNS}
-                    if row["epoch"] != k or any(row[c] is None for c in ("train_loss", "test_loss", "seconds")):
-                        raise ValueError(f"row {k}")
-                    row["epoch"] = k
-                    rows.append(row)
-                return rows
+                lines = f.read().split("\n")
         except FileNotFoundError:
             return []
-        except (ValueError, TypeError, KeyError, UnicodeDecodeError, csv.Error) as err:
+        except (OSError, UnicodeDecodeError) as err:
+            if isinstance(err, OSError):
+                raise StorageError.from_os(err) from None
+            raise RunFolderError(f"{path}: damaged (not text); move the folder away and start again") from None
+        body = [line for line in lines[1:] if line] if limit is None else lines[1:limit + 1]
+        try:
+            if lines[0] != ",".join(METRIC_COLUMNS):
+                raise ValueError("unexpected header")
+            rows = []
+            for k, line in enumerate(body, 1):
+                cells = line.split(",")
+                if len(cells) != len(METRIC_COLUMNS):
+                    raise ValueError(f"row {k} has {len(cells)} columns")
+                row = {c: (None if v == "" else float(v)) for c, v in zip(METRIC_COLUMNS, cells)}
+                if row["epoch"] != k or any(row[c] is None for c in ("train_loss", "test_loss", "seconds")):
+                    raise ValueError(f"row {k} is not epoch {k}")
+                rows.append({**row, "epoch": k})
+            return rows
+        except ValueError as err:
             raise RunFolderError(f"{path}: damaged ({err}); move the folder away and start the run again") from None
-        except OSError as err:
-            raise StorageError.from_os(err) from None
 
     def save_figure(self, fig, name: str) -> str:
         """Save a matplotlib figure as PNG (atomically) and close it."""

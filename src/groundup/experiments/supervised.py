@@ -141,13 +141,12 @@ def restore(folder: RunFolder, exp: Experiment, impl: str, settings: Settings, l
                              f"implementation or settings differ from config.json)")
     checkpoint.restore_into(learner, state, path)
     done = meta["epochs_completed"]
-    rows = folder.read_metrics()
+    rows = folder.read_metrics(limit=done)
     if len(rows) < done:
         raise RunFolderError(f"{folder.path / 'metrics.csv'} has {len(rows)} epochs but the checkpoint "
                              f"{done}: the folder is damaged; start the run again")
-    if len(rows) > done:
-        folder.write_metrics(rows[:done])
-    return [EpochRecord(**r) for r in rows[:done]]
+    folder.write_metrics(rows)  # drops whatever an uncommitted epoch appended
+    return [EpochRecord(**r) for r in rows]
 
 
 def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: dict,
@@ -172,7 +171,8 @@ def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: 
             folder.write_metrics([])
         else:
             history.records = restore(folder, exp, impl, settings, learner)
-            if folder.status() == "completed" and (folder.path / "report.md").is_file():
+            if folder.status() == "completed" and (folder.path / "report.md").is_file() and \
+                    len(history.records) >= settings.epochs:
                 return _outcome(impl, settings, history, learner, data, task), folder.read_json("summary.json")
         if data.scaling is not None:  # what `predict` needs to prepare new inputs the same way
             folder.write_npz("preprocess.npz", mean=data.scaling[0], std=data.scaling[1])
