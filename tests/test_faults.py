@@ -30,8 +30,13 @@ EPOCHS = 5
 RUN = ["run", "logistic-synthetic", "--preset", "quick", "--batch-size", "256", "--quiet"]
 
 
-def run(*args: str, fault: str | None = None, **kwargs):
+def run(*args: str, fault: str | None = None, every_epoch: bool = True, **kwargs):
+    """``groundup ARGS`` in a child; ``fault`` places a kill (see above). ``every_epoch`` commits
+    after every epoch, so that the N-th commit is epoch N (by default, short epochs are
+    committed together)."""
     env = {FAULT_ENV: fault} if fault else {}
+    if every_epoch:
+        env["GROUNDUP_COMMIT_SECONDS"] = "0"
     return run_cli(*args, env={**env, **kwargs.pop("env", {})}, **kwargs)
 
 
@@ -121,6 +126,25 @@ def test_kill_anywhere_leaves_a_folder_that_resumes_to_the_uninterrupted_run(tmp
     resumed = run("run", "logistic-synthetic", "--resume", str(out), "--quiet")
     assert resumed.returncode == 0, resumed.stderr
     assert_same_run(out, straight(impl), impl)
+
+
+def test_short_epochs_committed_together_still_resume_exactly(tmp_path, straight):
+    out = tmp_path / "run"
+    killed = run(*RUN, "--impl", "nn", "--epochs", "60", "--out", str(out), fault="metrics-appended@40",
+                 every_epoch=False)
+    assert killed.returncode == -signal.SIGKILL
+    resumed = run("run", "logistic-synthetic", "--resume", str(out), "--quiet")
+    assert resumed.returncode == 0, resumed.stderr
+    assert_same_run(out, straight("nn", 60), "nn")
+
+
+def test_ctrl_c_commits_the_last_whole_epoch_held_in_memory(tmp_path):
+    out = tmp_path / "run"
+    result = run(*RUN, "--impl", "numpy", "--epochs", "60", "--out", str(out), fault="epoch-start@31:INT",
+                 env={"GROUNDUP_COMMIT_SECONDS": "1000"}, every_epoch=False)  # only the last epoch would commit
+    assert result.returncode == 130
+    assert "after 30 complete epoch(s) of 60" in result.stderr
+    assert checkpoint.load(out, "numpy")[0]["epochs_completed"] == 30 == len(RunFolder(out).read_metrics())
 
 
 def test_ctrl_c_right_after_a_commit_reports_the_committed_epoch(tmp_path):

@@ -12,17 +12,25 @@ unpickled. The batch order needs no saved random state: epoch e's order is deriv
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import io
 import json
+import os
+import time
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
 from groundup.errors import RunFolderError
-from groundup.runs import atomic_write_bytes
+from groundup.runs import RunFolder, atomic_write_bytes, deferred_signals, fault_point
 
 FORMAT = 2
+# Epochs shorter than this are committed together (the rename costs about a millisecond, as
+# much as a whole epoch of a small model); the metrics row is still appended every epoch.
+COMMIT_SECONDS = float(os.environ.get("GROUNDUP_COMMIT_SECONDS", "0.25"))
+SYNC_SECONDS = 2.0  # force commits to disk at most this often (a kill needs no fsync; power loss does)
 
 
 def path_for(folder: Path, impl: str) -> Path:
@@ -42,6 +50,52 @@ def save(folder: Path, impl: str, meta: dict, state: dict, sync: bool = True) ->
 
         torch.save({"meta": meta, "state": state}, buf)
     atomic_write_bytes(path_for(folder, impl), buf.getvalue(), sync=sync)
+
+
+class Committer:
+    """Commits a run's epochs: every epoch appends its metrics row; the checkpoint (the commit
+    point) is renamed into place after the last epoch and whenever COMMIT_SECONDS have passed
+    since the previous commit. ``flush`` commits the last whole epoch still held in memory
+    (after Ctrl-C or divergence), so only a kill can lose epochs: at most COMMIT_SECONDS of them.
+    """
+
+    def __init__(self, folder: RunFolder, impl: str, meta: dict, learner):
+        self.folder, self.impl, self.meta, self.learner = folder, impl, meta, learner
+        self.pending: tuple[int, dict] | None = None
+        self.committed_at = self.synced_at = time.monotonic()
+        self._files = contextlib.ExitStack()
+
+    def __enter__(self) -> "Committer":
+        self.append = self._files.enter_context(self.folder.metrics_appender())
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._files.close()
+
+    def epoch(self, row: dict, final: bool) -> None:
+        """Record epoch ``row["epoch"]``, which just ended; ``final``: the run's last epoch."""
+        with deferred_signals():  # Ctrl-C waits until the row and the commit are whole
+            now = time.monotonic()
+            sync = final or now - self.synced_at >= SYNC_SECONDS
+            self.append(row, sync)
+            fault_point("metrics-appended")
+            if final or now - self.committed_at >= COMMIT_SECONDS:
+                self._commit(row["epoch"], self.learner.state(), sync)
+            else:
+                self.pending = (row["epoch"], copy.deepcopy(self.learner.state()))
+
+    def flush(self) -> None:
+        if self.pending is not None:
+            with deferred_signals():
+                self._commit(*self.pending, sync=True)
+
+    def _commit(self, epochs: int, state: dict, sync: bool) -> None:
+        save(self.folder.path, self.impl, {**self.meta, "epochs_completed": epochs}, state, sync=sync)
+        fault_point("checkpoint-committed")
+        self.pending = None
+        self.committed_at = time.monotonic()
+        if sync:
+            self.synced_at = self.committed_at
 
 
 def load(folder: Path, impl: str) -> tuple[dict, dict]:

@@ -55,18 +55,28 @@ def fault_point(name: str) -> None:
 @contextlib.contextmanager
 def deferred_signals():
     """Hold SIGINT and SIGTERM until the block ends, so that a commit is never cut in two by
-    Ctrl-C (the signal is delivered right after). SIGKILL cannot be held: resume handles it."""
+    Ctrl-C: a signal that arrives meanwhile is handed to the usual handler right after. (Python
+    level, because the OS may deliver a signal to any of torch's or BLAS's threads.) SIGKILL
+    cannot be held: resume handles it."""
     import threading
 
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    held = {signal.SIGINT, signal.SIGTERM}
-    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    caught: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, frame: caught.append(signum))
+                for s in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if caught:
+            handler = previous[caught[0]]
+            if callable(handler):
+                handler(caught[0], None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), caught[0])
 
 
 def _file_mode() -> int:
@@ -177,14 +187,19 @@ class RunFolder:
         """metrics.csv: one row per epoch; accuracy columns empty for regression."""
         return self.write_text("metrics.csv", ",".join(METRIC_COLUMNS) + "\n" + "".join(map(_metric_row, rows)))
 
-    def append_metrics(self, row: dict, sync: bool = False) -> None:
-        """Append one epoch's row to metrics.csv: constant work per epoch, whatever the history."""
+    @contextlib.contextmanager
+    def metrics_appender(self):
+        """``append(row, sync)`` adds one epoch's row to metrics.csv through one open file:
+        constant work per epoch, whatever the history."""
         path = self.path / "metrics.csv"
         with _naming(path), open(path, "a", encoding="utf-8") as f:
-            f.write(_metric_row(row))
-            f.flush()
-            if sync:
-                os.fsync(f.fileno())
+            def append(row: dict, sync: bool = False) -> None:
+                with _naming(path):
+                    f.write(_metric_row(row))
+                    f.flush()
+                    if sync:
+                        os.fsync(f.fileno())
+            yield append
 
     def read_metrics(self, limit: int | None = None) -> list[dict]:
         """The first ``limit`` rows of metrics.csv (all without a limit), numbers exactly as they

@@ -8,7 +8,6 @@ once, for every experiment.
 
 from __future__ import annotations
 
-import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -21,7 +20,7 @@ from groundup.metrics import confusion_matrix, most_confused
 from groundup.models import predictions, softmax
 from groundup.report import figures
 from groundup.report.markdown import figure, table
-from groundup.runs import RunFolder, deferred_signals, fault_point
+from groundup.runs import RunFolder, fault_point
 from groundup.torch_common import resolve_device
 from groundup import checkpoint
 from groundup.errors import Interrupted, RunFolderError
@@ -115,9 +114,6 @@ def complete(exp: Experiment, impls: list[str], settings: Settings, out: Path, p
     return summaries
 
 
-SYNC_SECONDS = 2.0  # force the commit to disk at most this often (a kill needs no fsync; power loss does)
-
-
 def identity(settings: dict) -> dict:
     """The settings that decide a run's trajectory: all but the epoch count, device and data place."""
     return {k: v for k, v in settings.items() if k not in ("epochs", "device", "data_dir")}
@@ -184,29 +180,23 @@ def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: 
         say(f"{exp.name} [{impl}] {task.spec.describe()} on {data.dataset}: {settings.epochs} epochs, "
             f"batch {settings.batch_size}, lr {settings.lr:g} -> {folder.path}{done}")
         meta = {"experiment": exp.name, "impl": impl, "preset": preset, "settings": settings.as_dict()}
-        synced = [time.monotonic()]
+        committer = checkpoint.Committer(folder, impl, meta, learner)
 
         def on_epoch(h: History) -> None:
-            """Commit epoch n: append its row, then rename the checkpoint into place (the commit)."""
-            n = len(h.records)
-            sync = n == settings.epochs or time.monotonic() - synced[0] >= SYNC_SECONDS
-            with deferred_signals():  # Ctrl-C waits until the commit is whole
-                folder.append_metrics(asdict(h.records[-1]), sync=sync)
-                fault_point("metrics-appended")
-                checkpoint.save(folder.path, impl, {**meta, "epochs_completed": n}, learner.state(), sync=sync)
-                fault_point("checkpoint-committed")
-            if sync:
-                synced[0] = time.monotonic()
+            committer.epoch(asdict(h.records[-1]), final=len(h.records) == settings.epochs)
 
         try:
-            fit(learner, data.split, epochs=settings.epochs, batch_size=settings.batch_size,
+            with committer:
+                fit(learner, data.split, epochs=settings.epochs, batch_size=settings.batch_size,
                 seed=settings.seed, lr=settings.lr, schedule=settings.schedule, task=task.spec.task,
                 quiet=quiet, history=history, on_epoch=on_epoch,
                 batch_source=(task.batch_source and task.batch_source(impl)) or index_batches)
         except Diverged:
+            committer.flush()
             folder.write_json("summary.json", _stopped(exp, impl, preset, settings, history, "diverged"))
             raise
         except Interrupted as err:
+            committer.flush()
             err.hint = _interrupted(exp, impl, settings, data, folder, history, learner, preset, device,
                                     resume_target)
             raise
