@@ -305,7 +305,7 @@ def _full_disk_limit():
 
 def test_full_disk_is_one_line_and_the_run_resumes(tmp_path, straight):
     out = tmp_path / "run"
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "GROUNDUP_COMMIT_SECONDS": "0"}
     full = subprocess.run([sys.executable, "-m", "groundup", *RUN, "--impl", "numpy", "--epochs", "60",
                            "--out", str(out)], env=env, capture_output=True, text=True,
                           preexec_fn=_full_disk_limit, timeout=300)
