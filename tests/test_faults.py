@@ -488,3 +488,13 @@ def test_predict_takes_options_before_images_and_compare_takes_overwrite(tmp_pat
 def test_predict_without_arguments_says_what_it_needs(here):
     line = one_error_line(here("predict"))
     assert "RUN_DIR" in line and "--test-index" in line
+
+
+def test_ctrl_c_while_the_report_is_written_says_how_to_finish(tmp_path, straight):
+    out = tmp_path / "run"
+    result = run(*RUN, "--impl", "numpy", "--epochs", str(EPOCHS), "--out", str(out),
+                 fault="before-rename:curves.png:INT")
+    assert result.returncode == 130 and "Traceback" not in result.stderr
+    assert f"all {EPOCHS} epochs are saved" in result.stderr and f"--resume {out}" in result.stderr
+    assert run("run", "logistic-synthetic", "--resume", str(out), "--quiet").returncode == 0
+    assert_same_run(out, straight("numpy"), "numpy")

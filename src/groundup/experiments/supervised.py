@@ -201,7 +201,12 @@ def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: 
                                     resume_target)
             raise
         outcome = _outcome(impl, settings, history, learner, data, task)
-        summary = write_run(exp, outcome, data, folder, preset, device)
+        try:
+            summary = write_run(exp, outcome, data, folder, preset, device)
+        except Interrupted as err:
+            err.hint = (f"{exp.name} [{impl}] interrupted while writing its report; all {len(history.records)} "
+                        f"epochs are saved: finish with: groundup run {exp.name} --resume {resume_target}")
+            raise
     last = history.last
     acc = f", test accuracy {last.test_accuracy:.4f}" if last.test_accuracy is not None else ""
     say(f"  done: test loss {last.test_loss:.4g}{acc}, {summary['train_seconds']:.2f} s of training")
