@@ -1,22 +1,19 @@
-"""What the run folder costs per epoch: a run of N epochs against the same training alone.
+"""What the run folder costs per epoch: the time a run spends committing its epochs, against
+the training and evaluation it commits, for 100, 1,000 and 10,000 epochs.
 
-For each epoch count, in one process:
+Each run goes through ``groundup.launch.start`` into a fresh folder, in this process. The time
+inside ``Committer.epoch`` (appending the metrics row, and renaming the fixed-size checkpoint
+into place whenever it is due) is the run folder's per-epoch cost; the rest of ``fit`` is
+training plus the per-epoch evaluation of both splits. Both are measured in the same run, so
+a busy machine slows both alike. The commit cost is shown for the first and the last tenth of
+the epochs: it must not grow with the history. The whole run adds loading the data, the
+figures and the report once.
 
-* **alone**: ``groundup.train.fit`` with no run folder: training plus the per-epoch evaluation
-  of both splits, nothing written;
-* **in a run**: the same experiment through ``groundup.launch.start`` into a fresh folder, the
-  time spent in ``fit`` (which now includes each epoch's commit: one appended ``metrics.csv``
-  row and a fixed-size checkpoint renamed into place) and the whole run's wall time (which
-  adds loading the data, the figures and the report once).
-
-The ratio ``fit in a run / alone`` is the per-epoch overhead and must not grow with the epoch
-count; the whole run's ratio falls towards it as the one-off costs are spread over more epochs.
 The smallest model (logistic regression, 32 steps per epoch) is the worst case: its epochs are
-the shortest, so a commit weighs most. On a shared machine the other processes only add time,
-so each figure is the fastest of ``--rounds``.
+the shortest, so a commit weighs most.
 
     PYTHONPATH=src python benchmarks/bench_epoch_overhead.py
-    ... --epochs 100 1000 10000 --impl numpy --rounds 2
+    ... --epochs 100 1000 10000 --impl nn --dir /path/on/the/training/disk
 """
 
 from __future__ import annotations
@@ -31,44 +28,37 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 
-def alone(exp, impl: str, epochs: int) -> float:
-    """Seconds of ``fit`` without a run folder (training and evaluation only)."""
-    from groundup.experiments.supervised import load_data
-    from groundup.train import fit
-
-    settings = exp.settings("quick", epochs=epochs)
-    data = load_data(exp.task, settings)
-    learner = exp.task.spec.learner(impl, exp.task.spec.init_params(settings), settings, "cpu")
-    began = time.perf_counter()
-    fit(learner, data.split, epochs=epochs, batch_size=settings.batch_size, seed=settings.seed,
-        lr=settings.lr, task=exp.task.spec.task, quiet=True)
-    return time.perf_counter() - began
-
-
-def in_a_run(name: str, impl: str, epochs: int, root: Path) -> tuple[float, float]:
-    """(seconds in ``fit``, wall seconds of the whole run) through ``launch.start``."""
-    from groundup import launch
+def one_run(name: str, impl: str, epochs: int, root: Path) -> dict:
+    """Seconds in ``fit``, in commits (per epoch) and of the whole run, for one run."""
+    from groundup import checkpoint, launch
     from groundup.experiments import supervised
 
-    spent = []
-    real_fit = supervised.fit
+    commits, fits = [], []
+    real_fit, real_epoch = supervised.fit, checkpoint.Committer.epoch
 
     def timed_fit(*args, **kwargs):
         began = time.perf_counter()
         try:
             return real_fit(*args, **kwargs)
         finally:
-            spent.append(time.perf_counter() - began)
+            fits.append(time.perf_counter() - began)
 
-    supervised.fit = timed_fit
+    def timed_epoch(self, row, final):
+        began = time.perf_counter()
+        real_epoch(self, row, final)
+        commits.append(time.perf_counter() - began)
+
+    supervised.fit, checkpoint.Committer.epoch = timed_fit, timed_epoch
     try:
         began = time.perf_counter()
         launch.start(name, impl, "quick", {"epochs": epochs}, root / f"{impl}-{epochs}-{time.time_ns()}",
                      quiet=True, say=lambda *a, **k: None)
         wall = time.perf_counter() - began
     finally:
-        supervised.fit = real_fit
-    return spent[0], wall
+        supervised.fit, checkpoint.Committer.epoch = real_fit, real_epoch
+    tenth = max(1, epochs // 10)
+    return {"fit": fits[0], "commit": sum(commits), "wall": wall,
+            "first_ms": sum(commits[:tenth]) / tenth * 1e3, "last_ms": sum(commits[-tenth:]) / tenth * 1e3}
 
 
 def main() -> None:
@@ -83,21 +73,18 @@ def main() -> None:
 
     import torch
 
-    from groundup.experiments import get
-
     torch.set_num_threads(1)
-    exp = get(args.experiment)
     root = Path(args.dir or tempfile.mkdtemp(prefix="groundup-overhead-"))
     root.mkdir(parents=True, exist_ok=True)
     print(f"{args.experiment} [{args.impl}], runs in {root}; load average {os.getloadavg()[0]:.1f}")
-    print(f"{'epochs':>7}  {'alone s':>8}  {'fit in run s':>12}  {'ratio':>6}  {'ms/epoch':>9}  "
-          f"{'whole run s':>11}  {'ratio':>6}")
+    print(f"{'epochs':>7}  {'train+eval s':>12}  {'commits s':>9}  {'ms/epoch first':>14}  "
+          f"{'last tenth':>10}  {'fit ratio':>9}  {'whole run s':>11}  {'ratio':>6}")
     for epochs in args.epochs:
-        base = min(alone(exp, args.impl, epochs) for _ in range(args.rounds))
-        runs = [in_a_run(args.experiment, args.impl, epochs, root) for _ in range(args.rounds)]
-        fit_s, wall = min(r[0] for r in runs), min(r[1] for r in runs)
-        print(f"{epochs:>7}  {base:8.2f}  {fit_s:12.2f}  {fit_s / base:6.2f}  "
-              f"{(fit_s - base) / epochs * 1e3:9.3f}  {wall:11.2f}  {wall / base:6.2f}")
+        r = min((one_run(args.experiment, args.impl, epochs, root) for _ in range(args.rounds)),
+                key=lambda r: r["commit"])
+        work = r["fit"] - r["commit"]
+        print(f"{epochs:>7}  {work:12.2f}  {r['commit']:9.2f}  {r['first_ms']:14.3f}  {r['last_ms']:10.3f}  "
+              f"{r['fit'] / work:9.2f}  {r['wall']:11.2f}  {r['wall'] / work:6.2f}")
 
 
 if __name__ == "__main__":

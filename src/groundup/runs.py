@@ -332,7 +332,7 @@ def folder_lock(path: Path):
 
 
 def is_locked(path: Path) -> bool:
-    """Whether another process holds the folder's lock (a run in progress)."""
+    """Whether the folder's lock is held: a run in progress."""
     import fcntl
 
     try:
@@ -367,7 +367,9 @@ def clear_for_new_run(path: Path, overwrite: bool) -> None:
     entries = [p for p in path.iterdir() if p.name != LOCK_NAME and not p.name.endswith(".tmp")]
     if not entries:
         return
-    if not is_run_folder(path):
+    holds_runs = is_run_folder(path) or (path / "comparison.json").is_file() or any(
+        is_run_folder(p) for p in entries if p.is_dir())  # also --impl all folders of older versions
+    if not holds_runs:
         raise RunFolderError(f"{path} is not empty and holds no run; choose a new or empty folder for --out")
     if not overwrite:
         if holds_completed_run(path):
