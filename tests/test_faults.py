@@ -498,3 +498,12 @@ def test_ctrl_c_while_the_report_is_written_says_how_to_finish(tmp_path, straigh
     assert f"all {EPOCHS} epochs are saved" in result.stderr and f"--resume {out}" in result.stderr
     assert run("run", "logistic-synthetic", "--resume", str(out), "--quiet").returncode == 0
     assert_same_run(out, straight("numpy"), "numpy")
+
+
+def test_resume_of_a_completed_run_missing_a_file_rewrites_it(tmp_path, here):
+    out = tmp_path / "run"
+    assert here(*RUN, "--impl", "numpy", "--epochs", "2", "--out", str(out)).returncode == 0
+    (out / "curves.png").unlink()
+    assert here("run", "logistic-synthetic", "--resume", str(out), "--quiet").returncode == 0
+    assert (out / "curves.png").is_file()
+    assert "nothing to resume" in one_error_line(here("run", "logistic-synthetic", "--resume", str(out)))

@@ -13,6 +13,7 @@ from pathlib import Path
 from groundup.errors import ConfigError, RunFolderError, StorageError
 from groundup.experiments import get
 from groundup.experiments.base import Experiment, Settings
+from groundup.experiments.supervised import complete, finished
 from groundup.runs import RunFolder, clear_for_new_run, folder_lock, holds_completed_run, new_run_folder
 
 RUNS_ROOT = Path("runs")
@@ -182,7 +183,6 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
         if settings.epochs != config["settings"].get("epochs"):
             RunFolder(path).write_json("config.json", {**config, "settings": {**config["settings"],
                                                                              "epochs": settings.epochs}})
-        from groundup.experiments.supervised import complete
         from groundup.torch_common import resolve_device
 
         settings = settings.with_overrides(device=resolve_device(settings.device))
@@ -193,7 +193,7 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
 def _complete(path: Path, impls: list[str], group: bool) -> bool:
     if group:
         return holds_completed_run(path) and (path / "comparison.md").is_file()
-    return holds_completed_run(path) and (path / "report.md").is_file()
+    return finished(RunFolder(path))
 
 
 def _apply_resume_overrides(settings: Settings, overrides: dict, path: Path) -> Settings:

@@ -145,6 +145,11 @@ def restore(folder: RunFolder, exp: Experiment, impl: str, settings: Settings, l
     return [EpochRecord(**r) for r in rows]
 
 
+def finished(folder: RunFolder) -> bool:
+    """Whether the run in ``folder`` completed and has its report: nothing left to resume."""
+    return folder.status() == "completed" and all((folder.path / n).is_file() for n in ("report.md", "curves.png"))
+
+
 def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: dict,
             folder: RunFolder, preset: str, quiet: bool, say, resume_target: Path | None = None
             ) -> tuple[Outcome, dict]:
@@ -167,8 +172,7 @@ def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: 
             folder.write_metrics([])
         else:
             history.records = restore(folder, exp, impl, settings, learner)
-            if folder.status() == "completed" and (folder.path / "report.md").is_file() and \
-                    len(history.records) >= settings.epochs:
+            if finished(folder) and len(history.records) >= settings.epochs:
                 return _outcome(impl, settings, history, learner, data, task), folder.read_json("summary.json")
         if data.scaling is not None:  # what `predict` needs to prepare new inputs the same way
             folder.write_npz("preprocess.npz", mean=data.scaling[0], std=data.scaling[1])
