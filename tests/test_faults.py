@@ -507,3 +507,15 @@ def test_resume_of_a_completed_run_missing_a_file_rewrites_it(tmp_path, here):
     assert here("run", "logistic-synthetic", "--resume", str(out), "--quiet").returncode == 0
     assert (out / "curves.png").is_file()
     assert "nothing to resume" in one_error_line(here("run", "logistic-synthetic", "--resume", str(out)))
+
+
+def test_a_run_that_fails_before_writing_leaves_no_default_folder(tmp_path, here, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GROUNDUP_DATA", str(tmp_path / "none"))
+    monkeypatch.setenv("HOME", str(tmp_path / "none"))
+    from groundup.data import vision
+
+    monkeypatch.setattr(vision, "SYSTEM_ROOT", tmp_path / "system")
+    result = here("run", "softmax-mnist", "--impl", "numpy", "--quiet")
+    assert result.returncode == 2 and "MNIST not found" in result.stderr
+    assert list((tmp_path / "runs" / "softmax-mnist").iterdir()) == []

@@ -14,7 +14,8 @@ from groundup.errors import ConfigError, RunFolderError, StorageError
 from groundup.experiments import get
 from groundup.experiments.base import Experiment, Settings
 from groundup.experiments.supervised import complete, finished
-from groundup.runs import RunFolder, clear_for_new_run, folder_lock, holds_completed_run, new_run_folder
+from groundup.runs import (RunFolder, clear_for_new_run, folder_lock, holds_completed_run, new_run_folder,
+                           settle_run_folder)
 
 RUNS_ROOT = Path("runs")
 MAX_LR = 1e30  # a step beyond this overflows float32 arithmetic before it can diverge cleanly
@@ -136,16 +137,22 @@ def start(name: str, impl: str | None = None, preset: str = "quick", overrides: 
     if exp.impls and impl != "all" and impl not in exp.impls:
         raise ConfigError(f"{exp.name} has no {impl!r} implementation; choose from: {', '.join(exp.impls)}, all")
     impls = (list(exp.impls) if impl == "all" else [impl]) if exp.impls else []
+    default = out is None
     with os_errors(None, name):
-        if out is None:
+        if default:
             out = new_run_folder(root, exp.name, default_label(exp, impl, preset, overrides))
         elif out.exists() and not out.is_dir():
             raise RunFolderError(f"{out} is a file, not a folder; choose another --out")
         else:
             out.mkdir(parents=True, exist_ok=True)
-    with os_errors(out, name), folder_lock(out):
-        clear_for_new_run(out, overwrite)
-        summaries = exp.run(exp, impls, settings, out, preset, quiet=quiet, say=say) or {}
+    try:
+        with os_errors(out, name), folder_lock(out):
+            clear_for_new_run(out, overwrite)
+            summaries = exp.run(exp, impls, settings, out, preset, quiet=quiet, say=say) or {}
+    finally:
+        if default:
+            with contextlib.suppress(OSError):
+                settle_run_folder(out)
     report = out / ("comparison.md" if len(impls) > 1 else "report.md")
     return RunResult(out, report, summaries if isinstance(summaries, dict) else {})
 

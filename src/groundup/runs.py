@@ -390,7 +390,7 @@ def clear_for_new_run(path: Path, overwrite: bool) -> None:
 
 def new_run_folder(root: Path, experiment: str, label: str) -> Path:
     """A new folder ``root/EXPERIMENT/LABEL`` (``-2``, ``-3``, ... if taken), claimed atomically
-    by mkdir so that two runs never share it, and ``root/EXPERIMENT/latest`` pointing at it."""
+    by mkdir so that two runs never share it. ``settle_run_folder`` ends its life."""
     parent = Path(root) / experiment
     parent.mkdir(parents=True, exist_ok=True)
     for n in range(1, 100_000):
@@ -400,8 +400,17 @@ def new_run_folder(root: Path, experiment: str, label: str) -> Path:
             break
         except FileExistsError:
             continue
-    point_latest(parent, path.name)
     return path
+
+
+def settle_run_folder(path: Path) -> None:
+    """After a run in a folder of ``new_run_folder``: remove it if nothing was written (the run
+    failed before starting), else point ``latest`` at it."""
+    path = Path(path)
+    if not any(p.name != LOCK_NAME for p in path.iterdir()):
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        point_latest(path.parent, path.name)
 
 
 def point_latest(parent: Path, name: str) -> None:
