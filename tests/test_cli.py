@@ -100,3 +100,33 @@ def test_missing_data_is_one_clear_message_no_traceback(tmp_path):
     assert "Traceback" not in result.stderr
     assert "MNIST not found" in result.stderr and "groundup data download mnist" in result.stderr
     assert str(tmp_path) in result.stderr
+
+
+def test_output_that_is_not_a_terminal_gets_one_line_per_epoch(tmp_path):
+    args = ["run", "logistic-synthetic", "--impl", "numpy", "--epochs", "3"]
+    result = run_cli(*args, "--out", str(tmp_path / "a"))
+    assert result.returncode == 0, result.stderr
+    lines = [l for l in result.stderr.splitlines() if l.startswith("epoch ")]
+    assert [l.split(":")[0] for l in lines] == ["epoch 1/3", "epoch 2/3", "epoch 3/3"]
+    assert "train loss" in lines[0] and "test loss" in lines[0] and "accuracy" in lines[0]
+    quiet = run_cli(*args, "--out", str(tmp_path / "b"), "--quiet")
+    assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
+
+
+def test_compare_help_says_what_it_does():
+    result = run_cli("compare", "--help")
+    assert result.returncode == 0 and "same initial parameters" in " ".join(result.stdout.split())
+
+
+def test_predict_on_an_impl_all_folder_names_the_sub_folders(tmp_path):
+    import json as _json
+
+    group = tmp_path / "all"
+    for impl in ("numpy", "nn"):
+        (group / impl).mkdir(parents=True)
+        (group / impl / "config.json").write_text(_json.dumps({"experiment": "softmax-mnist", "impl": impl}))
+    (group / "config.json").write_text(_json.dumps({"experiment": "softmax-mnist", "preset": "quick",
+                                                     "impls": ["numpy", "nn"], "settings": {}}))
+    result = run_cli("predict", str(group), "--test-index", "0")
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert f"{group / 'numpy'} or {group / 'nn'}" in result.stderr

@@ -92,3 +92,37 @@ def test_html_renders_in_headless_chromium(lab_dir, tmp_path):
     # The loss curves' training line colour (#1f77b4) appears only if the embedded figures drew.
     train_blue = (np.abs(pixels - [31, 119, 180]).sum(axis=2) < 30).sum()
     assert train_blue > 200, "the figures did not load"
+
+
+def test_unknown_preset_is_refused_before_anything_runs(tmp_path):
+    out = tmp_path / "lab"
+    result = run_cli("lab", "--preset", "quik", "--out", str(out))
+    assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
+    assert "quik" in result.stderr and "quick" in result.stderr
+    assert not out.exists()
+
+
+def test_killed_lab_continues_and_keeps_what_completed(tmp_path):
+    out = tmp_path / "lab"
+    args = ["lab", "--only", "basics,linear-model", "--out", str(out)]
+    # killed while linear-model writes its report (basics wrote the first report.md)
+    killed = run_cli(*args, env={"GROUNDUP_FAULT": "before-rename:report.md@2"})
+    assert killed.returncode < 0
+    md = (out / "index.md").read_text()  # the index was written after the first experiment
+    assert "## Tensor basics" in md and "## The linear model" not in md
+    resumed = run_cli("lab", "--resume", str(out), "--only", "basics,linear-model")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "basics" in resumed.stdout and "done before, kept" in resumed.stdout
+    assert "linear-model" in resumed.stdout and "done in" in resumed.stdout
+    assert "## The linear model" in (out / "index.md").read_text()
+    again = run_cli(*args)  # the same command again: everything kept
+    assert again.returncode == 0 and again.stdout.count("done before, kept") == 2
+
+
+def test_best_preset_says_which_experiments_fall_back(tmp_path):
+    out = tmp_path / "lab"
+    result = run_cli("lab", "--preset", "best", "--only", "basics,logistic-synthetic", "--out", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    md = (out / "index.md").read_text()
+    assert "- `basics`: ran with preset 'seed' (basics has no 'best')" in md
+    assert "logistic-synthetic" in md and "`logistic-synthetic`: ran with" not in md

@@ -98,3 +98,37 @@ def test_predict_refuses_a_folder_that_is_not_a_run(tmp_path):
     result = run_cli("predict", str(tmp_path), "--test-index", "0")
     assert result.returncode == 2
     assert "not a run folder" in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.fixture(scope="module")
+def softmax_run(tmp_path_factory):
+    if vision.locate("mnist") is None:
+        pytest.skip("MNIST not found")
+    out = tmp_path_factory.mktemp("softmax") / "run"
+    result = run_cli("run", "softmax-mnist", "--impl", "numpy", "--epochs", "1", "--out", str(out), "--quiet")
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+@needs_mnist
+@pytest.mark.parametrize("damage, expected", [
+    ("config", "does not belong"),       # the checkpoint was trained under other settings
+    ("preprocess", "preprocess.npz: damaged"),
+    ("checkpoint", "corrupt or truncated"),
+])
+def test_damaged_run_folders_are_one_line(softmax_run, tmp_path, damage, expected):
+    import shutil
+
+    folder = tmp_path / "copy"
+    shutil.copytree(softmax_run, folder)
+    if damage == "config":
+        config = json.loads((folder / "config.json").read_text())
+        config["settings"]["lr"] = 0.123
+        (folder / "config.json").write_text(json.dumps(config))
+    elif damage == "preprocess":
+        (folder / "preprocess.npz").write_bytes(b"garbage, not an npz")
+    else:
+        (folder / "checkpoint.npz").write_bytes((folder / "checkpoint.npz").read_bytes()[:100])
+    result = run_cli("predict", str(folder), "--test-index", "0")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and expected in result.stderr

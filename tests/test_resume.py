@@ -16,6 +16,7 @@ import pytest
 
 from conftest import ROOT, run_cli
 from groundup import checkpoint
+from groundup.runs import RunFolder
 
 RUN = ["run", "logistic-synthetic", "--epochs", "40", "--batch-size", "32", "--quiet"]
 
@@ -40,9 +41,10 @@ def interrupt_after_epoch(out, impl: str, sig=signal.SIGINT, epoch: int = 2, epo
 
 
 def final_state(folder, impl):
-    _, state, history = checkpoint.load(folder, impl)
+    meta, state = checkpoint.load(folder, impl)
     params = {k: np.asarray(v) for k, v in state["params"].items()}
-    rows = [{k: v for k, v in r.items() if k != "seconds"} for r in history]
+    rows = [{k: v for k, v in r.items() if k != "seconds"} for r in RunFolder(folder).read_metrics()]
+    assert len(rows) == meta["epochs_completed"]
     return params, rows
 
 
@@ -54,8 +56,9 @@ def test_interrupted_run_resumes_to_exactly_the_uninterrupted_result(tmp_path, i
     assert "resume with: groundup run logistic-synthetic --resume" in stderr and "Traceback" not in stderr
     summary = json.loads((out / "summary.json").read_text())
     assert summary["status"] == "interrupted" and 2 <= summary["epochs_completed"] < 40
-    meta, _, history = checkpoint.load(out, impl)
-    assert meta["epochs_completed"] == len(history) == summary["epochs_completed"]
+    meta, _ = checkpoint.load(out, impl)
+    assert meta["epochs_completed"] == len(RunFolder(out).read_metrics()) == summary["epochs_completed"]
+    assert "Interrupted after" in (out / "report.md").read_text() and (out / "curves.png").is_file()
 
     resumed = run_cli("run", "logistic-synthetic", "--resume", str(out), "--quiet")
     assert resumed.returncode == 0, resumed.stderr
@@ -128,6 +131,8 @@ def test_checkpoint_from_another_run_is_refused(interrupted_nn, tmp_path):
 
 def test_incompatible_flags_and_impl_are_refused(interrupted_nn):
     assert "lr" in refused(interrupted_nn, "run", "logistic-synthetic", "--resume", str(interrupted_nn), "--lr", "0.1")
+    assert "--preset" in refused(interrupted_nn, "run", "logistic-synthetic", "--resume", str(interrupted_nn),
+                                 "--preset", "seed")
     assert "'nn' run" in refused(interrupted_nn, "run", "logistic-synthetic", "--resume", str(interrupted_nn),
                                  "--impl", "numpy")
 

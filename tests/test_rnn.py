@@ -157,17 +157,18 @@ def test_interrupted_variant_resumes_to_exactly_the_uninterrupted_result(tmp_pat
                                   v.spec.init_params(settings), RunFolder(folder), "seed", **QUIET)
 
     _, straight = train(tmp_path / "straight")
-    save = checkpoint.save
+    epoch = checkpoint.Committer.epoch
 
-    def interrupt_after_epoch_6(folder, impl, meta, *args, **kwargs):
-        save(folder, impl, meta, *args, **kwargs)
-        if meta["epochs_completed"] == 6:
+    def interrupt_after_epoch_6(self, row, final):
+        epoch(self, row, final)
+        if row["epoch"] == 6:
             raise Interrupted(signal.SIGINT)
 
-    monkeypatch.setattr(checkpoint, "save", interrupt_after_epoch_6)
+    monkeypatch.setattr(checkpoint, "COMMIT_SECONDS", 0.0)  # one commit per epoch
+    monkeypatch.setattr(checkpoint.Committer, "epoch", interrupt_after_epoch_6)
     with pytest.raises(Interrupted):
         train(tmp_path / "cut")
-    monkeypatch.setattr(checkpoint, "save", save)
+    monkeypatch.setattr(checkpoint.Committer, "epoch", epoch)
     assert json.loads((tmp_path / "cut" / "summary.json").read_text())["status"] == "interrupted"
     result = run_cli("run", "rnn-hello", "--resume", str(tmp_path / "cut"), "--quiet")
     assert result.returncode == 0, result.stderr

@@ -1,54 +1,112 @@
-"""Checkpoints: a run's parameters, optimizer state and history after its last whole epoch.
+"""Checkpoints: a run's parameters and optimizer state after its last whole epoch, the run's
+single commit point.
 
-``nn`` and ``scratch`` save plain tensors and dicts with ``torch.save`` and load them with
-``torch.load(..., weights_only=True)``; ``numpy`` saves an ``.npz`` read with
-``allow_pickle=False``. Nothing from a run folder is ever unpickled. The batch order needs
-no saved random state: epoch e's order is derived from (seed, e) alone.
+A checkpoint has a fixed size whatever the epoch: its ``meta`` says how many epochs it holds
+(``epochs_completed``), and the history is the first that many rows of ``metrics.csv``, which
+were appended before the checkpoint was renamed into place. ``nn`` and ``scratch`` save plain
+tensors and dicts with ``torch.save`` and load them with ``torch.load(..., weights_only=True)``;
+``numpy`` saves an ``.npz`` read with ``allow_pickle=False``. Nothing from a run folder is ever
+unpickled. The batch order needs no saved random state: epoch e's order is derived from
+(seed, e) alone.
 """
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import io
 import json
+import os
+import time
 import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from groundup.errors import GroundupError
-from groundup.runs import atomic_write_bytes
+from groundup.errors import RunFolderError
+from groundup.runs import RunFolder, atomic_write_bytes, deferred_signals, fault_point
 
-FORMAT = 1
+FORMAT = 2
+# Epochs shorter than this are committed together (the rename costs about a millisecond, as
+# much as a whole epoch of a small model); the metrics row is still appended every epoch.
+COMMIT_SECONDS = float(os.environ.get("GROUNDUP_COMMIT_SECONDS", "0.25"))
+SYNC_SECONDS = 2.0  # force commits to disk at most this often (a kill needs no fsync; power loss does)
 
 
 def path_for(folder: Path, impl: str) -> Path:
     return Path(folder) / ("checkpoint.npz" if impl == "numpy" else "checkpoint.pt")
 
 
-def save(folder: Path, impl: str, meta: dict, state: dict, history: list[dict]) -> None:
+def save(folder: Path, impl: str, meta: dict, state: dict, sync: bool = True) -> None:
     """Write the checkpoint atomically: the previous one stays valid until this one is complete."""
     meta = {**meta, "format": FORMAT}
     buf = io.BytesIO()
     if impl == "numpy":
         arrays = {f"params/{k}": v for k, v in state["params"].items()}
         arrays.update({f"optimizer/{k}": v for k, v in state["optimizer"].items()})
-        np.savez(buf, meta=np.array(json.dumps(meta)), history=np.array(json.dumps(history)), **arrays)
+        np.savez(buf, meta=np.array(json.dumps(meta)), **arrays)
     else:
         import torch
 
-        torch.save({"meta": meta, "history": history, "state": state}, buf)
-    atomic_write_bytes(path_for(folder, impl), buf.getvalue())
+        torch.save({"meta": meta, "state": state}, buf)
+    atomic_write_bytes(path_for(folder, impl), buf.getvalue(), sync=sync)
 
 
-def load(folder: Path, impl: str) -> tuple[dict, dict, list[dict]]:
-    """(meta, state, history) of a checkpoint; a clear error if it is missing or damaged."""
+class Committer:
+    """Commits a run's epochs: every epoch appends its metrics row; the checkpoint (the commit
+    point) is renamed into place after the last epoch and whenever COMMIT_SECONDS have passed
+    since the previous commit. ``flush`` commits the last whole epoch still held in memory
+    (after Ctrl-C or divergence), so only a kill can lose epochs: at most COMMIT_SECONDS of them.
+    """
+
+    def __init__(self, folder: RunFolder, impl: str, meta: dict, learner):
+        self.folder, self.impl, self.meta, self.learner = folder, impl, meta, learner
+        self.pending: tuple[int, dict] | None = None
+        self.committed_at = self.synced_at = time.monotonic()
+        self._files = contextlib.ExitStack()
+
+    def __enter__(self) -> "Committer":
+        self.append = self._files.enter_context(self.folder.metrics_appender())
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._files.close()
+
+    def epoch(self, row: dict, final: bool) -> None:
+        """Record epoch ``row["epoch"]``, which just ended; ``final``: the run's last epoch."""
+        with deferred_signals():  # Ctrl-C waits until the row and the commit are whole
+            now = time.monotonic()
+            sync = final or now - self.synced_at >= SYNC_SECONDS
+            self.append(row, sync)
+            fault_point("metrics-appended")
+            if final or now - self.committed_at >= COMMIT_SECONDS:
+                self._commit(row["epoch"], self.learner.state(), sync)
+            else:
+                self.pending = (row["epoch"], copy.deepcopy(self.learner.state()))
+
+    def flush(self) -> None:
+        if self.pending is not None:
+            with deferred_signals():
+                self._commit(*self.pending, sync=True)
+
+    def _commit(self, epochs: int, state: dict, sync: bool) -> None:
+        save(self.folder.path, self.impl, {**self.meta, "epochs_completed": epochs}, state, sync=sync)
+        fault_point("checkpoint-committed")
+        self.pending = None
+        self.committed_at = time.monotonic()
+        if sync:
+            self.synced_at = self.committed_at
+
+
+def load(folder: Path, impl: str) -> tuple[dict, dict]:
+    """(meta, state) of a checkpoint; a clear error if it is missing or damaged."""
     path = path_for(folder, impl)
     if not path.is_file():
-        raise GroundupError(f"{path}: no checkpoint here, so there is nothing to resume")
+        raise RunFolderError(f"{path}: no checkpoint here, so there is nothing to resume")
     try:
         if impl == "numpy":
             with np.load(path, allow_pickle=False) as z:
-                meta, history = json.loads(str(z["meta"])), json.loads(str(z["history"]))
+                meta = json.loads(str(z["meta"]))
                 state = {"params": {}, "optimizer": {}}
                 for key in z.files:
                     group, _, name = key.partition("/")
@@ -58,12 +116,35 @@ def load(folder: Path, impl: str) -> tuple[dict, dict, list[dict]]:
             import torch
 
             blob = torch.load(path, map_location="cpu", weights_only=True)
-            meta, history, state = blob["meta"], blob["history"], blob["state"]
-        if meta.get("format") != FORMAT or not isinstance(history, list):
+            meta, state = blob["meta"], blob["state"]
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT or not isinstance(state, dict):
             raise ValueError("unknown format")
+        if not isinstance(meta.get("epochs_completed"), int) or meta["epochs_completed"] < 1:
+            raise ValueError("no epoch count")
     except (OSError, EOFError, ValueError, KeyError, TypeError, RuntimeError, zipfile.BadZipFile) as err:
-        raise GroundupError(f"{path}: the checkpoint is corrupt or truncated ({type(err).__name__}); "
-                            f"it cannot be resumed — start the run again") from None
+        raise RunFolderError(f"{path}: the checkpoint is corrupt or truncated ({type(err).__name__}); "
+                             f"it cannot be resumed — start the run again") from None
     except Exception as err:  # torch's unpickler refuses anything but plain data
-        raise GroundupError(f"{path}: not a groundup checkpoint ({type(err).__name__}); refusing to load it") from None
-    return meta, state, history
+        raise RunFolderError(f"{path}: not a groundup checkpoint ({type(err).__name__}); refusing to load it") from None
+    return meta, state
+
+
+def restore_into(learner, state: dict, path: Path) -> None:
+    """Load ``state`` into ``learner`` after checking that its parameters have the learner's
+    names, shapes and dtypes; a checkpoint of another model is one clear error."""
+    mine = learner.state()["params"]
+    theirs = state.get("params")
+    if not isinstance(theirs, dict) or set(theirs) != set(mine):
+        raise RunFolderError(f"{path}: its parameters are not those of this run's model; "
+                             f"the checkpoint does not belong to this run")
+    for name, value in mine.items():
+        other = theirs[name]
+        shape, dtype = tuple(getattr(other, "shape", ())), str(getattr(other, "dtype", type(other).__name__))
+        if shape != tuple(value.shape) or dtype != str(value.dtype):
+            raise RunFolderError(f"{path}: parameter {name} is {dtype} {list(shape)}, the model needs "
+                                 f"{value.dtype} {list(value.shape)}; the checkpoint does not belong to this run")
+    try:
+        learner.load_state(state)
+    except (KeyError, ValueError, TypeError, RuntimeError, IndexError, AttributeError) as err:
+        raise RunFolderError(f"{path}: the optimizer state does not fit this run's model "
+                             f"({type(err).__name__}); the checkpoint does not belong to this run") from None

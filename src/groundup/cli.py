@@ -1,20 +1,32 @@
-"""Command-line front end: ``groundup list | run | compare | data | lab``.
+"""Command-line front end: ``groundup list | run | compare | runs | predict | data | lab``.
 
 Every error a user can cause ends in one line, ``groundup: error: ...``, and exit status 2
-(1 for a diverged run, 130 for Ctrl-C); no traceback.
+(1 for a diverged run or a lab with failures, 130 for Ctrl-C); no traceback. The work itself
+is done by ``groundup.launch`` and ``groundup.lab``; this module parses and prints.
 """
 
 from __future__ import annotations
 
-import argparse
+import os
 import signal
 import sys
-import time
-from pathlib import Path
 
-from groundup import __version__
-from groundup.errors import GroundupError, Interrupted
-from groundup.models import IMPLS
+
+def _interrupted_early(signum, frame):
+    """Ctrl-C while the modules are still importing: exit quietly, nothing has started."""
+    sys.stderr.write("groundup: interrupted\n")
+    os._exit(128 + signum)
+
+
+signal.signal(signal.SIGINT, _interrupted_early)  # first, before the slow imports below
+
+import argparse  # noqa: E402
+import time  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from groundup import __version__  # noqa: E402
+from groundup.errors import GroundupError, Interrupted, StorageError  # noqa: E402
+from groundup.models import IMPLS  # noqa: E402
 
 
 class Parser(argparse.ArgumentParser):
@@ -41,7 +53,8 @@ def _number(cast, allowed: str, ok):
 
 positive_int = _number(int, "a whole number >= 1", lambda v: v >= 1)
 nonnegative_int = _number(int, "a whole number >= 0", lambda v: v >= 0)
-positive_float = _number(float, "a finite number > 0", lambda v: 0 < v < float("inf"))
+learning_rate = _number(float, "a number > 0 and <= 1e30", lambda v: 0 < v <= 1e30)
+thread_count = _number(int, "a whole number from 1 to 1024", lambda v: 1 <= v <= 1024)
 
 
 def _add_run_flags(p: argparse.ArgumentParser, with_impl: bool) -> None:
@@ -53,24 +66,26 @@ def _add_run_flags(p: argparse.ArgumentParser, with_impl: bool) -> None:
         p.add_argument("--impl", choices=[*IMPLS, "all"],
                        help="numpy (gradients by hand), scratch (own model/loss/SGD, autograd), "
                             "nn (torch.nn + torch.optim), or all three compared (default)")
-    p.add_argument("--preset", default="quick", help="seed (the course's settings), quick "
+    p.add_argument("--preset", help="seed (the course's settings), quick "
                    "(seconds; default) or best (the highest accuracy the model reaches)")
     p.add_argument("--epochs", type=positive_int, help="number of epochs (>= 1)")
-    p.add_argument("--lr", type=positive_float, help="learning rate (> 0)")
+    p.add_argument("--lr", type=learning_rate, help="learning rate (> 0)")
     p.add_argument("--batch-size", type=positive_int, help="mini-batch size (>= 1)")
     p.add_argument("--seed", type=nonnegative_int, help="seed of data, initialisation and batch order")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where scratch and nn run (default cpu)")
-    p.add_argument("--threads", type=positive_int, help="torch CPU threads (default: one per core; "
+    p.add_argument("--threads", type=thread_count, help="torch CPU threads (default: one per core; "
                    "1 is faster on a machine shared with other busy programs)")
     p.add_argument("--data-dir", type=Path, help="folder holding mnist/, fashion-mnist/, diabetes/ "
                    "(searched before $GROUNDUP_DATA, ~/.cache/groundup, /usr/share/datasets)")
-    p.add_argument("--out", type=Path, help="run folder (default runs/NAME-PRESET)")
+    p.add_argument("--out", type=Path, help="run folder (default: a new folder runs/NAME/IMPL-PRESET..., "
+                   "with runs/NAME/latest pointing at it)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or progress lines")
+    p.add_argument("--overwrite", action="store_true",
+                   help="replace the run in --out (its old files are removed); without it a run is never replaced")
     if with_impl:
         p.add_argument("--resume", type=Path, metavar="DIR",
-                       help="continue the interrupted run in DIR from its last checkpoint")
-        p.add_argument("--overwrite", action="store_true",
-                       help="allow --out to point at a folder that holds a completed run")
+                       help="continue the run in DIR (one implementation's folder or an --impl all folder) "
+                            "from its last complete epoch; --epochs N continues to N")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -87,28 +102,42 @@ def build_parser() -> argparse.ArgumentParser:
     _add_run_flags(run, with_impl=True)
 
     compare = sub.add_parser("compare", help="run every implementation of an experiment from the "
-                             "same start and compare them")
+                             "same start and compare them",
+                             description="Train numpy, scratch and nn (those the experiment has) from the "
+                                         "same initial parameters on the same batches, one run folder "
+                                         "each, and write comparison.md with the largest difference "
+                                         "between their final parameters.")
     _add_run_flags(compare, with_impl=False)
 
     lab = sub.add_parser("lab", help="run the whole lab and write one report (index.md, index.html)",
                          description="Run every experiment with every implementation it has, on the "
                                      "data that can be found, and write OUT/index.md and a "
                                      "self-contained OUT/index.html.")
-    lab.add_argument("--preset", default="quick", help="quick (minutes; default) or seed (the course's "
-                     "settings)")
+    lab.add_argument("--preset", default="quick", help="quick (minutes; default), seed (the course's "
+                     "settings) or best (experiments without it use seed)")
     lab.add_argument("--only", type=lambda t: [n.strip() for n in t.split(",") if n.strip()],
                      help="comma-separated experiment names (default: all)")
     lab.add_argument("--out", type=Path, help="report folder (default runs/lab-PRESET)")
     lab.add_argument("--data-dir", type=Path, help="a folder holding mnist/, fashion-mnist/, diabetes/")
-    lab.add_argument("--threads", type=positive_int, help="torch CPU threads (default: one per core)")
+    lab.add_argument("--threads", type=thread_count, help="torch CPU threads (default: one per core)")
     lab.add_argument("--quiet", action="store_true", help="no progress lines")
+    lab.add_argument("--resume", type=Path, metavar="DIR", help="continue the lab in DIR: skip the "
+                     "experiments that completed, finish the rest (running the same command again "
+                     "does the same)")
+
+    runs = sub.add_parser("runs", help="list the runs in a folder with their headline numbers",
+                          description="List every run under DIR (default runs/): experiment, "
+                                      "implementation, preset, status, epochs and final test numbers.")
+    runs.add_argument("root", metavar="DIR", type=Path, nargs="?", default=Path("runs"),
+                      help="where to look (default runs/)")
 
     predict = sub.add_parser("predict", help="classify images with a trained model from its run folder",
                              description="Load a trained image classifier from RUN_DIR and print the "
                                          "top classes for each image file (PNG or JPEG, any size, "
                                          "colour or grey; dark ink on light paper is inverted to "
                                          "MNIST's white on black) or for --test-index N.")
-    predict.add_argument("run_dir", metavar="RUN_DIR", type=Path, help="a run folder of softmax, MLP or CNN")
+    predict.add_argument("run_dir", metavar="RUN_DIR", type=Path, nargs="?",
+                         help="a run folder of softmax, MLP or CNN (one implementation's)")
     predict.add_argument("inputs", metavar="INPUT", type=Path, nargs="*", help="image files")
     predict.add_argument("--test-index", type=nonnegative_int, action="append", default=[], metavar="N",
                          help="predict test image N of the run's data set (repeatable)")
@@ -143,49 +172,40 @@ def cmd_list(args) -> int:
 
 
 def cmd_run(args, impl: str | None) -> int:
-    from groundup.experiments import get, supervised
+    from groundup import launch
 
-    exp = get(args.name)
     say = (lambda *a, **k: None) if args.quiet else print
     overrides = dict(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
-                     device=args.device)
-
-    data_dir = str(args.data_dir) if args.data_dir else None
+                     device=args.device, data_dir=str(args.data_dir) if args.data_dir else None)
     if getattr(args, "resume", None):
-        if exp.task is None:
-            raise GroundupError(f"{exp.name} does not train a model; there is nothing to resume")
-        supervised.resume(exp, args.resume, {**overrides, "impl": impl}, quiet=args.quiet, say=say)
-        say(f"report: {args.resume / 'report.md'}")
-        return 0
-    settings = exp.settings(args.preset, **overrides, data_dir=data_dir)
-    impl = impl or "all"
-    if exp.impls and impl != "all" and impl not in exp.impls:
-        raise GroundupError(f"{exp.name} has no {impl!r} implementation; choose from: "
-                            f"{', '.join(exp.impls)}, all")
-    impls = (list(exp.impls) if impl == "all" else [impl]) if exp.impls else []
-    out = args.out
-    if out is None:
-        out = Path("runs") / f"{exp.name}-{args.preset}"
-        if len(impls) == 1:
-            out = out / impls[0]
-    elif not getattr(args, "overwrite", False) and holds_completed_run(out):
-        raise GroundupError(f"{out} already holds a completed run; add --overwrite to replace it "
-                            f"or choose another --out")
-    exp.run(exp, impls, settings, out, args.preset, quiet=args.quiet, say=say)
-    report = out / ("comparison.md" if len(impls) > 1 else "report.md")
-    say(f"report: {report}")
+        refused = [flag for flag, given in (("--preset", args.preset), ("--out", args.out),
+                                            ("--overwrite", args.overwrite)) if given]
+        if refused:
+            raise GroundupError(f"{', '.join(refused)} cannot apply to --resume: a run continues with its "
+                                f"own preset and in its own folder; resume without {refused[0]}")
+        result = launch.resume(args.resume, args.name, impl, overrides, quiet=args.quiet, say=say)
+    else:
+        result = launch.start(args.name, impl, args.preset or "quick", overrides, args.out, args.overwrite,
+                              quiet=args.quiet, say=say)
+    say(f"report: {result.report}")
     return 0
 
 
-def holds_completed_run(folder: Path) -> bool:
-    import json
+def cmd_runs(args) -> int:
+    from groundup.runs import list_runs
 
-    if (folder / "comparison.json").exists():
-        return True
-    try:
-        return json.loads((folder / "summary.json").read_text()).get("status", "completed") == "completed"
-    except (OSError, ValueError):
-        return False
+    if not args.root.is_dir():
+        raise GroundupError(f"{args.root}: no such folder; runs go to runs/ in the folder you run groundup from")
+    rows = [[r["folder"], r["experiment"], r["impl"], r["preset"], r["status"], r["epochs"], r["result"]]
+            for r in list_runs(args.root)]
+    if not rows:
+        print(f"no runs in {args.root}")
+        return 0
+    head = ["folder", "experiment", "impl", "preset", "status", "epochs", "final"]
+    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
+    for row in [head] + rows:
+        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())
+    return 0
 
 
 def cmd_data(args) -> int:
@@ -217,43 +237,73 @@ def cmd_data(args) -> int:
 def cmd_lab(args) -> int:
     from groundup.lab import run_lab
 
-    out = args.out or Path("runs") / f"lab-{args.preset}"
+    if args.resume and args.out and args.resume != args.out:
+        raise GroundupError("give the lab's folder once: --resume DIR or --out DIR")
+    out = args.resume or args.out or Path("runs") / f"lab-{args.preset}"
     say = (lambda *a, **k: None) if args.quiet else print
     began = time.perf_counter()
     entries = run_lab(args.preset, out, args.only, str(args.data_dir) if args.data_dir else None,
-                      quiet=args.quiet, say=say)
+                      quiet=args.quiet, say=say, resume=bool(args.resume))
     done = sum(e.status == "done" for e in entries)
+    failed = [e.name for e in entries if e.status == "failed"]
     say(f"{done} of {len(entries)} experiments ran in {time.perf_counter() - began:.0f} s; "
         f"report: {out / 'index.html'} (and index.md)")
+    if failed:
+        print(f"groundup: error: {len(failed)} experiment(s) failed: {', '.join(failed)} "
+              f"(see {out / 'index.md'}); fix the cause and run the same command again to finish them",
+              file=sys.stderr)
+        return 1
     return 0
+
+
+def cmd_predict(args) -> int:
+    from groundup.predict import run_predict
+
+    if args.run_dir is None or (not args.inputs and not args.test_index):
+        raise GroundupError("nothing to predict: give a run folder and image files "
+                            "(groundup predict RUN_DIR IMAGE...) or a test image "
+                            "(groundup predict RUN_DIR --test-index N)")
+    return run_predict(args.run_dir, args.inputs, args.test_index,
+                       str(args.data_dir) if args.data_dir else None, args.json, args.top)
 
 
 def _interrupt(signum, frame):
     raise Interrupted(signum)
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if getattr(args, "threads", None):
-        import torch
+def _parse(argv: list[str] | None):
+    """Parse; ``predict`` also takes image files after its options (``RUN --top 5 a.png``)."""
+    parser = build_parser()
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "predict" and not any(e.startswith("-") for e in extra):
+        args.inputs = [*args.inputs, *map(Path, extra)]
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    return args
 
-        torch.set_num_threads(args.threads)
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show "§" or "→" gets "?"
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="replace")
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
+        args = _parse(argv)
+        if getattr(args, "threads", None):
+            import torch
+
+            torch.set_num_threads(args.threads)
         if args.command == "list":
             return cmd_list(args)
         if args.command == "run":
             return cmd_run(args, args.impl)
         if args.command == "compare":
             return cmd_run(args, "all")
+        if args.command == "runs":
+            return cmd_runs(args)
         if args.command == "predict":
-            from groundup.predict import run_predict
-
-            if not args.inputs and not args.test_index:
-                raise GroundupError("nothing to predict: give image files or --test-index N")
-            return run_predict(args.run_dir, args.inputs, args.test_index,
-                               str(args.data_dir) if args.data_dir else None, args.json, args.top)
+            return cmd_predict(args)
         if args.command == "lab":
             return cmd_lab(args)
         if args.command == "data":
@@ -261,6 +311,9 @@ def main(argv: list[str] | None = None) -> int:
     except GroundupError as err:
         print(f"groundup: error: {err}", file=sys.stderr)
         return err.exit_code
+    except OSError as err:  # anything the OS refused that no layer below put in words
+        print(f"groundup: error: {StorageError.from_os(err)}", file=sys.stderr)
+        return 2
     except Interrupted as stop:
         print(f"groundup: {stop.hint or 'interrupted'}", file=sys.stderr)
         return stop.exit_code

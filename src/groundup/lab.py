@@ -1,22 +1,27 @@
 """``groundup lab``: every experiment with every implementation, one report to hand in.
 
 Runs the experiments in course order into ``OUT/<name>/``, then writes ``OUT/index.md`` and
-a self-contained ``OUT/index.html``. An experiment whose data cannot be found is listed as
-skipped with the reason; one that fails is listed as failed; the lab still finishes.
+a self-contained ``OUT/index.html`` after every experiment. An experiment whose data cannot be
+found is listed as skipped with the reason; one that fails is listed as failed; the lab still
+finishes. Run again (or with ``--resume``), it keeps what completed and finishes the rest.
 """
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from groundup.errors import ConfigError, DataError, GroundupError
+from groundup.errors import ConfigError, DataError, GroundupError, Interrupted, RunFolderError, StorageError
 from groundup.experiments import EXPERIMENTS
+from groundup.launch import os_errors
 from groundup.report.html import page
 from groundup.report.markdown import fmt, table
-from groundup.runs import RunFolder, versions
+from groundup.runs import RunFolder, folder_lock, holds_completed_run, is_run_folder, versions
+
+LAB_STATE = "lab.json"  # the lab's entries so far: what `lab --resume` keeps
 
 
 @dataclass
@@ -38,27 +43,101 @@ def select(only: list[str] | None) -> list:
     return [EXPERIMENTS[n] for n in only]
 
 
+def preset_for(exp, preset: str) -> str:
+    """The experiment's own preset of that name, or the one it falls back to (best -> seed)."""
+    if preset in exp.presets:
+        return preset
+    return next(p for p in ("seed", "quick", *exp.presets) if p in exp.presets)
+
+
 def run_lab(preset: str, out: Path, only: list[str] | None = None, data_dir: str | None = None,
-            quiet: bool = False, say=print) -> list[Entry]:
+            quiet: bool = False, say=print, resume: bool = False) -> list[Entry]:
+    """Run the selected experiments into ``out/<name>``, writing the index after each one.
+
+    A lab folder that already holds this lab (``resume``, or the same command again) keeps the
+    experiments that completed and finishes the others. Raises before anything runs if the
+    preset is unknown to every selected experiment.
+    """
     exps = select(only)
-    entries = []
-    for k, exp in enumerate(exps, 1):
-        prefix = f"[{k}/{len(exps)}] {exp.name:<24}"
-        began = time.perf_counter()
-        try:
-            settings = exp.settings(preset, data_dir=data_dir)
-            summaries = exp.run(exp, list(exp.impls), settings, out / exp.name, preset,
-                                quiet=True, say=lambda *a, **kw: None)
-            entry = Entry(exp.name, "done", seconds=time.perf_counter() - began, summaries=summaries or {})
-            say(f"{prefix} done in {entry.seconds:5.1f} s  {_headline(entry)}")
-        except DataError as err:
-            entry = Entry(exp.name, "skipped", reason=str(err).splitlines()[0])
-            say(f"{prefix} skipped: {entry.reason}")
-        except GroundupError as err:
-            entry = Entry(exp.name, "failed", reason=str(err).splitlines()[0])
-            say(f"{prefix} FAILED: {entry.reason}")
-        entries.append(entry)
-    write_index(entries, preset, out)
+    known = sorted({p for e in exps for p in e.presets})
+    if preset not in known:
+        raise ConfigError(f"unknown preset {preset!r}; choose from: {', '.join(known)}")
+    out = Path(out)
+    if resume and not (out / LAB_STATE).is_file():
+        raise RunFolderError(f"{out} holds no lab to resume (no {LAB_STATE}); start one with --out {out}")
+    with os_errors(None, "lab"):
+        out.mkdir(parents=True, exist_ok=True)
+    with os_errors(None, "lab"), folder_lock(out):
+        return _run_locked(exps, preset, out, data_dir, quiet, say)
+
+
+def _run_locked(exps, preset: str, out: Path, data_dir: str | None, quiet: bool, say) -> list[Entry]:
+    previous = _previous(out, preset)
+    entries: list[Entry] = []
+    try:
+        for k, exp in enumerate(exps, 1):
+            prefix = f"[{k}/{len(exps)}] {exp.name:<24}"
+            own = preset_for(exp, preset)
+            if own != preset:
+                say(f"{prefix} has no preset {preset!r}: runs with {own!r}")
+            kept = previous.get(exp.name)
+            if kept and kept.status == "done" and holds_completed_run(out / exp.name):
+                say(f"{prefix} done before, kept  {_headline(kept)}")
+                entries.append(kept)
+            else:
+                entries.append(_run_one(exp, own, preset, out, data_dir, prefix, say))
+            write_index(entries, preset, out)
+    except Interrupted as stop:
+        stop.hint = f"lab interrupted; continue it with: groundup lab --resume {out}"
+        raise
+    return entries
+
+
+def _run_one(exp, own: str, preset: str, out: Path, data_dir: str | None, prefix: str, say) -> Entry:
+    from groundup import launch
+
+    began = time.perf_counter()
+    folder = out / exp.name
+    silent = lambda *a, **kw: None  # noqa: E731
+    note = f"ran with preset {own!r} ({exp.name} has no {preset!r})" if own != preset else ""
+    try:
+        if exp.task is not None and is_run_folder(folder) and _preset_of(folder) == own:
+            result = launch.resume(folder, overrides={"data_dir": data_dir}, quiet=True, say=silent)
+        else:
+            result = launch.start(exp.name, "all", own, {"data_dir": data_dir}, folder, overwrite=True,
+                                  quiet=True, say=silent)
+        entry = Entry(exp.name, "done", reason=note, seconds=time.perf_counter() - began,
+                      summaries=result.summaries)
+        say(f"{prefix} done in {entry.seconds:5.1f} s  {_headline(entry)}")
+    except DataError as err:
+        entry = Entry(exp.name, "skipped", reason=str(err).splitlines()[0])
+        say(f"{prefix} skipped: {entry.reason}")
+    except (GroundupError, OSError) as err:
+        reason = str(StorageError.from_os(err) if isinstance(err, OSError) else err).splitlines()[0]
+        entry = Entry(exp.name, "failed", reason=reason)
+        say(f"{prefix} FAILED: {entry.reason}")
+    return entry
+
+
+def _preset_of(folder: Path) -> str | None:
+    try:
+        return RunFolder(folder, create=False).read_json("config.json").get("preset")
+    except GroundupError:
+        return None
+
+
+def _previous(out: Path, preset: str) -> dict[str, Entry]:
+    """The entries a lab in ``out`` recorded before (none if it ran another preset)."""
+    if not (out / LAB_STATE).is_file():
+        return {}
+    state = RunFolder(out).read_json(LAB_STATE)
+    if state.get("preset") != preset:
+        raise RunFolderError(f"{out} holds a lab run with preset {state.get('preset')!r}, not {preset!r}; "
+                             f"choose another --out")
+    entries = {}
+    for raw in state.get("entries", []):
+        with contextlib.suppress(TypeError, KeyError):
+            entries[raw["name"]] = Entry(**raw)
     return entries
 
 
@@ -145,8 +224,12 @@ def write_index(entries: list[Entry], preset: str, out: Path) -> None:
                  "experiment s"], rows), ""]
     if skipped:
         md += ["Not run:", ""] + [f"- `{e.name}` ({e.status}): {e.reason}" for e in skipped] + [""]
+    fallbacks = [e for e in entries if e.status == "done" and e.reason]
+    if fallbacks:
+        md += ["Presets:", ""] + [f"- `{e.name}`: {e.reason}" for e in fallbacks] + [""]
     md += [_section(EXPERIMENTS[e.name], e, out) for e in entries]
     text = "\n".join(md) + "\n"
     folder = RunFolder(out)
+    folder.write_json(LAB_STATE, {"preset": preset, "entries": [asdict(e) for e in entries]})
     folder.write_text("index.md", text)
     folder.write_text("index.html", page(f"groundup lab report ({preset})", text, out))

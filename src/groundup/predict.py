@@ -9,18 +9,18 @@ its centre of mass in the 28×28 field, as the MNIST images were made.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import zipfile
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from groundup import checkpoint
-from groundup.errors import GroundupError
+from groundup.errors import GroundupError, RunFolderError
 from groundup.experiments import get
-from groundup.experiments.base import Settings
+from groundup.experiments.supervised import identity
 from groundup.models import softmax
 from groundup.registry import build_learner
-from groundup.runs import RunFolder
 
 MAX_BYTES = 50 * 2**20
 MAX_PIXELS = 40_000_000
@@ -45,26 +45,60 @@ class Model:
 
 
 def load_model(run_dir: Path) -> Model:
-    folder = RunFolder(run_dir, create=False)
-    config = folder.read_json("config.json")
+    from groundup.launch import read_config, settings_from_config
+
+    config = read_config(run_dir)
     exp = get(config["experiment"])
     task = exp.task
     if task is None or task.features is None:
         raise GroundupError(f"{run_dir} holds a run of {exp.name}, which is not an image classifier; "
                             f"predict works with softmax, MLP and CNN runs")
+    if "impl" not in config:
+        impls = [i for i in config.get("impls") or [] if (Path(run_dir) / i / "config.json").is_file()]
+        choices = " or ".join(str(Path(run_dir) / i) for i in impls) or "one of its sub-folders"
+        raise RunFolderError(f"{run_dir} holds one run per implementation; choose one: {choices}")
     impl = config["impl"]
-    settings = Settings(**{**config["settings"], "dtype": "float64"})
-    _, state, _ = checkpoint.load(run_dir, impl)
+    settings = settings_from_config(config.get("settings"), Path(run_dir) / "config.json")
+    meta, state = checkpoint.load(run_dir, impl)
+    if (meta.get("experiment"), meta.get("impl")) != (exp.name, impl) or \
+            identity(meta.get("settings") or {}) != identity(settings.as_dict()):
+        raise RunFolderError(f"{checkpoint.path_for(run_dir, impl)} does not belong to the run in {run_dir}")
+    settings = replace(settings, dtype="float64")
     learner = build_learner(task.spec, impl, task.spec.init_params(settings), settings, "cpu")
-    learner.load_state(state)
-    scaling = None
-    if (run_dir / "preprocess.npz").exists():
-        with np.load(run_dir / "preprocess.npz", allow_pickle=False) as z:
-            scaling = (z["mean"], z["std"])
+    checkpoint.restore_into(learner, _as_float64(state), checkpoint.path_for(run_dir, impl))
     from groundup.data import vision
 
     classes = list(vision.DATASETS[task.vision].classes)
-    return Model(exp.name, impl, classes, learner, task, scaling)
+    return Model(exp.name, impl, classes, learner, task, _scaling(Path(run_dir), task))
+
+
+def _as_float64(state: dict) -> dict:
+    """Parameters in float64, the dtype predict computes in (a float32 run's checkpoint loads too)."""
+    def cast(v):
+        if isinstance(v, np.ndarray) and v.dtype == np.float32:
+            return v.astype(np.float64)
+        if hasattr(v, "dtype") and str(v.dtype) == "torch.float32":
+            return v.double()
+        return v
+    return {group: ({k: cast(v) for k, v in values.items()} if isinstance(values, dict) else values)
+            for group, values in state.items()}
+
+
+def _scaling(run_dir: Path, task) -> tuple[np.ndarray, np.ndarray] | None:
+    """The run's standardisation (mean, std), checked against the model's input size."""
+    path = run_dir / "preprocess.npz"
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            mean, std = np.asarray(z["mean"], dtype=np.float64), np.asarray(z["std"], dtype=np.float64)
+        probe = task.features(np.zeros((1, 28, 28), dtype=np.uint8))
+        if mean.shape != probe.shape[1:] or std.shape != probe.shape[1:] or not (np.isfinite(std).all() and (std > 0).all()):
+            raise ValueError("shape or values")
+    except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile) as err:
+        raise RunFolderError(f"{path}: damaged ({type(err).__name__}); the run's input scaling cannot be "
+                             f"read, so its model cannot be used") from None
+    return mean, std
 
 
 def image_to_mnist(path: Path) -> np.ndarray:

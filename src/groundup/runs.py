@@ -1,34 +1,121 @@
-"""The run folder: config, metrics, summary, figures and report, each written atomically.
+"""The run folder: config, metrics, summary, figures and report, written so that no kill leaves
+a half-written or inconsistent folder.
 
-Every file is written to a temporary name in the same folder and renamed into place, so an
-interrupted run never leaves a half-written file; the previous version stays until then.
+Every whole file is written to a temporary name in the same folder and renamed into place, with
+the mode the umask gives. ``metrics.csv`` grows by one appended row per epoch; the checkpoint
+(see ``checkpoint``) is the run's commit point and says how many of those rows are real. A run
+holds an exclusive lock on its folder (``.lock``, released by the OS when the process dies).
 """
 
 from __future__ import annotations
 
-import csv
+import contextlib
 import io
 import json
 import os
 import platform
+import shutil
+import signal
 import tempfile
+import time
 from pathlib import Path
 
 import numpy as np
 
+from groundup.errors import RunFolderError, StorageError
+
 METRIC_COLUMNS = ("epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy", "seconds")
+FAULT_ENV = "GROUNDUP_FAULT"  # test hook, read once: "POINT[@N][:INT]" (see fault_point)
+LOCK_NAME = ".lock"
 
 
-def atomic_write_bytes(path: Path, data: bytes) -> None:
+def _fault_spec() -> tuple[str, int, int] | None:
+    spec = os.environ.get(FAULT_ENV)
+    if not spec:
+        return None
+    interrupt = spec.endswith(":INT")
+    point, _, nth = spec.removesuffix(":INT").partition("@")
+    return point, int(nth or 1), signal.SIGINT if interrupt else signal.SIGKILL
+
+
+_FAULT = _fault_spec()
+_fault_hits: dict[str, int] = {}
+
+
+def fault_point(name: str) -> None:
+    """Fault-injection hook for the tests: when ``$GROUNDUP_FAULT`` names this point of the write
+    sequence (``POINT@N`` for its N-th passage), send this process SIGKILL (``:INT``: SIGINT)."""
+    if _FAULT is None or _FAULT[0] != name:
+        return
+    _fault_hits[name] = _fault_hits.get(name, 0) + 1
+    if _fault_hits[name] == _FAULT[1]:
+        os.kill(os.getpid(), _FAULT[2])
+
+
+@contextlib.contextmanager
+def deferred_signals():
+    """Hold SIGINT and SIGTERM until the block ends, so that a commit is never cut in two by
+    Ctrl-C: a signal that arrives meanwhile is handed to the usual handler right after. (Python
+    level, because the OS may deliver a signal to any of torch's or BLAS's threads.) SIGKILL
+    cannot be held: resume handles it."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    caught: list[int] = []
+    previous = {s: signal.signal(s, lambda signum, frame: caught.append(signum))
+                for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        if caught:
+            handler = previous[caught[0]]
+            if callable(handler):
+                handler(caught[0], None)
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), caught[0])
+
+
+def _file_mode() -> int:
+    """The mode a plain ``open(path, "w")`` would give: 0666 less the umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+FILE_MODE = _file_mode()
+
+
+@contextlib.contextmanager
+def _naming(path: Path):
+    """Give an OSError from writing an open file (a full disk: no file name) the file's name."""
+    try:
+        yield
+    except OSError as err:
+        if err.filename is None:
+            raise OSError(err.errno, err.strerror, str(path)) from None
+        raise
+
+
+def atomic_write_bytes(path: Path, data: bytes, sync: bool = True) -> None:
+    """Write ``data`` to ``path`` through a temporary file and a rename: readers see the old
+    file or the new one, never a part. ``sync`` also forces it to disk (against power loss)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
-        with os.fdopen(fd, "wb") as f:
+        os.fchmod(fd, FILE_MODE)
+        with _naming(path), os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
-            os.fsync(f.fileno())
+            if sync:
+                os.fsync(f.fileno())
+        fault_point(f"before-rename:{path.name}")
         os.replace(tmp, path)
+        fault_point(f"after-rename:{path.name}")
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
@@ -62,6 +149,16 @@ def versions() -> dict:
             "torch": torch.__version__, "matplotlib": matplotlib.__version__}
 
 
+def _metric_cell(column: str, value) -> str:
+    if value is None:
+        return ""
+    return str(value) if column == "epoch" else repr(float(value))  # repr: reads back exactly
+
+
+def _metric_row(row: dict) -> str:
+    return ",".join(_metric_cell(c, row.get(c)) for c in METRIC_COLUMNS) + "\n"
+
+
 class RunFolder:
     """One run's folder. Methods write one file each and return its name."""
 
@@ -70,9 +167,7 @@ class RunFolder:
         if create:
             self.path.mkdir(parents=True, exist_ok=True)
         elif not (self.path / "config.json").is_file():
-            from groundup.errors import GroundupError
-
-            raise GroundupError(f"{self.path} is not a run folder (no config.json)")
+            raise RunFolderError(f"{self.path} is not a run folder (no config.json)")
 
     def write_json(self, name: str, obj) -> str:
         atomic_write_text(self.path / name, json.dumps(_jsonable(obj), indent=2) + "\n")
@@ -82,15 +177,59 @@ class RunFolder:
         atomic_write_text(self.path / name, text)
         return name
 
+    def write_config(self, experiment: str, preset: str, **fields) -> str:
+        """config.json: the experiment, its preset, the given fields, versions and the time."""
+        return self.write_json("config.json", {"experiment": experiment, "preset": preset, **fields,
+                                               "versions": versions(),
+                                               "created": time.strftime("%Y-%m-%dT%H:%M:%S")})
+
     def write_metrics(self, rows: list[dict]) -> str:
         """metrics.csv: one row per epoch; accuracy columns empty for regression."""
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(METRIC_COLUMNS)
-        for row in rows:
-            writer.writerow(["" if row.get(c) is None else
-                             (row[c] if c == "epoch" else f"{row[c]:.6g}") for c in METRIC_COLUMNS])
-        return self.write_text("metrics.csv", buf.getvalue())
+        return self.write_text("metrics.csv", ",".join(METRIC_COLUMNS) + "\n" + "".join(map(_metric_row, rows)))
+
+    @contextlib.contextmanager
+    def metrics_appender(self):
+        """``append(row, sync)`` adds one epoch's row to metrics.csv through one open file:
+        constant work per epoch, whatever the history."""
+        path = self.path / "metrics.csv"
+        with _naming(path), open(path, "a", encoding="utf-8") as f:
+            def append(row: dict, sync: bool = False) -> None:
+                with _naming(path):
+                    f.write(_metric_row(row))
+                    f.flush()
+                    if sync:
+                        os.fsync(f.fileno())
+            yield append
+
+    def read_metrics(self, limit: int | None = None) -> list[dict]:
+        """The first ``limit`` rows of metrics.csv (all without a limit), numbers exactly as they
+        were written; what lies beyond them (an epoch that never committed) is not read."""
+        path = self.path / "metrics.csv"
+        try:
+            with open(path, encoding="utf-8", newline="") as f:
+                lines = f.read().split("\n")
+        except FileNotFoundError:
+            return []
+        except (OSError, UnicodeDecodeError) as err:
+            if isinstance(err, OSError):
+                raise StorageError.from_os(err) from None
+            raise RunFolderError(f"{path}: damaged (not text); move the folder away and start again") from None
+        body = [line for line in lines[1:] if line] if limit is None else lines[1:limit + 1]
+        try:
+            if lines[0] != ",".join(METRIC_COLUMNS):
+                raise ValueError("unexpected header")
+            rows = []
+            for k, line in enumerate(body, 1):
+                cells = line.split(",")
+                if len(cells) != len(METRIC_COLUMNS):
+                    raise ValueError(f"row {k} has {len(cells)} columns")
+                row = {c: (None if v == "" else float(v)) for c, v in zip(METRIC_COLUMNS, cells)}
+                if row["epoch"] != k or any(row[c] is None for c in ("train_loss", "test_loss", "seconds")):
+                    raise ValueError(f"row {k} is not epoch {k}")
+                rows.append({**row, "epoch": k})
+            return rows
+        except ValueError as err:
+            raise RunFolderError(f"{path}: damaged ({err}); move the folder away and start the run again") from None
 
     def save_figure(self, fig, name: str) -> str:
         """Save a matplotlib figure as PNG (atomically) and close it."""
@@ -108,10 +247,235 @@ class RunFolder:
         atomic_write_bytes(self.path / name, buf.getvalue())
         return name
 
-    def read_json(self, name: str):
-        from groundup.errors import GroundupError
-
+    def read_json(self, name: str, kind: type = dict):
+        """A JSON file of the folder, which must hold a ``kind``; a clear error otherwise."""
+        path = self.path / name
         try:
-            return json.loads((self.path / name).read_text())
-        except (OSError, ValueError) as err:
-            raise GroundupError(f"{self.path / name}: cannot be read ({type(err).__name__})") from None
+            value = json.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise RunFolderError(f"{path}: missing; this is not a complete run folder") from None
+        except (ValueError, UnicodeDecodeError) as err:
+            raise RunFolderError(f"{path}: damaged ({type(err).__name__}); it cannot be read") from None
+        except OSError as err:
+            raise StorageError.from_os(err) from None
+        if not isinstance(value, kind):
+            raise RunFolderError(f"{path}: damaged (a {type(value).__name__}, not a {kind.__name__})")
+        return value
+
+    def status(self) -> str | None:
+        """"completed", "interrupted", "diverged", ... from summary.json; None without one."""
+        try:
+            return self.read_json("summary.json").get("status", "completed")
+        except (RunFolderError, StorageError):
+            return None
+
+    def remove_orphans(self) -> None:
+        """Remove temporary files a killed process left behind (``.NAME.*.tmp``)."""
+        for tmp in self.path.glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+    @contextlib.contextmanager
+    def lock(self):
+        """Hold the folder's exclusive lock for the life of a block (re-entrant in one process)."""
+        with folder_lock(self.path):
+            yield self
+
+
+# ---- one run per folder -------------------------------------------------------------------
+
+_held: dict[Path, list] = {}  # folder -> [fd, depth] of the locks this process holds
+
+
+@contextlib.contextmanager
+def folder_lock(path: Path):
+    """An exclusive ``flock`` on ``path/.lock``; a second process is refused with the holder's pid.
+
+    The OS drops the lock when its process dies, so a killed run leaves no stale lock.
+    """
+    import fcntl
+
+    key = Path(path).resolve()
+    if key in _held:
+        _held[key][1] += 1
+        try:
+            yield
+        finally:
+            _held[key][1] -= 1
+        return
+    lockfile = key / LOCK_NAME
+    while True:
+        fd = os.open(lockfile, os.O_RDWR | os.O_CREAT, FILE_MODE)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
+            os.close(fd)
+            raise RunFolderError(f"{path} is in use by another groundup run (pid {holder}); wait for it "
+                                 f"to finish, or choose another --out") from None
+        try:  # the holder before us may have removed the file we opened: lock the one in place
+            same = os.stat(lockfile).st_ino == os.fstat(fd).st_ino
+        except FileNotFoundError:
+            same = False
+        if same:
+            break
+        os.close(fd)
+    os.ftruncate(fd, 0)
+    os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
+    _held[key] = [fd, 1]
+    try:
+        yield
+    finally:
+        del _held[key]
+        with contextlib.suppress(OSError):
+            os.unlink(lockfile)
+        os.close(fd)
+
+
+def is_locked(path: Path) -> bool:
+    """Whether the folder's lock is held: a run in progress."""
+    import fcntl
+
+    try:
+        fd = os.open(Path(path) / LOCK_NAME, os.O_RDONLY)
+    except OSError:
+        return False
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        return False
+    except BlockingIOError:
+        return True
+    finally:
+        os.close(fd)
+
+
+def is_run_folder(path: Path) -> bool:
+    return (Path(path) / "config.json").is_file()
+
+
+def holds_completed_run(path: Path) -> bool:
+    path = Path(path)
+    if (path / "comparison.json").is_file():
+        return True
+    return RunFolder(path, create=False).status() == "completed" if is_run_folder(path) else False
+
+
+def clear_for_new_run(path: Path, overwrite: bool) -> None:
+    """Make ``path`` ready for a new run (the caller holds its lock): refuse a folder that holds
+    a run unless ``overwrite``, then remove everything of the old run. Never delete a folder's
+    contents that are not a run."""
+    path = Path(path)
+    entries = [p for p in path.iterdir() if p.name != LOCK_NAME and not p.name.endswith(".tmp")]
+    if not entries:
+        return
+    holds_runs = is_run_folder(path) or (path / "comparison.json").is_file() or any(
+        is_run_folder(p) for p in entries if p.is_dir())  # also --impl all folders of older versions
+    if not holds_runs:
+        raise RunFolderError(f"{path} is not empty and holds no run; choose a new or empty folder for --out")
+    if not overwrite:
+        if holds_completed_run(path):
+            raise RunFolderError(f"{path} already holds a completed run; add --overwrite to replace it "
+                                 f"or choose another --out")
+        raise RunFolderError(f"{path} holds an unfinished run; continue it with --resume {path}, "
+                             f"or add --overwrite to replace it")
+    for p in path.iterdir():
+        if p.name == LOCK_NAME:
+            continue
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p)
+        else:
+            p.unlink()
+
+
+# ---- where runs go by default ------------------------------------------------------------
+
+def new_run_folder(root: Path, experiment: str, label: str) -> Path:
+    """A new folder ``root/EXPERIMENT/LABEL`` (``-2``, ``-3``, ... if taken), claimed atomically
+    by mkdir so that two runs never share it. ``settle_run_folder`` ends its life."""
+    parent = Path(root) / experiment
+    parent.mkdir(parents=True, exist_ok=True)
+    for n in range(1, 100_000):
+        path = parent / (label if n == 1 else f"{label}-{n}")
+        try:
+            path.mkdir()
+            break
+        except FileExistsError:
+            continue
+    return path
+
+
+def settle_run_folder(path: Path) -> None:
+    """After a run in a folder of ``new_run_folder``: remove it if nothing was written (the run
+    failed before starting), else point ``latest`` at it."""
+    path = Path(path)
+    if not any(p.name != LOCK_NAME for p in path.iterdir()):
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        point_latest(path.parent, path.name)
+
+
+def point_latest(parent: Path, name: str) -> None:
+    """``parent/latest`` -> ``name``, replaced atomically (a symlink; a text file where the
+    system has none)."""
+    link = parent / "latest"
+    tmp = parent / f".latest.{os.getpid()}.tmp"
+    try:
+        tmp.unlink(missing_ok=True)
+        os.symlink(name, tmp, target_is_directory=True)
+        os.replace(tmp, link)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        if not link.is_dir() or link.is_symlink():
+            atomic_write_text(link, name + "\n")
+
+
+def list_runs(root: Path) -> list[dict]:
+    """Every run under ``root`` (run folders and ``--impl all`` groups), oldest first, with its
+    headline numbers: folder, experiment, impl, preset, status, epochs, test accuracy or loss."""
+    root = Path(root)
+    found = []
+    for config_path in sorted(root.rglob("config.json")):
+        folder = config_path.parent
+        if folder.parent != root and (folder.parent / "config.json").is_file():
+            continue  # an implementation inside an --impl all group: the group's line covers it
+        try:
+            config = RunFolder(folder, create=False).read_json("config.json")
+        except (RunFolderError, StorageError):
+            continue
+        found.append(_run_line(folder, config))
+    return sorted(found, key=lambda r: (r["created"], r["folder"]))
+
+
+def _run_line(folder: Path, config: dict) -> dict:
+    impls = config.get("impls")
+    if impls and (folder / impls[0]).is_dir():  # a group: one headline per implementation
+        parts = {i: _headline(folder / i) for i in impls if (folder / i / "config.json").is_file()}
+        done = (folder / "comparison.json").is_file()
+        status = "completed" if done else "running" if is_locked(folder) else "interrupted"
+        numbers = ", ".join(f"{i} {h['result']}" for i, h in parts.items() if h["result"])
+        epochs = next((h["epochs"] for h in parts.values()), "")
+        impl = "all"
+    else:
+        h = _headline(folder)
+        status, numbers, epochs, impl = h["status"], h["result"], h["epochs"], config.get("impl", "-")
+    return {"folder": str(folder), "experiment": config.get("experiment", "?"), "impl": impl,
+            "preset": config.get("preset", "?"), "status": status, "epochs": epochs, "result": numbers,
+            "created": str(config.get("created", ""))}
+
+
+def _headline(folder: Path) -> dict:
+    summary = {}
+    with contextlib.suppress(RunFolderError, StorageError):
+        summary = RunFolder(folder, create=False).read_json("summary.json")
+    status = summary.get("status") or ("running" if is_locked(folder) else "interrupted")
+    if status != "completed" and is_locked(folder):
+        status = "running"
+    final = summary.get("final") or {}
+    if final.get("test_accuracy") is not None:
+        result = f"test acc. {final['test_accuracy']:.4f}"
+    elif final.get("test_loss") is not None:
+        result = f"test loss {final['test_loss']:.4g}"
+    else:
+        result = ""
+    done, planned = summary.get("epochs_completed", summary.get("epochs")), summary.get("epochs_planned")
+    epochs = "" if done is None else f"{done}" + (f"/{planned}" if planned and planned != done else "")
+    return {"status": status, "result": result, "epochs": epochs}

@@ -21,6 +21,7 @@ from groundup.data.batches import batch_slices, epoch_order
 from groundup.errors import Diverged
 from groundup.metrics import accuracy
 from groundup.models import predictions
+from groundup.runs import fault_point
 
 
 @dataclass
@@ -75,6 +76,13 @@ def show_progress(quiet: bool) -> bool:
     return not quiet and sys.stderr.isatty()
 
 
+def epoch_line(r: EpochRecord, epochs: int) -> str:
+    """One epoch in one line, for output that is not a terminal (a notebook's ``!groundup``, CI)."""
+    acc = lambda v: "" if v is None else f", accuracy {v:.4f}"  # noqa: E731
+    return (f"epoch {r.epoch}/{epochs}: train loss {r.train_loss:.4g}{acc(r.train_accuracy)}; "
+            f"test loss {r.test_loss:.4g}{acc(r.test_accuracy)}; {r.seconds:.2f} s")
+
+
 def index_batches(learner, x, y, batch_size: int, seed: int, shuffle: bool = True):
     """The default batch source: index slices of the prepared arrays in the seeded order.
 
@@ -108,8 +116,10 @@ def fit(learner, split: Split, *, epochs: int, batch_size: int, seed: int, lr: f
     start = len(history.records)
     bar = tqdm(total=(epochs - start) * n_batches, disable=not show_progress(quiet),
                unit="batch", dynamic_ncols=True, leave=False)
+    lines = not quiet and not show_progress(quiet)  # no bar to show: one line per epoch instead
     try:
         for epoch in range(start, epochs):
+            fault_point("epoch-start")
             epoch_lr = lr_at(schedule, lr, epoch, epochs)
             learner.set_lr(epoch_lr)
             bar.set_description(f"epoch {epoch + 1}/{epochs}")
@@ -128,6 +138,8 @@ def fit(learner, split: Split, *, epochs: int, batch_size: int, seed: int, lr: f
             bar.set_postfix(train_loss=f"{record.train_loss:.4f}", test_loss=f"{record.test_loss:.4f}")
             if on_epoch:
                 on_epoch(history)
+            if lines:
+                print(epoch_line(record, epochs), file=sys.stderr, flush=True)
     finally:
         bar.close()
     return history

@@ -11,7 +11,6 @@ its explanation and writes the run folder.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -20,7 +19,7 @@ import torch
 from groundup.experiments.base import Experiment, Settings
 from groundup.report.figures import plt  # pyplot on the Agg backend, with the project's style
 from groundup.report.markdown import figure
-from groundup.runs import RunFolder, versions
+from groundup.runs import RunFolder
 
 
 # ---------------------------------------------------------------------------- the experiments
@@ -238,9 +237,7 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
         quiet: bool = False, say=print) -> dict:
     """Run the three experiments, print them with their explanations, write the run folder."""
     folder = RunFolder(out)
-    folder.write_json("config.json", {"experiment": exp.name, "preset": preset, "seed": settings.seed,
-                                      "versions": versions(),
-                                      "created": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    folder.write_config(exp.name, preset, seed=settings.seed)
     values = lab(settings.seed)
     results, why = result_lines(values), explanations(values)
     say(f"{exp.name}: {exp.title} (course {exp.section}) -> {folder.path}")

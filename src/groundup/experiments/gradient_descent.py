@@ -27,7 +27,7 @@ from groundup.errors import Diverged
 from groundup.experiments.base import Experiment, Settings
 from groundup.report.figures import plt  # pyplot on the Agg backend, with the project's style
 from groundup.report.markdown import figure, fmt, table
-from groundup.runs import RunFolder, versions
+from groundup.runs import RunFolder
 
 W0, B0 = 1.0, 0.0  # the course starts at w = 1
 COURSE_BATCH = 2  # the mini-batch on the course's three points
@@ -308,11 +308,8 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
     """Run the comparison, print its tables, write figures, tables and the report."""
     folder = RunFolder(out)
     used = {k: getattr(settings, k) for k in ("epochs", "lr", "batch_size", "seed")}
-    folder.write_json("config.json", {
-        "experiment": exp.name, "preset": preset, "settings": used, "start": {"w": W0, "b": B0},
-        "course_mini_batch": COURSE_BATCH,
-        "noisy_set": {"n": NOISY_N, "w": NOISY_W, "b": NOISY_B, "noise_std": NOISY_STD},
-        "versions": versions(), "created": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    folder.write_config(exp.name, preset, settings=used, start={"w": W0, "b": B0}, course_mini_batch=COURSE_BATCH,
+                        noisy_set={"n": NOISY_N, "w": NOISY_W, "b": NOISY_B, "noise_std": NOISY_STD})
     say(f"{exp.name}: {exp.title} (course {exp.section}): {settings.epochs} epochs, lr {settings.lr:g}, "
         f"start w = {W0:g}, b = {B0:g} -> {folder.path}")
     results, stats = compare(settings)

@@ -7,7 +7,6 @@ Every grid point is evaluated at once with broadcasting: no loop over w, b or sa
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -15,7 +14,7 @@ import numpy as np
 from groundup.experiments.base import Experiment, Settings
 from groundup.report.figures import plt  # pyplot on the Agg backend, with the project's style
 from groundup.report.markdown import figure, table
-from groundup.runs import RunFolder, versions
+from groundup.runs import RunFolder
 
 X = np.array([1.0, 2.0, 3.0])
 Y_LINE = np.array([2.0, 4.0, 6.0])    # y = 2x
@@ -141,10 +140,8 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
         quiet: bool = False, say=print) -> dict:
     """Search both grids, print the minima, write the curve, the surface and the report."""
     folder = RunFolder(out)
-    folder.write_json("config.json", {"experiment": exp.name, "preset": preset, "x": X, "y_line": Y_LINE,
-                                      "y_affine": Y_AFFINE, "w_grid": [0.0, 4.0, 0.1], "b_grid": [0.0, 4.0, 0.1],
-                                      "loss": "MSE, mean per sample", "versions": versions(),
-                                      "created": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    folder.write_config(exp.name, preset, x=X, y_line=Y_LINE, y_affine=Y_AFFINE, w_grid=[0.0, 4.0, 0.1],
+                        b_grid=[0.0, 4.0, 0.1], loss="MSE, mean per sample")
     r = landscape()
     shown = np.arange(0, len(r["w"]), 5)  # every 0.5
     say(f"{exp.name}: {exp.title} (course {exp.section}) -> {folder.path}")

@@ -8,8 +8,7 @@ once, for every experiment.
 
 from __future__ import annotations
 
-import time
-from dataclasses import dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -22,10 +21,10 @@ from groundup.models import predictions, softmax
 from groundup.registry import build_learner
 from groundup.report import figures
 from groundup.report.markdown import figure, table
-from groundup.runs import RunFolder, versions
+from groundup.runs import RunFolder, fault_point
 from groundup.torch_common import resolve_device
 from groundup import checkpoint
-from groundup.errors import GroundupError, Interrupted
+from groundup.errors import Interrupted, RunFolderError
 from groundup.train import Diverged, EpochRecord, History, Split, fit, index_batches
 
 
@@ -92,132 +91,184 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
     """Train each implementation in ``impls`` from the same initial parameters.
 
     One implementation writes its run folder at ``out``; several write ``out/<impl>`` each and
-    ``out/comparison.md``. Returns the summaries by implementation.
+    ``out/comparison.md``, with ``out/config.json`` naming the group (so that ``--resume out``
+    finishes every implementation and the comparison). Returns the summaries by implementation.
     """
-    task: Task = exp.task
     settings = settings.with_overrides(device=resolve_device(settings.device))
+    with RunFolder(out).lock() as folder:
+        if len(impls) > 1:
+            folder.write_config(exp.name, preset, impls=list(impls), settings=settings.as_dict())
+        return complete(exp, impls, settings, folder.path, preset, quiet, say)
+
+
+def complete(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset: str,
+             quiet: bool, say) -> dict[str, dict]:
+    """Bring every implementation's folder to a completed run (starting, resuming or only
+    regenerating what is missing), then the comparison of several."""
+    task: Task = exp.task
     data = load_data(task, settings)
     params = task.spec.init_params(settings)
     summaries, outcomes = {}, {}
     for impl in impls:
-        folder = RunFolder(out if len(impls) == 1 else out / impl)
-        outcome, summaries[impl] = run_one(exp, impl, settings, data, params, folder, preset, quiet, say)
-        outcomes[impl] = outcome
+        folder = RunFolder(out if len(impls) == 1 else Path(out) / impl)
+        outcomes[impl], summaries[impl] = run_one(exp, impl, settings, data, params, folder, preset, quiet,
+                                                  say, resume_target=Path(out))
     if len(impls) > 1:
         write_comparison(exp, RunFolder(out), outcomes, summaries, preset, say)
     return summaries
 
 
-def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: dict,
-            folder: RunFolder, preset: str, quiet: bool, say, resume: tuple | None = None
-            ) -> tuple[Outcome, dict]:
-    """Train one implementation into ``folder``, checkpointing after every epoch.
+def identity(settings: dict) -> dict:
+    """The settings that decide a run's trajectory: all but the epoch count, device and data place."""
+    return {k: v for k, v in settings.items() if k not in ("epochs", "device", "data_dir")}
 
-    ``resume`` is (state, history rows) of a checkpoint to continue from.
+
+def restore(folder: RunFolder, exp: Experiment, impl: str, settings: Settings, learner) -> list[EpochRecord]:
+    """The history of the run in ``folder`` after loading its checkpoint into ``learner``.
+
+    The checkpoint is the commit point: rows of metrics.csv beyond its epoch count belong to an
+    epoch that never committed and are dropped; no checkpoint means no epoch was saved.
+    """
+    folder.remove_orphans()
+    path = checkpoint.path_for(folder.path, impl)
+    if not path.exists():
+        folder.write_metrics([])
+        return []
+    meta, state = checkpoint.load(folder.path, impl)
+    if (meta.get("experiment"), meta.get("impl")) != (exp.name, impl) or \
+            identity(meta.get("settings") or {}) != identity(settings.as_dict()):
+        raise RunFolderError(f"{path} does not belong to the run in {folder.path} (its experiment, "
+                             f"implementation or settings differ from config.json)")
+    checkpoint.restore_into(learner, state, path)
+    done = meta["epochs_completed"]
+    rows = folder.read_metrics(limit=done)
+    if len(rows) < done:
+        raise RunFolderError(f"{folder.path / 'metrics.csv'} has {len(rows)} epochs but the checkpoint "
+                             f"{done}: the folder is damaged; start the run again")
+    folder.write_metrics(rows)  # drops whatever an uncommitted epoch appended
+    return [EpochRecord(**r) for r in rows]
+
+
+def finished(folder: RunFolder) -> bool:
+    """Whether the run in ``folder`` completed and has its report: nothing left to resume."""
+    return folder.status() == "completed" and all((folder.path / n).is_file() for n in ("report.md", "curves.png"))
+
+
+def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: dict,
+            folder: RunFolder, preset: str, quiet: bool, say, resume_target: Path | None = None
+            ) -> tuple[Outcome, dict]:
+    """Bring one implementation's run in ``folder`` to completion, committing after every epoch.
+
+    A folder without config.json starts a new run; one with it continues from its checkpoint
+    (or, if it is already complete, only rewrites what is missing). ``resume_target`` is the
+    folder to name in the resume command (the group's, for ``--impl all``).
     """
     task: Task = exp.task
     device = "cpu" if impl == "numpy" else settings.device
-    learner = build_learner(task.spec, impl, params, settings, device)
-    history = History()
-    if resume:
-        state, rows = resume
-        learner.load_state(state)
-        history.records = [EpochRecord(**r) for r in rows]
-    else:
-        folder.write_json("config.json", {"experiment": exp.name, "impl": impl, "preset": preset,
-                                          "model": task.spec.describe(), "dataset": data.dataset,
-                                          "n_train": len(data.split.y_train), "n_test": len(data.split.y_test),
-                                          "settings": settings.as_dict(), "device": device,
-                                          "versions": versions(), "created": time.strftime("%Y-%m-%dT%H:%M:%S")})
+    resume_target = resume_target or folder.path
+    with folder.lock():
+        learner = build_learner(task.spec, impl, params, settings, device)
+        history = History()
+        if not (folder.path / "config.json").is_file():
+            folder.write_config(exp.name, preset, impl=impl, model=task.spec.describe(), dataset=data.dataset,
+                                n_train=len(data.split.y_train), n_test=len(data.split.y_test),
+                                settings=settings.as_dict(), device=device)
+            folder.write_metrics([])
+        else:
+            history.records = restore(folder, exp, impl, settings, learner)
+            if finished(folder) and len(history.records) >= settings.epochs:
+                return _outcome(impl, settings, history, learner, data, task), folder.read_json("summary.json")
         if data.scaling is not None:  # what `predict` needs to prepare new inputs the same way
             folder.write_npz("preprocess.npz", mean=data.scaling[0], std=data.scaling[1])
-    done = f" (resuming after epoch {len(history.records)})" if resume else ""
-    say(f"{exp.name} [{impl}] {task.spec.describe()} on {data.dataset}: {settings.epochs} epochs, "
-        f"batch {settings.batch_size}, lr {settings.lr:g} -> {folder.path}{done}")
-    meta = {"experiment": exp.name, "impl": impl, "preset": preset, "settings": settings.as_dict()}
-    saved = [len(history.records)]  # epochs in the checkpoint on disk
+        if len(history.records) > settings.epochs:  # resumed with a smaller --epochs: stop here
+            say(f"{exp.name} [{impl}]: {len(history.records)} epochs are already trained, more than "
+                f"--epochs {settings.epochs}; the run stops there")
+            settings = settings.with_overrides(epochs=len(history.records))
+        done = f" (resuming after epoch {len(history.records)})" if history.records else ""
+        say(f"{exp.name} [{impl}] {task.spec.describe()} on {data.dataset}: {settings.epochs} epochs, "
+            f"batch {settings.batch_size}, lr {settings.lr:g} -> {folder.path}{done}")
+        meta = {"experiment": exp.name, "impl": impl, "preset": preset, "settings": settings.as_dict()}
+        committer = checkpoint.Committer(folder, impl, meta, learner)
 
-    def on_epoch(h: History) -> None:
-        checkpoint.save(folder.path, impl, {**meta, "epochs_completed": len(h.records)},
-                        learner.state(), h.as_dicts())
-        saved[0] = len(h.records)
-        folder.write_metrics(h.as_dicts())
+        def on_epoch(h: History) -> None:
+            committer.epoch(asdict(h.records[-1]), final=len(h.records) == settings.epochs)
 
-    def stopped(status: str) -> dict:
-        if status == "interrupted":  # an epoch may have ended but not reached the checkpoint
-            del history.records[saved[0]:]
-        folder.write_metrics(history.as_dicts())
-        return folder.write_json("summary.json", {
-            "experiment": exp.name, "impl": impl, "preset": preset, "status": status,
-            "epochs": settings.epochs, "epochs_completed": len(history.records), "seed": settings.seed})
-
-    try:
-        fit(learner, data.split, epochs=settings.epochs, batch_size=settings.batch_size,
-            seed=settings.seed, lr=settings.lr, schedule=settings.schedule, task=task.spec.task,
-            quiet=quiet, history=history, on_epoch=on_epoch,
-            batch_source=(task.batch_source and task.batch_source(impl)) or index_batches)
-    except Diverged:
-        stopped("diverged")
-        raise
-    except Interrupted as err:
-        stopped("interrupted")
-        err.hint = (f"{exp.name} [{impl}] interrupted after {len(history.records)} complete epoch(s) of "
-                    f"{settings.epochs}; resume with: groundup run {exp.name} --resume {folder.path}")
-        raise
-    _, outputs = learner.evaluate(*learner.prepare(data.split.x_test, data.split.y_test))
-    outcome = Outcome(impl, settings, history, learner.parameters(), outputs,
-                      predictions(outputs, task.spec.loss))
-    summary = write_run(exp, outcome, data, folder, preset, device)
+        try:
+            with committer:
+                fit(learner, data.split, epochs=settings.epochs, batch_size=settings.batch_size,
+                seed=settings.seed, lr=settings.lr, schedule=settings.schedule, task=task.spec.task,
+                quiet=quiet, history=history, on_epoch=on_epoch,
+                batch_source=(task.batch_source and task.batch_source(impl)) or index_batches)
+        except Diverged:
+            committer.flush()
+            folder.write_json("summary.json", _stopped(exp, impl, preset, settings, history, "diverged"))
+            raise
+        except Interrupted as err:
+            committer.flush()
+            err.hint = _interrupted(exp, impl, settings, data, folder, history, learner, preset, device,
+                                    resume_target)
+            raise
+        outcome = _outcome(impl, settings, history, learner, data, task)
+        try:
+            summary = write_run(exp, outcome, data, folder, preset, device)
+        except Interrupted as err:
+            err.hint = (f"{exp.name} [{impl}] interrupted while writing its report; all {len(history.records)} "
+                        f"epochs are saved: finish with: groundup run {exp.name} --resume {resume_target}")
+            raise
     last = history.last
     acc = f", test accuracy {last.test_accuracy:.4f}" if last.test_accuracy is not None else ""
     say(f"  done: test loss {last.test_loss:.4g}{acc}, {summary['train_seconds']:.2f} s of training")
     return outcome, summary
 
 
-def resume(exp: Experiment, path: Path, overrides: dict, quiet: bool = False, say=print) -> dict:
-    """Continue an interrupted run from its last checkpoint; refuse anything that does not fit."""
-    folder = RunFolder(path, create=False)
-    config = folder.read_json("config.json")
-    if config.get("experiment") != exp.name:
-        raise GroundupError(f"{path} holds a run of {config.get('experiment')!r}, not {exp.name!r}")
-    impl = config["impl"]
-    if overrides.get("impl") not in (None, "all", impl):
-        raise GroundupError(f"{path} holds a {impl!r} run, not {overrides['impl']!r}")
-    settings = Settings(**config["settings"])
-    for key, value in overrides.items():
-        if key != "impl" and value is not None and value != getattr(settings, key):
-            raise GroundupError(f"incompatible settings: the run in {path} used {key}={getattr(settings, key)!r}, "
-                                f"not {value!r}; resume without that flag")
-    if (path / "summary.json").exists() and folder.read_json("summary.json").get("status") == "completed":
-        raise GroundupError(f"{path} holds a completed run; there is nothing to resume")
-    if exp.task.variant:  # one of several models: resume it with its own Task
-        exp = replace(exp, task=exp.task.variant(config))
-    meta, state, rows = checkpoint.load(path, impl)
-    if (meta.get("experiment"), meta.get("impl"), meta.get("settings")) != (exp.name, impl, config["settings"]):
-        raise GroundupError(f"{checkpoint.path_for(path, impl)} does not belong to the run in {path}")
-    task: Task = exp.task
-    data = load_data(task, settings)
-    params = task.spec.init_params(settings)
-    _, summary = run_one(exp, impl, settings, data, params, folder, config["preset"], quiet, say,
-                         resume=(state, rows))
-    return {impl: summary}
+def _outcome(impl: str, settings: Settings, history: History, learner, data: Data, task: Task) -> Outcome:
+    _, outputs = learner.evaluate(*learner.prepare(data.split.x_test, data.split.y_test))
+    return Outcome(impl, settings, history, learner.parameters(), outputs, predictions(outputs, task.spec.loss))
 
 
-def write_run(exp: Experiment, o: Outcome, data: Data, folder: RunFolder, preset: str, device: str) -> dict:
-    """summary.json, the figures and report.md of one finished run."""
+def _stopped(exp: Experiment, impl: str, preset: str, settings: Settings, history: History, status: str) -> dict:
+    return {"experiment": exp.name, "impl": impl, "preset": preset, "status": status,
+            "epochs": len(history.records), "epochs_completed": len(history.records),
+            "epochs_planned": settings.epochs, "seed": settings.seed}
+
+
+def _interrupted(exp, impl, settings, data, folder: RunFolder, history: History, learner, preset, device,
+                 resume_target: Path) -> str:
+    """After Ctrl-C: the report and figures of the epochs that committed, marked interrupted;
+    returns the line to print (how to resume, or that nothing was saved)."""
+    path = checkpoint.path_for(folder.path, impl)
+    if not path.exists():
+        del history.records[:]
+        folder.write_json("summary.json", _stopped(exp, impl, preset, settings, history, "interrupted"))
+        return (f"{exp.name} [{impl}] interrupted during epoch 1, before any epoch was complete: "
+                f"nothing was saved")
+    history.records = restore(folder, exp, impl, settings, learner)  # the learner stopped mid-epoch
+    outcome = _outcome(impl, settings, history, learner, data, exp.task)
+    write_run(exp, outcome, data, folder, preset, device, status="interrupted")
+    return (f"{exp.name} [{impl}] interrupted after {len(history.records)} complete epoch(s) of "
+            f"{settings.epochs}; report so far: {folder.path / 'report.md'}; resume with: "
+            f"groundup run {exp.name} --resume {resume_target}")
+
+
+def write_run(exp: Experiment, o: Outcome, data: Data, folder: RunFolder, preset: str, device: str,
+              status: str = "completed") -> dict:
+    """The figures, report.md and, last of all, summary.json of a run: a folder whose summary
+    says "completed" has every other file."""
     task: Task = exp.task
     h, last = o.history, o.history.last
     best = h.best()
     rows = h.as_dicts()
     title = f"{exp.name} · {o.impl} · preset {preset}"
-    summary = {"experiment": exp.name, "impl": o.impl, "preset": preset, "status": "completed",
-               "epochs": len(rows),
+    summary = {"experiment": exp.name, "impl": o.impl, "preset": preset, "status": status,
+               "epochs": len(rows), "epochs_completed": len(rows), "epochs_planned": o.settings.epochs,
                "final": {"train_loss": last.train_loss, "train_accuracy": last.train_accuracy,
                          "test_loss": last.test_loss, "test_accuracy": last.test_accuracy},
                "best_test_accuracy": best.test_accuracy, "best_epoch": best.epoch,
                "train_seconds": sum(h.column("seconds")),
                "seconds_per_epoch": sum(h.column("seconds")) / len(rows),
                "device": device, "seed": o.settings.seed, **data.summary}
+    if status != "completed":
+        title += f" (interrupted after epoch {len(rows)})"
     blocks = [figure(folder.save_figure(figures.curves(rows, title), "curves.png"),
                      "Loss and accuracy per epoch on the training and test sets (loss is the mean per sample).")]
     analysis = []
@@ -236,8 +287,15 @@ def write_run(exp: Experiment, o: Outcome, data: Data, folder: RunFolder, preset
         blocks += extra_blocks
         analysis += extra_analysis
         summary.update(extra_summary)
+    report = _report(exp, o, data, summary, blocks, analysis, preset)
+    if status != "completed":
+        head, _, rest = report.partition("\n")
+        report = (f"{head}\n\n**Interrupted after {len(rows)} of {o.settings.epochs} epochs**: the numbers "
+                  f"and figures below are those of epoch {len(rows)}. Resume with "
+                  f"`groundup run {exp.name} --resume {folder.path}`.\n{rest}")
+    folder.write_text("report.md", report)
+    fault_point("report-written")
     folder.write_json("summary.json", summary)
-    folder.write_text("report.md", _report(exp, o, data, summary, blocks, analysis, preset))
     return summary
 
 

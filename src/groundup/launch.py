@@ -1,0 +1,228 @@
+"""Starting and resuming runs: choose and lock the run folder, refuse what cannot work, and
+dispatch to the experiment. Plain arguments in, results out, project errors raised; the CLI
+(and the Python API) only parse and print.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+from groundup.errors import ConfigError, RunFolderError, StorageError
+from groundup.experiments import get
+from groundup.experiments.base import Experiment, Settings
+from groundup.experiments.supervised import complete, finished
+from groundup.runs import (RunFolder, clear_for_new_run, folder_lock, holds_completed_run, new_run_folder,
+                           settle_run_folder)
+
+RUNS_ROOT = Path("runs")
+MAX_LR = 1e30  # a step beyond this overflows float32 arithmetic before it can diverge cleanly
+
+
+@dataclass
+class RunResult:
+    """Where a run went and what it gave: the folder, its report, one summary per implementation."""
+
+    folder: Path
+    report: Path
+    summaries: dict
+
+
+def check_settings(s: Settings) -> Settings:
+    """Validate every setting's range once, at the boundary (flags, API, a config.json)."""
+    problems = []
+    if not (isinstance(s.epochs, int) and s.epochs >= 1):
+        problems.append(f"epochs must be a whole number >= 1, not {s.epochs!r}")
+    if not (isinstance(s.batch_size, int) and s.batch_size >= 1):
+        problems.append(f"batch_size must be a whole number >= 1, not {s.batch_size!r}")
+    if not (isinstance(s.lr, (int, float)) and 0 < s.lr <= MAX_LR):
+        problems.append(f"lr must be a number > 0 and <= {MAX_LR:g}, not {s.lr!r}")
+    if not (isinstance(s.momentum, (int, float)) and 0 <= s.momentum < 1):
+        problems.append(f"momentum must be >= 0 and < 1, not {s.momentum!r}")
+    if not (isinstance(s.weight_decay, (int, float)) and 0 <= s.weight_decay < math.inf):
+        problems.append(f"weight_decay must be >= 0, not {s.weight_decay!r}")
+    if not (isinstance(s.seed, int) and 0 <= s.seed < 2**32):
+        problems.append(f"seed must be a whole number from 0 to 2**32 - 1, not {s.seed!r}")
+    for name, allowed in (("schedule", ("constant", "cosine")), ("dtype", ("float32", "float64")),
+                          ("init", ("torch", "normal")), ("device", ("auto", "cpu", "cuda"))):
+        if getattr(s, name) not in allowed:
+            problems.append(f"{name} must be one of {', '.join(allowed)}, not {getattr(s, name)!r}")
+    for name in ("train_limit", "test_limit"):
+        value = getattr(s, name)
+        if value is not None and not (isinstance(value, int) and value >= 1):
+            problems.append(f"{name} must be a whole number >= 1 or null, not {value!r}")
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return s
+
+
+def settings_from_config(raw, where: Path) -> Settings:
+    """The settings stored in a run's config.json, checked: a damaged file is one clear error."""
+    if not isinstance(raw, dict):
+        raise RunFolderError(f"{where}: damaged ('settings' is missing or not an object)")
+    known = {f.name: f for f in fields(Settings)}
+    unknown = sorted(set(raw) - set(known))
+    if unknown:
+        raise RunFolderError(f"{where}: damaged (unknown setting(s): {', '.join(unknown)})")
+    defaults = Settings()
+    for name, value in raw.items():
+        default = getattr(defaults, name)
+        if value is None and default is not None:
+            raise RunFolderError(f"{where}: damaged (setting {name!r} is null)")
+        if value is not None and default is not None and not _same_kind(value, default):
+            raise RunFolderError(f"{where}: damaged (setting {name!r} is {value!r})")
+    try:
+        return check_settings(Settings(**raw))
+    except ConfigError as err:
+        raise RunFolderError(f"{where}: damaged ({err})") from None
+
+
+def _same_kind(value, default) -> bool:
+    if isinstance(default, bool) or isinstance(value, bool):
+        return isinstance(value, bool) and isinstance(default, bool)
+    if isinstance(default, float):
+        return isinstance(value, (int, float))
+    return isinstance(value, type(default))
+
+
+def read_config(path: Path) -> dict:
+    """A run folder's config.json, with the fields every run has checked."""
+    config = RunFolder(path, create=False).read_json("config.json")
+    where = Path(path) / "config.json"
+    for key in ("experiment", "preset"):
+        if not isinstance(config.get(key), str):
+            raise RunFolderError(f"{where}: damaged ({key!r} is missing)")
+    return config
+
+
+@contextlib.contextmanager
+def os_errors(folder: Path | None, name: str):
+    """Turn the OS's refusals into one line naming the path and, if the run can go on later,
+    how to resume it."""
+    try:
+        yield
+    except OSError as err:
+        then = ""
+        if folder is not None and _has_checkpoint(folder):
+            then = f"the run is saved up to its last epoch: resume with: groundup run {name} --resume {folder}"
+        raise StorageError.from_os(err, then) from None
+
+
+def _has_checkpoint(folder: Path) -> bool:
+    with contextlib.suppress(OSError):
+        return any(Path(folder).glob("checkpoint.*")) or any(Path(folder).glob("*/checkpoint.*"))
+    return False
+
+
+def default_label(exp: Experiment, impl: str | None, preset: str, overrides: dict) -> str:
+    """A folder name that says what differs: ``nn-quick-lr0.5-epochs20``."""
+    parts = ([impl] if exp.impls else []) + [preset]
+    parts += [f"{k.replace('_', '')}{v:g}" if isinstance(v, float) else f"{k.replace('_', '')}{v}"
+              for k, v in overrides.items() if v is not None and k != "data_dir"]
+    return "-".join(str(p) for p in parts)
+
+
+def start(name: str, impl: str | None = None, preset: str = "quick", overrides: dict | None = None,
+          out: Path | None = None, overwrite: bool = False, quiet: bool = False, say=print,
+          root: Path = RUNS_ROOT) -> RunResult:
+    """Run experiment ``name`` into ``out`` (default: a new folder under ``root/NAME``, with
+    ``root/NAME/latest`` pointing at it). An existing run in ``out`` is replaced only with
+    ``overwrite``."""
+    exp = get(name)
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    settings = check_settings(exp.settings(preset, **overrides))
+    impl = impl or "all"
+    if exp.impls and impl != "all" and impl not in exp.impls:
+        raise ConfigError(f"{exp.name} has no {impl!r} implementation; choose from: {', '.join(exp.impls)}, all")
+    impls = (list(exp.impls) if impl == "all" else [impl]) if exp.impls else []
+    default = out is None
+    with os_errors(None, name):
+        if default:
+            out = new_run_folder(root, exp.name, default_label(exp, impl, preset, overrides))
+        elif out.exists() and not out.is_dir():
+            raise RunFolderError(f"{out} is a file, not a folder; choose another --out")
+        else:
+            out.mkdir(parents=True, exist_ok=True)
+    try:
+        with os_errors(out, name), folder_lock(out):
+            clear_for_new_run(out, overwrite)
+            summaries = exp.run(exp, impls, settings, out, preset, quiet=quiet, say=say) or {}
+    finally:
+        if default:
+            with contextlib.suppress(OSError):
+                settle_run_folder(out)
+    report = out / ("comparison.md" if len(impls) > 1 else "report.md")
+    return RunResult(out, report, summaries if isinstance(summaries, dict) else {})
+
+
+def resume(path: Path, name: str | None = None, impl: str | None = None, overrides: dict | None = None,
+           quiet: bool = False, say=print) -> RunResult:
+    """Continue the run in ``path`` (one implementation's folder, or an ``--impl all`` group,
+    which finishes every implementation and the comparison), or regenerate what is missing.
+
+    ``overrides`` may change ``epochs`` (continue to it, or stop where the run already is) and
+    where the data is found; any setting that changes the trajectory so far is refused.
+    """
+    path = Path(path)
+    if not path.is_dir():
+        raise RunFolderError(f"{path}: no such run folder")
+    config = read_config(path)
+    exp = get(config["experiment"])
+    if name is not None and name != exp.name:
+        raise RunFolderError(f"{path} holds a run of {exp.name!r}, not {name!r}")
+    if exp.task is None:
+        raise RunFolderError(f"{exp.name} does not train a model; there is nothing to resume: run it again")
+    group = "impl" not in config
+    impls = config.get("impls") if group else [config["impl"]]
+    if not (isinstance(impls, list) and impls and all(i in exp.impls for i in impls)):
+        raise RunFolderError(f"{path / 'config.json'}: damaged ('impl' is missing or unknown)")
+    if impl not in (None, "all", *impls) or (impl != "all" and impl is not None and group):
+        held = ", ".join(repr(i) for i in impls)
+        raise RunFolderError(f"{path} holds a {held} run, not {impl!r}" +
+                             (f"; resume it without --impl" if group else ""))
+    settings = settings_from_config(config.get("settings"), path / "config.json")
+    settings = _apply_resume_overrides(settings, overrides or {}, path)
+    if _complete(path, impls, group) and settings.epochs <= config["settings"].get("epochs", 0):
+        raise RunFolderError(f"{path} holds a completed run; there is nothing to resume")
+    with os_errors(path, exp.name), folder_lock(path):
+        if settings.epochs != config["settings"].get("epochs"):
+            RunFolder(path).write_json("config.json", {**config, "settings": {**config["settings"],
+                                                                             "epochs": settings.epochs}})
+        from groundup.torch_common import resolve_device
+
+        settings = settings.with_overrides(device=resolve_device(settings.device))
+        if exp.task.variant and not group:  # one of several models (rnn-hello): its own Task
+            exp = replace(exp, task=exp.task.variant(config))
+        summaries = complete(exp, impls, settings, path, config["preset"], quiet, say)
+    return RunResult(path, path / ("comparison.md" if group else "report.md"), summaries)
+
+
+def _complete(path: Path, impls: list[str], group: bool) -> bool:
+    if group:
+        return holds_completed_run(path) and (path / "comparison.md").is_file()
+    return finished(RunFolder(path))
+
+
+def _apply_resume_overrides(settings: Settings, overrides: dict, path: Path) -> Settings:
+    """Epochs may change (unless a cosine schedule made the past depend on them); the data's
+    place and the device come from the current flags; everything else must match the run."""
+    changes = {}
+    for key, value in overrides.items():
+        if value is None:
+            continue
+        if key == "epochs":
+            if settings.schedule == "cosine" and value != settings.epochs:
+                raise ConfigError(f"the run in {path} used a cosine schedule over {settings.epochs} epochs, "
+                                  f"so --epochs {value} would change the epochs already trained; resume "
+                                  f"without --epochs")
+            changes[key] = value
+        elif key in ("data_dir", "device"):
+            changes[key] = value
+        elif value != getattr(settings, key):
+            raise ConfigError(f"incompatible settings: the run in {path} used {key}={getattr(settings, key)!r}, "
+                              f"not {value!r}; resume without that flag")
+    # The data's place is not part of a run's identity: the current flags and $GROUNDUP_DATA decide.
+    changes.setdefault("data_dir", None)
+    return check_settings(replace(settings, **changes))

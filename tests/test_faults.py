@@ -1,0 +1,521 @@
+"""Faults: kills at chosen points of the write sequence, concurrent runs, a folder the user may
+not write, a full disk, damaged folders, odd paths and values. Each ends in one line (or a
+clean exit status) and a folder that resumes to exactly the uninterrupted run.
+
+The kills are placed by the test hook ``$GROUNDUP_FAULT`` (see ``groundup.runs.fault_point``),
+not by timing.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import shutil
+import signal
+import stat
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, run_cli
+from groundup import checkpoint
+from groundup.runs import FAULT_ENV, RunFolder
+
+EPOCHS = 5
+RUN = ["run", "logistic-synthetic", "--preset", "quick", "--batch-size", "256", "--quiet"]
+
+
+def run(*args: str, fault: str | None = None, every_epoch: bool = True, **kwargs):
+    """``groundup ARGS`` in a child; ``fault`` places a kill (see above). ``every_epoch`` commits
+    after every epoch, so that the N-th commit is epoch N (by default, short epochs are
+    committed together)."""
+    env = {FAULT_ENV: fault} if fault else {}
+    if every_epoch:
+        env["GROUNDUP_COMMIT_SECONDS"] = "0"
+    return run_cli(*args, env={**env, **kwargs.pop("env", {})}, **kwargs)
+
+
+@pytest.fixture
+def here(capsys):
+    """``here(*args)``: run the command line in this process (for what needs no kill); returns
+    a CompletedProcess like ``run``."""
+    def call(*args: str):
+        handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+        from groundup import cli
+
+        try:
+            code = cli.main(list(args))
+        except SystemExit as exit:
+            code = exit.code
+        finally:
+            signal.signal(signal.SIGINT, handlers[0])
+            signal.signal(signal.SIGTERM, handlers[1])
+        captured = capsys.readouterr()
+        return subprocess.CompletedProcess(args, code, captured.out, captured.err)
+
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    return call
+
+
+def one_error_line(result, code: int = 2) -> str:
+    """The result failed with ``code`` and exactly one line ``groundup: error: ...``."""
+    assert "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == code, result.stderr
+    assert len(lines) == 1 and lines[0].startswith("groundup: error: "), result.stderr
+    return lines[0]
+
+
+def trajectory(folder: Path, impl: str):
+    """(parameters, metrics rows without the timing column) of a run folder, checked consistent."""
+    meta, state = checkpoint.load(folder, impl)
+    rows = RunFolder(folder).read_metrics()
+    assert len(rows) == meta["epochs_completed"], "metrics.csv and the checkpoint disagree"
+    params = {k: np.asarray(v) for k, v in state["params"].items()}
+    return params, [{k: v for k, v in r.items() if k != "seconds"} for r in rows]
+
+
+def assert_same_run(a: Path, b: Path, impl: str) -> None:
+    params_a, rows_a = trajectory(a, impl)
+    params_b, rows_b = trajectory(b, impl)
+    assert rows_a == rows_b
+    for name in params_b:
+        assert np.array_equal(params_a[name], params_b[name]), name
+    summary = json.loads((a / "summary.json").read_text())
+    assert summary["status"] == "completed" and summary["epochs"] == len(rows_b)
+    assert (a / "report.md").is_file() and (a / "curves.png").is_file()
+    assert not list(a.glob(".*.tmp")), "orphaned temporary files"
+
+
+@pytest.fixture(scope="module")
+def straight(tmp_path_factory):
+    """Uninterrupted reference runs, one per implementation."""
+    root = tmp_path_factory.mktemp("straight")
+    made = {}
+
+    def get(impl: str, epochs: int = EPOCHS) -> Path:
+        if (impl, epochs) not in made:
+            out = root / f"{impl}-{epochs}"
+            result = run(*RUN, "--impl", impl, "--epochs", str(epochs), "--out", str(out))
+            assert result.returncode == 0, result.stderr
+            made[impl, epochs] = out
+        return made[impl, epochs]
+
+    return get
+
+
+# ---- items 1-5: one commit point per epoch, "completed" last, resume of everything ----------
+
+@pytest.mark.parametrize("impl, fault", [
+    ("numpy", "metrics-appended@3"),             # a row appended, its checkpoint not yet renamed
+    ("numpy", "before-rename:checkpoint.npz@3"),  # the new checkpoint written, not renamed (orphan .tmp)
+    ("nn", "checkpoint-committed@5"),           # the last epoch committed, nothing else written
+    ("scratch", "before-rename:curves.png"),    # trained, the figures half done
+    ("numpy", "report-written"),                # report written, summary not yet "completed"
+])
+def test_kill_anywhere_leaves_a_folder_that_resumes_to_the_uninterrupted_run(tmp_path, straight, impl, fault):
+    out = tmp_path / "run"
+    killed = run(*RUN, "--impl", impl, "--epochs", str(EPOCHS), "--out", str(out), fault=fault)
+    assert killed.returncode == -signal.SIGKILL, killed.stderr
+    assert RunFolder(out).status() != "completed"
+    resumed = run("run", "logistic-synthetic", "--resume", str(out), "--quiet")
+    assert resumed.returncode == 0, resumed.stderr
+    assert_same_run(out, straight(impl), impl)
+
+
+def test_short_epochs_committed_together_still_resume_exactly(tmp_path, straight):
+    out = tmp_path / "run"
+    killed = run(*RUN, "--impl", "nn", "--epochs", "60", "--out", str(out), fault="metrics-appended@40",
+                 every_epoch=False)
+    assert killed.returncode == -signal.SIGKILL
+    resumed = run("run", "logistic-synthetic", "--resume", str(out), "--quiet")
+    assert resumed.returncode == 0, resumed.stderr
+    assert_same_run(out, straight("nn", 60), "nn")
+
+
+def test_ctrl_c_commits_the_last_whole_epoch_held_in_memory(tmp_path):
+    out = tmp_path / "run"
+    result = run(*RUN, "--impl", "numpy", "--epochs", "60", "--out", str(out), fault="epoch-start@31:INT",
+                 env={"GROUNDUP_COMMIT_SECONDS": "1000"}, every_epoch=False)  # only the last epoch would commit
+    assert result.returncode == 130
+    assert "after 30 complete epoch(s) of 60" in result.stderr
+    assert checkpoint.load(out, "numpy")[0]["epochs_completed"] == 30 == len(RunFolder(out).read_metrics())
+
+
+def test_ctrl_c_right_after_a_commit_reports_the_committed_epoch(tmp_path):
+    out = tmp_path / "run"
+    result = run(*RUN, "--impl", "numpy", "--epochs", "50", "--out", str(out), fault="checkpoint-committed@2:INT")
+    assert result.returncode == 130, result.stderr
+    assert "after 2 complete epoch(s) of 50" in result.stderr and "Traceback" not in result.stderr
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "interrupted" and summary["epochs_completed"] == 2
+    assert checkpoint.load(out, "numpy")[0]["epochs_completed"] == 2 == len(RunFolder(out).read_metrics())
+    assert "Interrupted after 2 of 50 epochs" in (out / "report.md").read_text()
+
+
+def test_ctrl_c_during_a_commit_waits_for_it(tmp_path):
+    out = tmp_path / "run"
+    result = run(*RUN, "--impl", "numpy", "--epochs", "50", "--out", str(out), fault="metrics-appended@2:INT")
+    assert result.returncode == 130
+    assert json.loads((out / "summary.json").read_text())["epochs_completed"] == 2
+    assert checkpoint.load(out, "numpy")[0]["epochs_completed"] == 2 == len(RunFolder(out).read_metrics())
+
+
+def test_ctrl_c_in_the_first_epoch_says_nothing_was_saved(tmp_path):
+    out = tmp_path / "run"
+    result = run(*RUN, "--impl", "numpy", "--out", str(out), fault="epoch-start@1:INT")
+    assert result.returncode == 130
+    assert "nothing was saved" in result.stderr and "--resume" not in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_interrupted_impl_all_resumes_from_the_parent_folder(tmp_path, straight):
+    out = tmp_path / "all"
+    # Epoch 3 of the second implementation (scratch) is the 8th epoch overall.
+    result = run(*RUN, "--epochs", str(EPOCHS), "--out", str(out), fault=f"epoch-start@{EPOCHS + 3}:INT")
+    assert result.returncode == 130, result.stderr
+    assert f"--resume {out}" in result.stderr and f"--resume {out / 'scratch'}" not in result.stderr
+    assert not (out / "nn").exists() and not (out / "comparison.md").exists()
+    resumed = run("run", "logistic-synthetic", "--resume", str(out), "--quiet")
+    assert resumed.returncode == 0, resumed.stderr
+    for impl in ("numpy", "scratch", "nn"):
+        assert_same_run(out / impl, straight(impl), impl)
+    assert json.loads((out / "comparison.json").read_text())["max_param_difference"] < 1e-5
+    again = run("run", "logistic-synthetic", "--resume", str(out), "--quiet")
+    assert "nothing to resume" in one_error_line(again)
+
+
+def test_resume_with_more_or_fewer_epochs(tmp_path, straight):
+    out = tmp_path / "run"
+    assert run(*RUN, "--impl", "numpy", "--epochs", "3", "--out", str(out)).returncode == 0
+    more = run("run", "logistic-synthetic", "--resume", str(out), "--epochs", str(EPOCHS), "--quiet")
+    assert more.returncode == 0, more.stderr
+    assert_same_run(out, straight("numpy"), "numpy")  # 3 then 2 more == 5 straight
+    assert json.loads((out / "config.json").read_text())["settings"]["epochs"] == EPOCHS
+    killed = tmp_path / "killed"
+    run(*RUN, "--impl", "numpy", "--epochs", "20", "--out", str(killed), fault="epoch-start@6")
+    fewer = run("run", "logistic-synthetic", "--resume", str(killed), "--epochs", "3")
+    assert fewer.returncode == 0, fewer.stderr
+    assert "already trained" in fewer.stdout
+    assert_same_run(killed, straight("numpy"), "numpy")  # stops at the 5 epochs it had
+
+
+def test_checkpoint_has_a_fixed_size_and_metrics_are_appended(tmp_path):
+    sizes = {}
+    for epochs in (2, 40):
+        out = tmp_path / str(epochs)
+        assert run(*RUN, "--impl", "nn", "--epochs", str(epochs), "--out", str(out)).returncode == 0
+        sizes[epochs] = (out / "checkpoint.pt").stat().st_size
+    assert sizes[2] == sizes[40]  # the history is not inside the checkpoint
+
+
+# ---- item 1: one run per folder -----------------------------------------------------------
+
+def test_a_second_run_into_a_busy_folder_is_refused_with_the_holders_pid(tmp_path):
+    out = tmp_path / "busy"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    first = subprocess.Popen([sys.executable, "-m", "groundup", *RUN, "--impl", "numpy", "--epochs", "100000",
+                              "--out", str(out)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    try:
+        deadline = time.time() + 120
+        while not (out / "metrics.csv").exists() or len((out / "metrics.csv").read_text().splitlines()) < 3:
+            assert time.time() < deadline and first.poll() is None
+            time.sleep(0.05)
+        second = run(*RUN, "--impl", "numpy", "--seed", "1", "--out", str(out), "--overwrite")
+        line = one_error_line(second)
+        assert f"pid {first.pid}" in line and "in use" in line
+        resume = run("run", "logistic-synthetic", "--resume", str(out))
+        assert f"pid {first.pid}" in one_error_line(resume)
+    finally:
+        first.kill()
+        first.wait()
+    # The OS released the lock with the process: the folder resumes.
+    config = json.loads((out / "config.json").read_text())
+    assert config["settings"]["seed"] == 0
+    resumed = run("run", "logistic-synthetic", "--resume", str(out), "--epochs", "5", "--quiet")
+    assert resumed.returncode == 0, resumed.stderr
+    assert json.loads((out / "summary.json").read_text())["status"] == "completed"
+
+
+def test_default_folders_keep_every_run_and_point_latest_at_the_last(tmp_path):
+    for lr in ("0.5", "0.25", "0.25"):
+        assert run("run", "logistic-synthetic", "--impl", "numpy", "--epochs", "1", "--lr", lr, "--quiet",
+                   cwd=tmp_path).returncode == 0
+    parent = tmp_path / "runs" / "logistic-synthetic"
+    names = sorted(p.name for p in parent.iterdir())
+    assert names == ["latest", "numpy-quick-epochs1-lr0.25", "numpy-quick-epochs1-lr0.25-2",
+                     "numpy-quick-epochs1-lr0.5"], names
+    assert (parent / "latest").resolve() == (parent / "numpy-quick-epochs1-lr0.25-2").resolve()
+    listing = run("runs", cwd=tmp_path)
+    assert listing.returncode == 0
+    lines = [l for l in listing.stdout.splitlines() if "numpy-quick" in l]
+    assert len(lines) == 3 and all("completed" in l and "test acc. 0." in l for l in lines)
+
+
+def test_overwrite_leaves_only_the_new_run(tmp_path, here):
+    out = tmp_path / "run"
+    assert here(*RUN, "--impl", "nn", "--epochs", "1", "--out", str(out)).returncode == 0
+    assert here("run", "linear-regression", "--impl", "numpy", "--epochs", "1", "--quiet", "--out", str(out),
+               "--overwrite").returncode == 0
+    for old in ("boundary.png", "confusion.png", "test_predictions.csv", "checkpoint.pt"):
+        assert not (out / old).exists(), old
+    assert json.loads((out / "config.json").read_text())["experiment"] == "linear-regression"
+
+
+def test_an_unfinished_run_is_not_silently_replaced(tmp_path, here):
+    out = tmp_path / "run"
+    run(*RUN, "--impl", "numpy", "--epochs", "20", "--out", str(out), fault="epoch-start@3")
+    line = one_error_line(here(*RUN, "--impl", "numpy", "--out", str(out)))
+    assert f"--resume {out}" in line and "--overwrite" in line
+
+
+# ---- item 8: the OS says no -----------------------------------------------------------------
+
+def test_out_on_a_file_below_a_file_and_a_name_too_long(tmp_path, here):
+    afile = tmp_path / "afile"
+    afile.write_text("x")
+    assert "is a file" in one_error_line(here(*RUN, "--out", str(afile)))
+    assert "not a folder" in one_error_line(here(*RUN, "--out", str(afile / "below")))
+    assert "too long" in one_error_line(here(*RUN, "--out", str(tmp_path / ("x" * 256))))
+
+
+def test_ascii_terminal_lists_without_a_traceback():
+    result = run("list", env={"PYTHONIOENCODING": "ascii"})
+    assert result.returncode == 0 and "Traceback" not in result.stderr
+    assert "logistic-synthetic" in result.stdout
+
+
+def test_metrics_replaced_by_a_folder(tmp_path, here):
+    out = tmp_path / "run"
+    run(*RUN, "--impl", "numpy", "--epochs", "20", "--out", str(out), fault="epoch-start@3")
+    (out / "metrics.csv").unlink()
+    (out / "metrics.csv").mkdir()
+    line = one_error_line(here("run", "logistic-synthetic", "--resume", str(out)))
+    assert "metrics.csv" in line
+
+
+def _full_disk_limit():
+    resource.setrlimit(resource.RLIMIT_FSIZE, (3000, 3000))  # metrics.csv outgrows it near epoch 30
+
+
+def test_full_disk_is_one_line_and_the_run_resumes(tmp_path, straight):
+    out = tmp_path / "run"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "GROUNDUP_COMMIT_SECONDS": "0"}
+    full = subprocess.run([sys.executable, "-m", "groundup", *RUN, "--impl", "numpy", "--epochs", "60",
+                           "--out", str(out)], env=env, capture_output=True, text=True,
+                          preexec_fn=_full_disk_limit, timeout=300)
+    line = one_error_line(full)
+    assert "metrics.csv" in line and f"--resume {out}" in line
+    resumed = run("run", "logistic-synthetic", "--resume", str(out), "--quiet")
+    assert resumed.returncode == 0, resumed.stderr
+    assert_same_run(out, straight("numpy", 60), "numpy")
+
+
+SETPRIV = shutil.which("setpriv")
+CAPS = "-dac_override,-dac_read_search,-fowner"
+
+
+def run_unprivileged(*args: str, cwd: Path | None = None, env: dict | None = None):
+    """Run groundup as a user whom file permissions stop: as root, without the capabilities
+    that override them (``setpriv``); as anyone else, as is."""
+    prefix = [SETPRIV, f"--inh-caps={CAPS}", f"--bounding-set={CAPS}"] if os.geteuid() == 0 else []
+    full_env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})}
+    return subprocess.run([*prefix, sys.executable, "-m", "groundup", *args], env=full_env, cwd=cwd,
+                          capture_output=True, text=True, timeout=300)
+
+
+needs_permissions = pytest.mark.skipif(os.geteuid() == 0 and SETPRIV is None,
+                                       reason="as root without setpriv, file permissions do not stop writes")
+
+
+def read_only(path: Path) -> None:
+    for p in [path, *path.rglob("*")]:
+        os.chmod(p, 0o555 if p.is_dir() else 0o444)
+
+
+@needs_permissions
+def test_read_only_places_are_one_line_each(tmp_path):
+    out = tmp_path / "run"
+    assert run(*RUN, "--impl", "numpy", "--epochs", "20", "--out", str(out), fault="epoch-start@3").returncode < 0
+    read_only(out)
+    resume = run_unprivileged("run", "logistic-synthetic", "--resume", str(out))
+    assert "permission denied" in one_error_line(resume)
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    read_only(locked)
+    assert str(locked / "new") in one_error_line(run_unprivileged(*RUN, "--out", str(locked / "new")))
+    default_runs = run_unprivileged(*RUN, "--impl", "numpy", cwd=locked)
+    assert "runs: permission denied" in one_error_line(default_runs)
+    hidden = tmp_path / "hidden"
+    hidden.mkdir(mode=0o000)
+    os.chmod(hidden, 0o000)
+    for args in (["data", "info"], ["run", "softmax-mnist", "--impl", "numpy", "--out", str(tmp_path / "s")]):
+        result = run_unprivileged(*args, "--data-dir", str(hidden), env={"GROUNDUP_DATA": str(hidden)})
+        assert "Traceback" not in result.stderr and result.returncode in (0, 2), result.stderr
+    for p in (out, locked, hidden):
+        for q in [p, *p.rglob("*")]:
+            os.chmod(q, 0o755)
+
+
+# ---- items 9-15 -------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def interrupted(tmp_path_factory):
+    out = tmp_path_factory.mktemp("interrupted") / "run"
+    result = run(*RUN, "--impl", "numpy", "--epochs", "20", "--out", str(out), fault="epoch-start@4")
+    assert result.returncode == -signal.SIGKILL
+    return out
+
+
+def damaged_copy(src: Path, dst: Path, edit) -> Path:
+    shutil.copytree(src, dst)
+    edit(dst)
+    return dst
+
+
+def _config(edit):
+    def apply(folder):
+        config = json.loads((folder / "config.json").read_text())
+        (folder / "config.json").write_text(json.dumps(edit(config)))
+    return apply
+
+
+@pytest.mark.parametrize("what, edit, expected", [
+    ("a list", _config(lambda c: [c]), "not a dict"),
+    ("no impl", _config(lambda c: {k: v for k, v in c.items() if k != "impl"}), "impl"),
+    ("no settings", _config(lambda c: {k: v for k, v in c.items() if k != "settings"}), "settings"),
+    ("no preset", _config(lambda c: {k: v for k, v in c.items() if k != "preset"}), "preset"),
+    ("unknown setting", _config(lambda c: {**c, "settings": {**c["settings"], "speed": 9}}), "speed"),
+    ("null setting", _config(lambda c: {**c, "settings": {**c["settings"], "lr": None}}), "lr"),
+])
+def test_damaged_config_is_one_line(interrupted, tmp_path, here, what, edit, expected):
+    folder = damaged_copy(interrupted, tmp_path / "copy", edit)
+    assert expected in one_error_line(here("run", "logistic-synthetic", "--resume", str(folder)))
+
+
+def _wrong_checkpoint(shape, dtype):
+    def apply(folder):
+        meta, state = checkpoint.load(folder, "numpy")
+        state["params"]["0.weight"] = np.zeros(shape, dtype=dtype)
+        checkpoint.save(folder, "numpy", meta, state)
+    return apply
+
+
+@pytest.mark.parametrize("shape, dtype", [((3, 2), np.float32), ((1, 2), np.int64)])
+def test_hand_crafted_checkpoint_is_one_line(interrupted, tmp_path, here, shape, dtype):
+    folder = damaged_copy(interrupted, tmp_path / "copy", _wrong_checkpoint(shape, dtype))
+    assert "does not belong" in one_error_line(here("run", "logistic-synthetic", "--resume", str(folder)))
+
+
+def test_lab_goes_on_when_one_folder_is_unwritable(tmp_path):
+    lab = tmp_path / "lab"
+    lab.mkdir()
+    (lab / "basics").write_text("in the way")
+    result = run("lab", "--only", "basics,linear-model", "--out", str(lab))
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "basics" in result.stderr
+    md = (lab / "index.md").read_text()
+    assert "- `basics` (failed)" in md and "## The linear model" in md
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["--impl", "nn", "--lr", "1e39"], "<= 1e30"),
+    (["--threads", str(2**40)], "1 to 1024"),
+])
+def test_absurd_values_are_refused_at_the_boundary(here, args, expected):
+    result = here(*RUN, *args)
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert expected in result.stderr and len(result.stderr.strip().splitlines()) == 1
+
+
+def test_ctrl_c_while_importing_is_quiet():
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    proc = subprocess.Popen([sys.executable, "-m", "groundup", "list"], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    time.sleep(0.4)  # the interpreter is up and importing groundup, numpy, torch
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=60)
+    assert "Traceback" not in stderr and "KeyboardInterrupt" not in stderr
+    assert proc.returncode in (0, 130)
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o002, 0o664)])
+def test_files_get_the_mode_the_umask_gives(tmp_path, umask, mode):
+    out = tmp_path / "run"
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
+    subprocess.run([sys.executable, "-m", "groundup", *RUN, "--impl", "numpy", "--epochs", "1", "--out", str(out)],
+                   env=env, preexec_fn=lambda: os.umask(umask), check=True, capture_output=True)
+    for name in ("config.json", "metrics.csv", "checkpoint.npz", "summary.json", "report.md", "curves.png"):
+        assert stat.S_IMODE((out / name).stat().st_mode) == mode, name
+
+
+needs_diabetes = pytest.mark.skipif(not Path(os.environ.get("GROUNDUP_DATA", "/nonexistent"), "diabetes").is_dir(),
+                                    reason="the diabetes table is not in $GROUNDUP_DATA")
+
+
+@needs_diabetes
+def test_resume_finds_the_data_where_the_flags_say_now(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    shutil.copytree(Path(os.environ["GROUNDUP_DATA"]) / "diabetes", old / "diabetes")
+    out = tmp_path / "run"
+    args = ["run", "diabetes", "--impl", "numpy", "--epochs", "10", "--quiet", "--out", str(out)]
+    env = {"GROUNDUP_DATA": str(tmp_path / "none"), "HOME": str(tmp_path)}
+    assert run(*args, "--data-dir", str(old), fault="epoch-start@3", env=env).returncode == -signal.SIGKILL
+    old.rename(new)
+    resumed = run("run", "diabetes", "--resume", str(out), "--data-dir", str(new), "--quiet", env=env)
+    assert resumed.returncode == 0, resumed.stderr
+    assert "--out" in one_error_line(run("run", "diabetes", "--resume", str(out), "--out", str(tmp_path)))
+
+
+def test_predict_takes_options_before_images_and_compare_takes_overwrite(tmp_path, here):
+    image = tmp_path / "img.png"
+    image.write_bytes(b"")
+    for flag in (["--top", "5"], ["--json"]):
+        result = here("predict", str(tmp_path), *flag, str(image))
+        assert "unrecognized" not in result.stderr and "not a run folder" in one_error_line(result)
+    out = tmp_path / "cmp"
+    args = ["compare", "logistic-synthetic", "--epochs", "1", "--quiet", "--out", str(out)]
+    assert here(*args).returncode == 0
+    assert "--overwrite" in one_error_line(here(*args))
+    assert here(*args, "--overwrite").returncode == 0
+
+
+def test_predict_without_arguments_says_what_it_needs(here):
+    line = one_error_line(here("predict"))
+    assert "RUN_DIR" in line and "--test-index" in line
+
+
+def test_ctrl_c_while_the_report_is_written_says_how_to_finish(tmp_path, straight):
+    out = tmp_path / "run"
+    result = run(*RUN, "--impl", "numpy", "--epochs", str(EPOCHS), "--out", str(out),
+                 fault="before-rename:curves.png:INT")
+    assert result.returncode == 130 and "Traceback" not in result.stderr
+    assert f"all {EPOCHS} epochs are saved" in result.stderr and f"--resume {out}" in result.stderr
+    assert run("run", "logistic-synthetic", "--resume", str(out), "--quiet").returncode == 0
+    assert_same_run(out, straight("numpy"), "numpy")
+
+
+def test_resume_of_a_completed_run_missing_a_file_rewrites_it(tmp_path, here):
+    out = tmp_path / "run"
+    assert here(*RUN, "--impl", "numpy", "--epochs", "2", "--out", str(out)).returncode == 0
+    (out / "curves.png").unlink()
+    assert here("run", "logistic-synthetic", "--resume", str(out), "--quiet").returncode == 0
+    assert (out / "curves.png").is_file()
+    assert "nothing to resume" in one_error_line(here("run", "logistic-synthetic", "--resume", str(out)))
+
+
+def test_a_run_that_fails_before_writing_leaves_no_default_folder(tmp_path, here, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("GROUNDUP_DATA", str(tmp_path / "none"))
+    monkeypatch.setenv("HOME", str(tmp_path / "none"))
+    from groundup.data import vision
+
+    monkeypatch.setattr(vision, "SYSTEM_ROOT", tmp_path / "system")
+    result = here("run", "softmax-mnist", "--impl", "numpy", "--quiet")
+    assert result.returncode == 2 and "MNIST not found" in result.stderr
+    assert list((tmp_path / "runs" / "softmax-mnist").iterdir()) == []
