@@ -93,12 +93,14 @@ class RunFolder:
         return self.write_text("metrics.csv", buf.getvalue())
 
     def save_figure(self, fig, name: str) -> str:
-        """Save a matplotlib figure as PNG (atomically) and close it."""
-        import matplotlib.pyplot as plt
+        """Save a matplotlib figure as PNG (atomically) and release it (from pyplot too, if it
+        was made there; importing pyplot here would resolve a backend)."""
+        import sys
 
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-        plt.close(fig)
+        if (pyplot := sys.modules.get("matplotlib.pyplot")) is not None:
+            pyplot.close(fig)
         atomic_write_bytes(self.path / name, buf.getvalue())
         return name
 
