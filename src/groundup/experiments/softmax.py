@@ -124,13 +124,12 @@ def threshold_text(o: Outcome, probs: np.ndarray, y_test: np.ndarray, classes: l
 
 
 def per_class_text(pred: np.ndarray, y: np.ndarray, classes: list[str]) -> str:
-    """The three hardest and three easiest classes, by test accuracy."""
+    """The three hardest classes, by test recall, and why a linear model mixes them up."""
     acc = np.array([np.mean(pred[y == c] == c) if np.any(y == c) else np.nan for c in range(len(classes))])
     order = [c for c in np.argsort(acc) if not np.isnan(acc[c])]
-    name = lambda cs: ", ".join(f"{classes[c]} {acc[c]:.1%}" for c in cs)  # noqa: E731
-    return (f"Per class on the test set: hardest {name(order[:3])}; easiest {name(order[::-1][:3])}. "
-            f"A linear model scores each class with one template (the weight images below), so the "
-            f"classes whose templates overlap most are the ones it mixes up.")
+    return (f"The hardest classes here are {', '.join(classes[c] for c in order[:3])} (recall in the "
+            f"table above). A linear model scores each class with one template (the weight images "
+            f"below), so the classes whose templates overlap most are the ones it mixes up.")
 
 
 def weights_in_pixel_space(o: Outcome, data: Data) -> np.ndarray:

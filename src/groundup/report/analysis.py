@@ -16,8 +16,12 @@ from groundup.metrics import most_confused
 from groundup.report.markdown import table
 from groundup.train import History
 
-# "Still learning": the training loss fell by more than this fraction in the last epoch.
+# "Still learning": the training loss fell by more than this fraction per epoch over the last
+# TREND_EPOCHS epochs; or a run of fewer than FEW_EPOCHS ends with its test loss below its train
+# loss while the train loss is still falling.
 STILL_FALLING = 0.01
+TREND_EPOCHS = 3
+FEW_EPOCHS = 10
 # "Unstable": a loss this many times the loss of a uniform guess, or this many times a lower
 # loss the run had reached before.
 BLOW_UP = 10.0
@@ -93,28 +97,37 @@ def training_analysis(h: History, loss: str, outputs: np.ndarray) -> list[str]:
         return [f"This run trained for one epoch ({losses}): one point shows no trend, so it cannot "
                 f"tell whether the model has converged or overfits. Train for more epochs to see."]
     train, test = h.column("train_loss"), h.column("test_loss")
-    fell = (train[-2] - train[-1]) / train[-2] if train[-2] > 0 else 0.0
-    fell_test = (test[-2] - test[-1]) / test[-2] if test[-2] > 0 else 0.0
+    k = min(TREND_EPOCHS, n - 1)  # the trend over the last k epochs, not one noisy step
+    fell = _fall_per_epoch(train, k)
+    fell_test = _fall_per_epoch(test, k)
     low = min(range(n), key=test.__getitem__)
-    lower = " The test loss is below the train loss." if last.test_loss < last.train_loss else ""
-    if fell > STILL_FALLING:
-        return [f"**Still learning.** After {n} epochs the train loss fell {fell:.1%} in the last "
-                f"epoch ({train[-2]:.4g} → {train[-1]:.4g}) and the test loss {fell_test:.1%} "
-                f"({test[-2]:.4g} → {test[-1]:.4g}).{lower} The model is under-trained: it has not "
-                f"converged, and the gap between train and test says nothing yet about overfitting. "
-                f"More epochs would show where the curves level off."]
-    if low < n - 1 and test[-1] > test[low] * 1.02:
+    below = last.test_loss < last.train_loss
+    lower = " The test loss is below the train loss." if below else ""
+    if low < n - 1 and test[-1] > test[low] * 1.02 and train[-1] < train[low]:
         return [f"**Overfitting.** The test loss was lowest at epoch {low + 1} ({test[low]:.4g}) and "
                 f"has risen to {test[-1]:.4g} since, while the train loss went on to {train[-1]:.4g}: "
                 f"the model fits particulars of the training set that do not generalise. Fewer "
                 f"epochs, weight decay or more data would help."]
-    text = (f"After {n} epochs the train loss changed by {abs(fell):.2%} in the last epoch "
+    if fell > STILL_FALLING or (n < FEW_EPOCHS and below and fell > 0):
+        return [f"**Still learning.** After {n} epochs the train loss is still falling, by {fell:.1%} "
+                f"per epoch over the last {k} ({train[-1 - k]:.4g} → {train[-1]:.4g}), and the test loss "
+                f"{'fell' if fell_test >= 0 else 'rose'} by {abs(fell_test):.1%} per epoch ({test[-1 - k]:.4g} → "
+                f"{test[-1]:.4g}).{lower} The model is "
+                f"under-trained: it has not converged, and the gap between train and test says nothing "
+                f"yet about overfitting. More epochs would show where the curves level off."]
+    text = (f"After {n} epochs the train loss changes by {abs(fell):.2%} per epoch over the last {k} "
             f"({losses}): the model has about converged at this learning rate.")
     if last.train_accuracy is not None:
         gap = last.train_accuracy - last.test_accuracy
         text += (f" Train accuracy ends {abs(gap):.4f} {'above' if gap >= 0 else 'below'} test accuracy"
                  + (": a small gap, so the converged model does not overfit." if abs(gap) < 0.02 else "."))
     return [text]
+
+
+def _fall_per_epoch(values: list[float], k: int) -> float:
+    """The mean relative decrease per epoch over the last ``k`` epochs (negative: a rise)."""
+    before = values[-1 - k]
+    return (before - values[-1]) / before / k if before > 0 else 0.0
 
 
 def class_table(cm: np.ndarray, classes: list[str]) -> tuple[list[list], np.ndarray, np.ndarray]:
