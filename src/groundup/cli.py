@@ -12,7 +12,7 @@ import sys
 import time
 from pathlib import Path
 
-from groundup import __version__
+from groundup import __version__, threads
 from groundup.errors import GroundupError, Interrupted
 from groundup.models import IMPLS
 
@@ -60,8 +60,8 @@ def _add_run_flags(p: argparse.ArgumentParser, with_impl: bool) -> None:
     p.add_argument("--batch-size", type=positive_int, help="mini-batch size (>= 1)")
     p.add_argument("--seed", type=nonnegative_int, help="seed of data, initialisation and batch order")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where scratch and nn run (default cpu)")
-    p.add_argument("--threads", type=positive_int, help="torch CPU threads (default: one per core; "
-                   "1 is faster on a machine shared with other busy programs)")
+    p.add_argument("--threads", type=threads.parse, default="auto", help="CPU threads for torch and "
+                   "NumPy: auto (default: 1 for small models, else the cores other programs leave free) or N")
     p.add_argument("--data-dir", type=Path, help="folder holding mnist/, fashion-mnist/, diabetes/ "
                    "(searched before $GROUNDUP_DATA, ~/.cache/groundup, /usr/share/datasets)")
     p.add_argument("--out", type=Path, help="run folder (default runs/NAME-PRESET)")
@@ -100,7 +100,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="comma-separated experiment names (default: all)")
     lab.add_argument("--out", type=Path, help="report folder (default runs/lab-PRESET)")
     lab.add_argument("--data-dir", type=Path, help="a folder holding mnist/, fashion-mnist/, diabetes/")
-    lab.add_argument("--threads", type=positive_int, help="torch CPU threads (default: one per core)")
+    lab.add_argument("--threads", type=threads.parse, default="auto", help="CPU threads for torch and "
+                     "NumPy: auto (default: the cores other programs leave free) or N")
     lab.add_argument("--quiet", action="store_true", help="no progress lines")
 
     predict = sub.add_parser("predict", help="classify images with a trained model from its run folder",
@@ -235,9 +236,7 @@ def _interrupt(signum, frame):
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if getattr(args, "threads", None):
-        import torch
-
-        torch.set_num_threads(args.threads)
+        threads.apply(args.threads, getattr(args, "name", None))
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
     try:
