@@ -154,36 +154,31 @@ def _openblas_libraries() -> list[str]:
     return list(dict.fromkeys(p for p in paths if os.path.isfile(p)))
 
 
-def _set_openblas_threads(n: int) -> bool:
-    done = False
+def _openblas(function: str, *args: int) -> list[int]:
+    """Call OpenBLAS's ``openblas_<function>`` in every loaded copy; the results."""
+    results = []
     for path in _openblas_libraries():
         try:
             lib = ctypes.CDLL(path)
         except OSError:
             continue
-        for symbol in ("scipy_openblas_set_num_threads64_", "openblas_set_num_threads64_",
-                       "scipy_openblas_set_num_threads", "openblas_set_num_threads"):
-            setter = getattr(lib, symbol, None)
-            if setter is not None:
-                setter(ctypes.c_int(n))
-                done = True
+        for symbol in (f"scipy_openblas_{function}64_", f"openblas_{function}64_",
+                       f"scipy_openblas_{function}", f"openblas_{function}"):
+            call = getattr(lib, symbol, None)
+            if call is not None:
+                results.append(int(call(*(ctypes.c_int(a) for a in args)) or 0))
                 break
-    return done
+    return results
+
+
+def _set_openblas_threads(n: int) -> bool:
+    return bool(_openblas("set_num_threads", n))
 
 
 def blas_threads() -> int | None:
     """The number of threads the loaded OpenBLAS uses (None if not found)."""
-    for path in _openblas_libraries():
-        try:
-            lib = ctypes.CDLL(path)
-        except OSError:
-            continue
-        for symbol in ("scipy_openblas_get_num_threads64_", "openblas_get_num_threads64_",
-                       "scipy_openblas_get_num_threads", "openblas_get_num_threads"):
-            getter = getattr(lib, symbol, None)
-            if getter is not None:
-                return int(getter())
-    return None
+    found = _openblas("get_num_threads")
+    return found[0] if found else None
 
 
 def apply(requested: int | str = "auto", experiment: str | None = None) -> Choice:
