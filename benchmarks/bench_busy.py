@@ -83,7 +83,7 @@ def main() -> None:
                         args.neighbour_seconds, lambda: epoch_seconds(name, impl, threads, args.epochs, out))
                 if None in t.values():
                     continue
-                cells = [f"{t[k]:.3f}" for k in (("alone", str(n)), ("alone", "auto"),
+                cells = [f"{t[k]:.3g}" for k in (("alone", str(n)), ("alone", "auto"),
                                                   ("busy", str(n)), ("busy", "auto"))]
                 ratios = [f"{t['busy', th] / t['alone', th]:.2f}×" for th in (str(n), "auto")]
                 print(f"| {name} | {impl} | " + " | ".join(cells + ratios) + " |", flush=True)

@@ -30,15 +30,15 @@ code { background: #f3f3f3; padding: 0 .25rem; border-radius: 3px; }
 pre { background: #f6f6f6; padding: .8rem; overflow-x: auto; }
 pre code { background: none; padding: 0; }
 em { color: #555; }
-nav.toc { background: #f8f8f8; border: 1px solid #e4e4e4; padding: .4rem 1.2rem; margin: 1rem 0; }
-nav.toc ul { margin: .2rem 0; padding-left: 1.2rem; }
+nav.toc { background: #f8f8f8; border: 1px solid #e4e4e4; padding: .3rem 1rem; margin: .8rem 0; line-height: 1.35; }
+nav.toc ul { margin: .2rem 0; padding-left: 1.2rem; columns: 2; column-gap: 2rem; font-size: .92rem; }
 a.file::after { content: " (file in the run folder)"; color: #777; font-size: .85em; }
 """
 
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)]+)\)")
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
 _HEADING = re.compile(r"(#{1,6})\s+(.*)")
-TOC_LEVELS = (2, 3)  # the headings listed in the table of contents
+TOC_LEVEL = 2  # the headings listed in the table of contents: one line each
 TOC_MIN = 3  # pages with fewer level-2 headings get no table of contents
 
 
@@ -91,20 +91,11 @@ class Headings:
         return self._by_text.get(first[1]) if first else None
 
     def toc(self) -> str:
-        listed = [(level, text, a) for level, text, a in self.entries if level in TOC_LEVELS]
-        if sum(level == TOC_LEVELS[0] for level, _, _ in listed) < TOC_MIN:
+        listed = [(text, a) for level, text, a in self.entries if level == TOC_LEVEL]
+        if len(listed) < TOC_MIN:
             return ""
-        out, depth = ["<nav class=\"toc\"><strong>Contents</strong>"], 0
-        for level, text, anchor in listed:  # nested lists: a deeper entry opens inside its parent's <li>
-            want = level - TOC_LEVELS[0] + 1
-            if want > depth:
-                out.append("<ul>" * (want - depth))
-            else:
-                out.append("</li>" + "</ul></li>" * (depth - want))
-            depth = want
-            out.append(f'<li><a href="#{anchor}">{_inline(text, None, None)}</a>')
-        out.append("</li></ul>" * depth + "</nav>")
-        return "".join(out)
+        items = "".join(f'<li><a href="#{anchor}">{html.escape(_plain(text))}</a></li>' for text, anchor in listed)
+        return f'<nav class="toc"><strong>Contents</strong><ul>{items}</ul></nav>'
 
 
 def _scan_headings(lines: list[str]):
