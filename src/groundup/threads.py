@@ -5,8 +5,9 @@ slowest thread. When another program keeps a core busy, that thread is deschedul
 operation waits for it: on 2 cores with one busy neighbour, mlp-mnist's ``nn`` epoch went from
 1.65 s to 11.3 s, logistic regression's from 0.01 s to 0.25 s. ``auto`` therefore runs one
 thread for models whose operations are too small to gain from a second (fewer than
-``LARGE_WORK`` multiply-adds per sample), and for the larger ones as many threads as there are
-cores that no other program is using right now (measured over a tenth of a second).
+``LARGE_WORK`` multiply-adds per sample), and for the larger ones, which do gain on an idle
+machine (softmax regression's epoch is 30-40 % slower on one thread of two), as many threads as
+there are cores that no other program is using when the run starts (measured over 0.1 s).
 """
 
 from __future__ import annotations
@@ -19,9 +20,10 @@ import sys
 import time
 from dataclasses import dataclass
 
-# Multiply-adds per sample from which a second thread pays off: the MNIST MLP (575,000) and
-# CNN (~470,000) are above it; softmax regression (7,840) and the small networks are far below.
-LARGE_WORK = 100_000
+# Multiply-adds per sample from which a second thread can pay off: softmax regression (7,840),
+# the MNIST MLP (574,080) and CNN (467,200) are above it; logistic and linear regression (2) and
+# the diabetes network (76) are far below: their operations are smaller than torch's grain.
+LARGE_WORK = 1_000
 WINDOW = 0.1  # seconds over which the other programs' CPU use is measured
 
 
