@@ -24,7 +24,7 @@ import argparse  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from groundup import __version__  # noqa: E402
+from groundup import __version__, threads  # noqa: E402
 from groundup.errors import GroundupError, Interrupted, StorageError  # noqa: E402
 from groundup.models import IMPLS  # noqa: E402
 
@@ -54,7 +54,6 @@ def _number(cast, allowed: str, ok):
 positive_int = _number(int, "a whole number >= 1", lambda v: v >= 1)
 nonnegative_int = _number(int, "a whole number >= 0", lambda v: v >= 0)
 learning_rate = _number(float, "a number > 0 and <= 1e30", lambda v: 0 < v <= 1e30)
-thread_count = _number(int, "a whole number from 1 to 1024", lambda v: 1 <= v <= 1024)
 
 
 def _add_run_flags(p: argparse.ArgumentParser, with_impl: bool) -> None:
@@ -73,8 +72,8 @@ def _add_run_flags(p: argparse.ArgumentParser, with_impl: bool) -> None:
     p.add_argument("--batch-size", type=positive_int, help="mini-batch size (>= 1)")
     p.add_argument("--seed", type=nonnegative_int, help="seed of data, initialisation and batch order")
     p.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where scratch and nn run (default cpu)")
-    p.add_argument("--threads", type=thread_count, help="torch CPU threads (default: one per core; "
-                   "1 is faster on a machine shared with other busy programs)")
+    p.add_argument("--threads", type=threads.parse, default="auto", help="CPU threads for torch and "
+                   "NumPy: auto (default: 1 for small models, else the cores other programs leave free) or N")
     p.add_argument("--data-dir", type=Path, help="folder holding mnist/, fashion-mnist/, diabetes/ "
                    "(searched before $GROUNDUP_DATA, ~/.cache/groundup, /usr/share/datasets)")
     p.add_argument("--out", type=Path, help="run folder (default: a new folder runs/NAME/IMPL-PRESET..., "
@@ -119,7 +118,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="comma-separated experiment names (default: all)")
     lab.add_argument("--out", type=Path, help="report folder (default runs/lab-PRESET)")
     lab.add_argument("--data-dir", type=Path, help="a folder holding mnist/, fashion-mnist/, diabetes/")
-    lab.add_argument("--threads", type=thread_count, help="torch CPU threads (default: one per core)")
+    lab.add_argument("--threads", type=threads.parse, default="auto", help="CPU threads for torch and "
+                     "NumPy: auto (default: the cores other programs leave free) or N")
     lab.add_argument("--quiet", action="store_true", help="no progress lines")
     lab.add_argument("--resume", type=Path, metavar="DIR", help="continue the lab in DIR: skip the "
                      "experiments that completed, finish the rest (running the same command again "
@@ -291,9 +291,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _parse(argv)
         if getattr(args, "threads", None):
-            import torch
-
-            torch.set_num_threads(args.threads)
+            threads.apply(args.threads, getattr(args, "name", None))
         if args.command == "list":
             return cmd_list(args)
         if args.command == "run":

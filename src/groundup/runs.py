@@ -232,12 +232,14 @@ class RunFolder:
             raise RunFolderError(f"{path}: damaged ({err}); move the folder away and start the run again") from None
 
     def save_figure(self, fig, name: str) -> str:
-        """Save a matplotlib figure as PNG (atomically) and close it."""
-        import matplotlib.pyplot as plt
+        """Save a matplotlib figure as PNG (atomically) and release it (from pyplot too, if it
+        was made there; importing pyplot here would resolve a backend)."""
+        import sys
 
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=110, bbox_inches="tight")
-        plt.close(fig)
+        if (pyplot := sys.modules.get("matplotlib.pyplot")) is not None:
+            pyplot.close(fig)
         atomic_write_bytes(self.path / name, buf.getvalue())
         return name
 

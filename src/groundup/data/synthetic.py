@@ -1,6 +1,6 @@
 """Synthetic data sets of the course, generated from a seed.
 
-The logistic set is the seed lab's: two features uniform in [0, 1) and
+The logistic set is the course lab's: two features uniform in [0, 1) and
     label = 1  if  sigmoid(1.9 x1 - 3.1 x2 + 0.6) + N(0, 0.01^2) >= 0.5  else 0.
 (The lab wrote the logit as -(w.x) + b inside exp(.) with b = -0.6, i.e. w.x + 0.6.)
 The noise flips labels only close to the boundary, so even the true boundary does not
@@ -22,7 +22,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def logistic_set(n: int, rng: np.random.Generator, noise: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
-    """n samples of the seed lab's logistic data: features (n, 2) and 0/1 labels (n,)."""
+    """n samples of the course lab's logistic data: features (n, 2) and 0/1 labels (n,)."""
     x = rng.random((n, 2))
     p = _sigmoid(x @ LOGISTIC_W + LOGISTIC_B) + rng.normal(0.0, noise, n)
     return x, (p >= 0.5).astype(np.int64)

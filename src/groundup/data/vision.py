@@ -123,8 +123,9 @@ def _missing(spec: VisionSpec, roots: list[Path]) -> DataError:
     ways = (
         f"`groundup data download {spec.name}` (needs internet), "
         f"`--data-dir DIR` / `GROUNDUP_DATA=DIR` pointing at a folder that holds {spec.name}/ "
-        "with the four official files,\nor Debian's `dataset-fashion-mnist` package "
-        f"(Fashion-MNIST, installs to {SYSTEM_ROOT})."
+        "with the four official files"
+        + (f",\nor Debian's `dataset-fashion-mnist` package (installs to {SYSTEM_ROOT})."
+           if spec.name == "fashion-mnist" else ".")  # Debian packages Fashion-MNIST only
     )
     return missing_error(spec.title, spec.name, roots, ways)
 

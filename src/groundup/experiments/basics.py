@@ -15,9 +15,12 @@ from pathlib import Path
 
 import numpy as np
 import torch
+from matplotlib import colormaps
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
 from groundup.experiments.base import Experiment, Settings
-from groundup.report.figures import plt  # pyplot on the Agg backend, with the project's style
+from groundup.report.figures import styled, subplots
 from groundup.report.markdown import figure
 from groundup.runs import RunFolder
 
@@ -116,19 +119,19 @@ def _matrix(ax, values, x0: float, title: str, fmt: str = "{:g}", faded=None, co
     top, lim = -rows / 2, np.abs(values).max() or 1.0
     for i, j in np.ndindex(rows, cols):
         v, copy = values[i, j], faded is not None and faded[i][j]
-        face = plt.get_cmap("RdBu_r")(0.5 + 0.42 * v / lim) if colour else ("#eeeeee" if copy else "#cfe2f3")
-        ax.add_patch(plt.Rectangle((x0 + j, top + i), 1, 1, facecolor=face, edgecolor="#555555",
-                                   hatch="//" if copy else None, lw=1))
+        face = colormaps["RdBu_r"](0.5 + 0.42 * v / lim) if colour else ("#eeeeee" if copy else "#cfe2f3")
+        ax.add_patch(Rectangle((x0 + j, top + i), 1, 1, facecolor=face, edgecolor="#555555",
+                               hatch="//" if copy else None, lw=1))
         ink = "white" if colour and abs(v) > 0.6 * lim else "#888888" if copy else "black"
         ax.text(x0 + j + 0.5, top + i + 0.5, fmt.format(v), ha="center", va="center", fontsize=10, color=ink)
     ax.text(x0 + cols / 2, top - 0.15, f"{title}\n{rows}×{cols}", ha="center", va="bottom", fontsize=10)
     return x0 + cols
 
 
-def _equation(panels: list, signs: list[str], height: int, note: str, **style) -> plt.Figure:
+def _equation(panels: list, signs: list[str], height: int, note: str, **style) -> Figure:
     """Matrices side by side with an operator sign between neighbours, on one set of axes."""
     width = sum(np.shape(p[0])[1] for p in panels) + 1.4 * len(signs)
-    fig, ax = plt.subplots(figsize=(0.62 * width + 0.4, 0.62 * height + 1.5))
+    fig, ax = subplots(figsize=(0.62 * width + 0.4, 0.62 * height + 1.5))
     x = 0.0
     for k, (values, title, kw) in enumerate(panels):
         x = _matrix(ax, values, x, title, **(style | kw))
@@ -144,7 +147,8 @@ def _equation(panels: list, signs: list[str], height: int, note: str, **style) -
     return fig
 
 
-def broadcast_figure(s: dict) -> plt.Figure:
+@styled
+def broadcast_figure(s: dict) -> Figure:
     """M, N, their broadcast 2×3 forms (copies hatched) and M − N."""
     err = s["in_place_error"]
     return _equation(
@@ -157,7 +161,8 @@ def broadcast_figure(s: dict) -> plt.Figure:
              f"In place, M.sub_(N) → {type(err).__name__}: {err}")
 
 
-def matmul_figure(m: dict) -> plt.Figure:
+@styled
+def matmul_figure(m: dict) -> Figure:
     """P (3×2) · Qᵀ (2×4) = P·Qᵀ (3×4), in units of 1e-2 and 1e-4, coloured by sign and size."""
     return _equation(
         [(m["P"] * 100, "P  (×10⁻²)", {}), (m["Qt"] * 100, "Qᵀ  (×10⁻²)", {}),

@@ -138,10 +138,9 @@ def make_extras(exp_name: str):
     return extras
 
 
+@figures.styled
 def _baseline_figure(history: History, baseline: float, title: str):
-    import matplotlib.pyplot as plt
-
-    fig, ax = plt.subplots(figsize=(5.5, 3.6))
+    fig, ax = figures.subplots(figsize=(5.5, 3.6))
     epochs = history.column("epoch")
     ax.plot(epochs, history.column("train_accuracy"), color=figures.TRAIN, label="train")
     ax.plot(epochs, history.column("test_accuracy"), color=figures.TEST, label="test")

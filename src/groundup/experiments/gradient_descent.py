@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.lines import Line2D
 
 from groundup.data.batches import batch_slices, epoch_order
 from groundup.data.synthetic import linear_set
 from groundup.errors import Diverged
 from groundup.experiments.base import Experiment, Settings
-from groundup.report.figures import plt  # pyplot on the Agg backend, with the project's style
+from groundup.report.figures import styled, subplots
 from groundup.report.markdown import figure, fmt, table
 from groundup.runs import RunFolder
 
@@ -155,13 +157,14 @@ def statistics(d: Descent, m: Minimum, n: int) -> dict:
 
 # -------------------------------------------------------------------------------- the figures
 
-def comparison_figure(results: list[tuple[DataSet, Minimum, list[Descent]]], lr: float) -> plt.Figure:
+@styled
+def comparison_figure(results: list[tuple[DataSet, Minimum, list[Descent]]], lr: float) -> Figure:
     """Rows: data sets. Left: excess loss against epochs (the same work). Right: against updates.
 
     Against epochs, each method's loss after every update is drawn faint and its loss at the end
     of every epoch bold. An exact fit reaches excess 0, which a log axis leaves out.
     """
-    fig, axes = plt.subplots(len(results), 2, figsize=(11, 3.9 * len(results)), squeeze=False)
+    fig, axes = subplots(len(results), 2, figsize=(11, 3.9 * len(results)), squeeze=False)
     for (data, m, runs), (left, right) in zip(results, axes):
         for d in runs:
             excess = m.excess(d.w, d.b)
@@ -182,16 +185,17 @@ def comparison_figure(results: list[tuple[DataSet, Minimum, list[Descent]]], lr:
         left.set_title(f"{data.name}\nagainst epochs (bold: end of epoch; faint: every update)", fontsize=9)
         best = f"minimum MSE {m.loss:.4g} at w = {m.w:.4f}" + (f", b = {m.b:.4f}" if data.fit_bias else "")
         right.set_title(f"{best}\nagainst updates; batch sizes: {batches}", fontsize=9)
-    handles = [plt.Line2D([], [], color=c, lw=2) for c in COLORS.values()]
+    handles = [Line2D([], [], color=c, lw=2) for c in COLORS.values()]
     fig.legend(handles, list(COLORS), loc="upper center", ncol=3, bbox_to_anchor=(0.5, 0.965), frameon=False)
     fig.suptitle(f"Full batch, SGD and mini-batch gradient descent, learning rate {lr:g}", fontsize=11)
     fig.tight_layout(rect=(0, 0, 1, 0.95))
     return fig
 
 
-def paths_figure(data: DataSet, m: Minimum, runs: list[Descent]) -> plt.Figure:
+@styled
+def paths_figure(data: DataSet, m: Minimum, runs: list[Descent]) -> Figure:
     """(w, b) after every update over the loss contours: the whole way, and the last epoch up close."""
-    fig, axes = plt.subplots(1, 2, figsize=(11, 5))
+    fig, axes = subplots(1, 2, figsize=(11, 5))
     sgd = max(runs, key=lambda d: d.updates_per_epoch)
     tail = slice(-sgd.updates_per_epoch - 1, None)
     half = 1.2 * max(np.abs(sgd.w[tail] - m.w).max(), np.abs(sgd.b[tail] - m.b).max(), 1e-3)

@@ -10,9 +10,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from groundup.experiments.base import Experiment, Settings
-from groundup.report.figures import plt  # pyplot on the Agg backend, with the project's style
+from groundup.report.figures import styled, subplots
 from groundup.report.markdown import figure, table
 from groundup.runs import RunFolder
 
@@ -61,8 +62,9 @@ def landscape() -> dict:
 
 # -------------------------------------------------------------------------------- the figures
 
-def line_figure(r: dict) -> plt.Figure:
-    fig, ax = plt.subplots(figsize=(5.6, 3.9))
+@styled
+def line_figure(r: dict) -> Figure:
+    fig, ax = subplots(figsize=(5.6, 3.9))
     ax.plot(r["w"], r["mse_w"], "-", color="#1f77b4", lw=1.5)
     ax.plot(r["w"], r["mse_w"], "o", color="#1f77b4", ms=3, label="grid point (step 0.1)")
     ax.plot([r["w_min"]], [r["mse_w_min"]], "*", color="#d62728", ms=16, ls="none",
@@ -77,12 +79,13 @@ def line_figure(r: dict) -> plt.Figure:
     return fig
 
 
-def surface_figure(r: dict) -> plt.Figure:
+@styled
+def surface_figure(r: dict) -> Figure:
     w, b = np.meshgrid(r["w"], r["b"], indexing="ij")
     z = r["mse_wb"]
     (wm, bm), zm = r["wb_min"], r["mse_wb_min"]
     label = f"minimum (w, b) = ({wm:.1f}, {bm:.1f})\nMSE = {zm:.3g}"
-    fig = plt.figure(figsize=(10, 4.8))
+    fig = Figure(figsize=(10, 4.8))
     ax = fig.add_subplot(1, 2, 1, projection="3d", computed_zorder=False)  # draw in call order
     ax.plot_surface(w, b, z, cmap="viridis", linewidth=0, alpha=0.85, zorder=1)
     ax.plot([wm, wm], [bm, bm], [zm, z.max() / 2], color="#d62728", lw=1.5, zorder=2)

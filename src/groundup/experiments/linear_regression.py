@@ -8,12 +8,13 @@ scratch (autograd, own squared loss and SGD), nn (nn.Linear, nn.MSELoss, optim.S
 from __future__ import annotations
 
 import numpy as np
+from matplotlib.figure import Figure
 
 from groundup.data import synthetic
 from groundup.experiments.base import Experiment
 from groundup.experiments.supervised import Data, Outcome, Task, run
 from groundup.models import IMPLS, DenseSpec
-from groundup.report.figures import plt  # pyplot on the Agg backend, with the project's style
+from groundup.report.figures import styled, subplots
 from groundup.report.markdown import figure
 from groundup.train import Split
 
@@ -44,11 +45,12 @@ def plane(w: np.ndarray, b: float, digits: int = 4) -> str:
     return text
 
 
-def fit_figure(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, title: str) -> plt.Figure:
+@styled
+def fit_figure(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, title: str) -> Figure:
     """The test data against each feature with the fitted plane's cross-section (the other
     feature at 0) and the true one; then the residuals y − ŷ beside the noise they should be."""
     true_w, true_b = synthetic.LINEAR_W, synthetic.LINEAR_B
-    fig, axes = plt.subplots(1, 3, figsize=(13, 4))
+    fig, axes = subplots(1, 3, figsize=(13, 4))
     for j, ax in enumerate(axes[:2]):
         k = 1 - j
         ax.scatter(x[:, j], y, s=4, alpha=0.4, color="#1f77b4", label="test samples")

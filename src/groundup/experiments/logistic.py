@@ -1,4 +1,4 @@
-"""logistic-synthetic: logistic regression on the seed lab's two-feature data (000 §2)."""
+"""logistic-synthetic: logistic regression on the course lab's two-feature data (000 §2)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from groundup.experiments.base import Experiment
 from groundup.experiments.supervised import Data, Outcome, Task, run
 from groundup.models import IMPLS, DenseSpec
 from groundup.report import figures
+from groundup.report.analysis import COURSE_LAB
 from groundup.report.markdown import figure
 from groundup.train import Split
 
@@ -28,7 +29,7 @@ PRESETS = {
 def load(settings) -> Data:
     x_train, y_train, x_test, y_test = synthetic.logistic_seed_split(settings.seed)
     ceiling = synthetic.boundary_accuracy(x_test, y_test)
-    return Data(Split(x_train, y_train, x_test, y_test), "synthetic logistic set (seed lab 000 §2)",
+    return Data(Split(x_train, y_train, x_test, y_test), "synthetic logistic set (the course lab, 000 §2)",
                 classes=["0", "1"], summary={"reference_test_accuracy": ceiling})
 
 
@@ -54,7 +55,7 @@ def extras(o: Outcome, data: Data, folder):
         f"b = {b:.3f}; scaled by {scale:.2f} this is [{w[0] * scale:.2f}, {w[1] * scale:.2f}], "
         f"{b * scale:.2f}: only the direction of (w, b) matters for the boundary, and its length "
         f"grows as training sharpens the probabilities.",
-        "Why the seed lab's two versions learned at different speeds: its by-hand SGD computed "
+        f"Why the two versions of {COURSE_LAB} learned at different speeds: its by-hand SGD computed "
         "the gradient of a *mean* loss (BCELoss averages over the batch) and then divided it by "
         "the batch size again, so with lr 0.6 and batch 64 its real step was 0.6/64 ≈ 0.009, "
         "about a tenth of the torch.nn version's lr 0.1. Here every implementation "

@@ -16,10 +16,11 @@ import numpy as np
 
 from groundup.data.preprocess import standardize
 from groundup.experiments.base import Experiment, Settings
-from groundup.metrics import confusion_matrix, most_confused
+from groundup.metrics import confusion_matrix
 from groundup.models import predictions, softmax
 from groundup.registry import build_learner
 from groundup.report import figures
+from groundup.report.analysis import classification_analysis, instability_warning, training_analysis
 from groundup.report.markdown import figure, table
 from groundup.runs import RunFolder, fault_point
 from groundup.torch_common import resolve_device
@@ -218,6 +219,7 @@ def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: 
     last = history.last
     acc = f", test accuracy {last.test_accuracy:.4f}" if last.test_accuracy is not None else ""
     say(f"  done: test loss {last.test_loss:.4g}{acc}, {summary['train_seconds']:.2f} s of training")
+    if warning := instability_warning(history, task.spec.loss, outputs): say(warning)  # noqa: E701
     return outcome, summary
 
 
@@ -271,7 +273,7 @@ def write_run(exp: Experiment, o: Outcome, data: Data, folder: RunFolder, preset
         title += f" (interrupted after epoch {len(rows)})"
     blocks = [figure(folder.save_figure(figures.curves(rows, title), "curves.png"),
                      "Loss and accuracy per epoch on the training and test sets (loss is the mean per sample).")]
-    analysis = []
+    analysis = training_analysis(h, task.spec.loss, o.test_outputs)
     if task.spec.task == "classification":
         classes = data.classes or [str(i) for i in range(int(o.test_outputs.shape[1]) if task.spec.loss == "ce" else 2)]
         cm = confusion_matrix(data.split.y_test, o.test_pred, len(classes))
@@ -280,8 +282,7 @@ def write_run(exp: Experiment, o: Outcome, data: Data, folder: RunFolder, preset
         summary["confusion_matrix"] = cm
         folder.write_text("test_predictions.csv", "index,true,predicted\n" + "".join(
             f"{i},{t},{p}\n" for i, (t, p) in enumerate(zip(data.split.y_test, o.test_pred))))
-        pairs = most_confused(cm)
-        analysis.append(_classification_analysis(h, pairs, classes))
+        analysis += classification_analysis(h, cm, classes)
     if task.extras:
         extra_blocks, extra_analysis, extra_summary = task.extras(o, data, folder)
         blocks += extra_blocks
@@ -316,20 +317,6 @@ def image_prediction_figures(o: Outcome, data: Data, folder: RunFolder, title: s
                                   "mistakes.png"),
                "The test images the model got wrong with the highest confidence."),
     ]
-
-
-def _classification_analysis(h: History, pairs, classes) -> str:
-    last, best = h.last, h.best()
-    gap = last.train_accuracy - last.test_accuracy
-    text = (f"The best test accuracy, {best.test_accuracy:.4f}, came at epoch {best.epoch} of "
-            f"{len(h.records)}; the final one is {last.test_accuracy:.4f}. Train accuracy ends at "
-            f"{last.train_accuracy:.4f}, {abs(gap):.4f} {'above' if gap >= 0 else 'below'} the test accuracy "
-            f"(train loss {last.train_loss:.4f}, test loss {last.test_loss:.4f})")
-    text += ": a small gap, so the model is not overfitting." if abs(gap) < 0.02 else "."
-    if pairs:
-        text += " Most confused (true → predicted): " + ", ".join(
-            f"{classes[i]} → {classes[j]} ({n})" for i, j, n in pairs) + "."
-    return text
 
 
 def _report(exp: Experiment, o: Outcome, data: Data, summary: dict, blocks, analysis, preset) -> str:

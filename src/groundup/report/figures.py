@@ -1,24 +1,43 @@
 """The figures of a run, each a function from numbers to a matplotlib Figure.
 
-The Agg backend is used so that figures are drawn without a screen.
+Figures are ``matplotlib.figure.Figure`` objects, drawn and saved without pyplot: that needs no
+backend, so importing groundup never changes the user's (in a notebook: the inline one). The
+project's style applies only while a figure is drawn (``styled``), never to the user's rcParams.
 """
 
 from __future__ import annotations
 
+import functools
+
 import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from groundup.metrics import per_class_accuracy  # noqa: E402
+from groundup.metrics import per_class_accuracy
 
 TRAIN, TEST = "#1f77b4", "#d62728"
 IMPL_COLORS = {"numpy": "#2ca02c", "scratch": "#ff7f0e", "nn": "#1f77b4"}
 IMPL_STYLES = {"numpy": "-", "scratch": "--", "nn": ":"}
 
-plt.rcParams.update({"axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False,
-                     "axes.spines.right": False, "figure.dpi": 110})
+STYLE = {"axes.grid": True, "grid.alpha": 0.3, "axes.spines.top": False,
+         "axes.spines.right": False, "figure.dpi": 110}
+
+
+def styled(draw):
+    """Run a drawing function under the project's style; the user's rcParams are restored after."""
+    @functools.wraps(draw)
+    def wrapper(*args, **kwargs):
+        with matplotlib.rc_context(STYLE):
+            return draw(*args, **kwargs)
+    return wrapper
+
+
+def subplots(nrows: int = 1, ncols: int = 1, **kwargs) -> tuple[Figure, object]:
+    """``pyplot.subplots`` without pyplot: a new Figure and its grid of axes."""
+    figsize = kwargs.pop("figsize", None)
+    layout = kwargs.pop("layout", None)
+    fig = Figure(figsize=figsize, layout=layout)
+    return fig, fig.subplots(nrows, ncols, **kwargs)
 
 
 def _epoch_axis(ax, epochs: list[int]) -> None:
@@ -27,11 +46,12 @@ def _epoch_axis(ax, epochs: list[int]) -> None:
         ax.set_xticks(epochs)
 
 
-def curves(rows: list[dict], title: str) -> plt.Figure:
+@styled
+def curves(rows: list[dict], title: str) -> Figure:
     """Loss (and accuracy, for classifiers) per epoch, train and test."""
     epochs = [r["epoch"] for r in rows]
     has_acc = rows[0]["test_accuracy"] is not None
-    fig, axes = plt.subplots(1, 2 if has_acc else 1, figsize=(10 if has_acc else 5.5, 3.8), squeeze=False)
+    fig, axes = subplots(1, 2 if has_acc else 1, figsize=(10 if has_acc else 5.5, 3.8), squeeze=False)
     marker = "o" if len(rows) <= 20 else None
     ax = axes[0, 0]
     ax.plot(epochs, [r["train_loss"] for r in rows], color=TRAIN, marker=marker, label="train")
@@ -58,11 +78,12 @@ def curves(rows: list[dict], title: str) -> plt.Figure:
     return fig
 
 
-def confusion(cm: np.ndarray, classes: list[str], title: str) -> plt.Figure:
+@styled
+def confusion(cm: np.ndarray, classes: list[str], title: str) -> Figure:
     """Counts of (true, predicted) pairs, with each true class's accuracy on the right."""
     k = len(classes)
     size = max(3.8, 0.62 * k + 2.2)
-    fig, ax = plt.subplots(figsize=(size + 1.2, size))
+    fig, ax = subplots(figsize=(size + 1.2, size))
     shown = np.log1p(cm)  # log scale so that small confusions stay visible beside the diagonal
     ax.imshow(shown, cmap="Blues")
     ax.grid(False)
@@ -86,14 +107,15 @@ def confusion(cm: np.ndarray, classes: list[str], title: str) -> plt.Figure:
     return fig
 
 
-def compare_curves(runs: dict[str, list[dict]], title: str) -> plt.Figure:
+@styled
+def compare_curves(runs: dict[str, list[dict]], title: str) -> Figure:
     """Loss and accuracy curves of several implementations on the same axes."""
     first = next(iter(runs.values()))
     has_acc = first[0]["test_accuracy"] is not None
     metrics = [("train_loss", "train loss"), ("test_loss", "test loss")]
     if has_acc:
         metrics += [("train_accuracy", "train accuracy"), ("test_accuracy", "test accuracy")]
-    fig, axes = plt.subplots(1, len(metrics), figsize=(3.6 * len(metrics), 3.4), squeeze=False)
+    fig, axes = subplots(1, len(metrics), figsize=(3.6 * len(metrics), 3.4), squeeze=False)
     for ax, (key, label) in zip(axes[0], metrics):
         for impl, rows in runs.items():
             ax.plot([r["epoch"] for r in rows], [r[key] for r in rows], IMPL_STYLES.get(impl, "-"),
@@ -106,10 +128,11 @@ def compare_curves(runs: dict[str, list[dict]], title: str) -> plt.Figure:
     return fig
 
 
+@styled
 def decision_boundary(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
-                      true_w: np.ndarray, true_b: float, title: str) -> plt.Figure:
+                      true_w: np.ndarray, true_b: float, title: str) -> Figure:
     """2-D points coloured by label, the learned boundary w.x + b = 0 and the true one."""
-    fig, ax = plt.subplots(figsize=(5.2, 4.8))
+    fig, ax = subplots(figsize=(5.2, 4.8))
     for label, color in ((0, "#1f77b4"), (1, "#d62728")):
         pts = x[y == label]
         ax.scatter(pts[:, 0], pts[:, 1], s=7, alpha=0.6, color=color, label=f"label {label}")

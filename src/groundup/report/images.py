@@ -8,20 +8,20 @@ dozen separate axes takes matplotlib ten times as long for the same picture.
 
 from __future__ import annotations
 
-import matplotlib
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
+from groundup.report.figures import styled, subplots
 
 WRONG = "#c00000"
 RIGHT = "#1a6b1a"
 CELL_IN = 1.45  # inches per grid column
 
 
+@styled
 def labelled_grid(images: np.ndarray, labels: list[str], wrong: np.ndarray, title: str,
-                  cols: int = 8) -> plt.Figure:
+                  cols: int = 8) -> Figure:
     """Images in rows of ``cols``, each with a two-line label above it; wrong ones in red, framed."""
     n = len(images)
     h, w = images.shape[1:3]
@@ -33,7 +33,7 @@ def labelled_grid(images: np.ndarray, labels: list[str], wrong: np.ndarray, titl
     top = 255 if images.dtype == np.uint8 else max(float(images.max(initial=1.0)), 1.0)
     canvas = np.zeros((rows * cell_h + 2, cols * cell_w), dtype=np.float32)  # 0 = white in gray_r
     width_in = cols * CELL_IN
-    fig = plt.figure(figsize=(width_in, width_in * canvas.shape[0] / canvas.shape[1] + 0.45))
+    fig = Figure(figsize=(width_in, width_in * canvas.shape[0] / canvas.shape[1] + 0.45))
     ax = fig.add_axes((0, 0, 1, 1 - 0.45 / fig.get_figheight()))
     for i in range(n):
         r, c = divmod(i, cols)
@@ -53,7 +53,7 @@ def labelled_grid(images: np.ndarray, labels: list[str], wrong: np.ndarray, titl
 
 
 def samples(images: np.ndarray, y: np.ndarray, pred: np.ndarray, classes: list[str],
-            title: str, n: int = 32, probs: np.ndarray | None = None, cols: int = 8) -> plt.Figure:
+            title: str, n: int = 32, probs: np.ndarray | None = None, cols: int = 8) -> Figure:
     """The first ``n`` images with true and predicted labels (and the predicted class's
     probability, if given); mistakes in red, marked ✗ and framed."""
     n = min(n, len(images))
@@ -67,7 +67,7 @@ def samples(images: np.ndarray, y: np.ndarray, pred: np.ndarray, classes: list[s
 
 
 def mistakes(images: np.ndarray, y: np.ndarray, pred: np.ndarray, probs: np.ndarray,
-             classes: list[str], title: str, n: int = 16, cols: int = 8) -> plt.Figure:
+             classes: list[str], title: str, n: int = 16, cols: int = 8) -> Figure:
     """The ``n`` wrong predictions made with the highest probability: what the model is
     surest about and still gets wrong (often ambiguous or mislabelled images)."""
     wrong = np.flatnonzero(pred != y)
@@ -76,19 +76,20 @@ def mistakes(images: np.ndarray, y: np.ndarray, pred: np.ndarray, probs: np.ndar
               for i in order]
     heading = f"{title} ({len(wrong)} mistakes in all; probabilities in brackets)"
     if len(order) == 0:
-        fig = plt.figure(figsize=(4, 1.2))
+        fig = Figure(figsize=(4, 1.2))
         fig.text(0.5, 0.5, f"{title}: no mistakes", ha="center", va="center")
         return fig
     return labelled_grid(images[order], labels, np.ones(len(order), bool), heading, cols)
 
 
-def weight_images(weight: np.ndarray, classes: list[str], shape: tuple[int, int], title: str) -> plt.Figure:
+@styled
+def weight_images(weight: np.ndarray, classes: list[str], shape: tuple[int, int], title: str) -> Figure:
     """Each class's weight vector as an image, on one shared colour scale: red pixels raise
     that class's score when lit, blue pixels lower it, white ones do not matter."""
     k = len(classes)
     cols = 5 if k > 5 else k
     rows = -(-k // cols)
-    fig, axes = plt.subplots(rows, cols, figsize=(cols * 2.0, rows * 2.15 + 0.4), squeeze=False,
+    fig, axes = subplots(rows, cols, figsize=(cols * 2.0, rows * 2.15 + 0.4), squeeze=False,
                              layout="constrained")
     for ax in axes.flat:
         ax.axis("off")

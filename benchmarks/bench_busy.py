@@ -1,0 +1,94 @@
+"""Epoch time alone and beside a busy neighbour, with one thread per core against ``--threads auto``.
+
+For each experiment and implementation, ``groundup run`` trains a few epochs in a fresh process
+four times: machine as it is / with a neighbour process that keeps one core busy, each with
+``--threads N`` (N = the cores: torch's and OpenBLAS's own default, what groundup did before
+``auto``) and with ``--threads auto``. The epoch time is the median of the run's epochs from
+its metrics.csv (training pass only). The neighbour is a Python busy loop that stops by
+itself after ``--neighbour-seconds`` (and is stopped as soon as the measurement is done).
+
+    PYTHONPATH=src GROUNDUP_DATA=/work/shared/datasets python benchmarks/bench_busy.py
+    ... --only mlp-mnist,cnn-mnist --impls nn --epochs 3
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "src"))
+
+from groundup.threads import cores  # noqa: E402
+
+EXPERIMENTS = ["logistic-synthetic", "diabetes", "softmax-fashion-mnist", "mlp-mnist", "cnn-mnist"]
+BURN = "import time\nend = time.monotonic() + {seconds}\nwhile time.monotonic() < end:\n    pass\n"
+
+
+def epoch_seconds(name: str, impl: str, threads: str, epochs: int, out: Path) -> float | None:
+    """Median training seconds per epoch of one ``groundup run`` (None if it did not run)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "MPLBACKEND": "Agg"}
+    done = subprocess.run([sys.executable, "-m", "groundup", "run", name, "--impl", impl,
+                           "--preset", "quick", "--epochs", str(epochs), "--threads", threads,
+                           "--quiet", "--out", str(out), "--overwrite"],
+                          env=env, capture_output=True, text=True)
+    if done.returncode != 0:
+        print(f"  {name} [{impl}] --threads {threads}: {done.stderr.strip().splitlines()[-1:]}")
+        return None
+    with open(out / "metrics.csv", newline="") as f:
+        return statistics.median(float(row["seconds"]) for row in csv.DictReader(f))
+
+
+def with_neighbour(seconds: float, measure):
+    """Run ``measure()`` while a busy-loop process (bounded by ``seconds``) keeps a core busy."""
+    burner = subprocess.Popen([sys.executable, "-c", BURN.format(seconds=seconds)])
+    try:
+        time.sleep(0.3)  # let it get scheduled
+        return measure()
+    finally:
+        burner.terminate()
+        burner.wait()
+
+
+def main() -> None:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--only", default=",".join(EXPERIMENTS), help="comma-separated experiments")
+    p.add_argument("--impls", default="numpy,nn", help="comma-separated implementations")
+    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--neighbour-seconds", type=float, default=300.0,
+                   help="the neighbour's own time limit (it is stopped earlier when done)")
+    args = p.parse_args()
+    n = cores()
+    print(f"{n} cores; load average {os.getloadavg()[0]:.2f} at start")
+    print(f"| experiment | impl | alone, {n} threads | alone, auto | neighbour, {n} threads | "
+          f"neighbour, auto | neighbour / alone, {n} threads | neighbour / alone, auto |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "run"
+        for name in args.only.split(","):
+            for impl in args.impls.split(","):
+                if name in ("cnn-mnist",) and impl == "numpy":
+                    continue  # the CNN has no NumPy implementation
+                t = {}
+                for threads in (str(n), "auto"):
+                    t["alone", threads] = epoch_seconds(name, impl, threads, args.epochs, out)
+                    t["busy", threads] = with_neighbour(
+                        args.neighbour_seconds, lambda: epoch_seconds(name, impl, threads, args.epochs, out))
+                if None in t.values():
+                    continue
+                cells = [f"{t[k]:.3g}" for k in (("alone", str(n)), ("alone", "auto"),
+                                                  ("busy", str(n)), ("busy", "auto"))]
+                ratios = [f"{t['busy', th] / t['alone', th]:.2f}×" for th in (str(n), "auto")]
+                print(f"| {name} | {impl} | " + " | ".join(cells + ratios) + " |", flush=True)
+    print(f"load average {os.getloadavg()[0]:.2f} at the end")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,175 @@
+"""The analysis paragraphs of a run's report: what the history and the test predictions show.
+
+Every number these paragraphs print is measured on the run they describe. They judge the
+training (unstable, one epoch, still learning, overfitting, converged) from the loss curves,
+and the classes from the confusion matrix (each class's recall and precision, and the classes
+the model almost never predicts), instead of reading a small train-test gap as a good sign.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from groundup.metrics import most_confused
+from groundup.report.markdown import table
+from groundup.train import History
+
+# "Still learning": the training loss fell by more than this fraction per epoch over the last
+# TREND_EPOCHS epochs; or a run of fewer than FEW_EPOCHS ends with its test loss below its train
+# loss while the train loss is still falling.
+STILL_FALLING = 0.01
+TREND_EPOCHS = 3
+FEW_EPOCHS = 10
+# "Unstable": a loss this many times the loss of a uniform guess, or this many times a lower
+# loss the run had reached before.
+BLOW_UP = 10.0
+# "Almost never predicts": a class predicted fewer than this fraction of its true count.
+RARELY = 0.25
+
+# "The course lab", defined once where a report first names it: the course's own code and numbers.
+COURSE_LAB = ("the course lab (the classic first PyTorch lab this project rebuilds, as the course's "
+              "write-ups record its code, settings and printed numbers)")
+
+
+def chance_loss(loss: str, n_outputs: int) -> float | None:
+    """The mean loss of a model that predicts uniform probabilities: ln k for softmax
+    cross-entropy over k classes, ln 2 for binary cross-entropy, none for regression."""
+    if loss == "ce" and n_outputs > 1:
+        return math.log(n_outputs)
+    if loss == "bce":
+        return math.log(2)
+    return None
+
+
+def instability(h: History, loss: str, n_outputs: int) -> str | None:
+    """A sentence if the loss blew up without becoming NaN, else None.
+
+    Unstable means: the final test loss is at least 10× a uniform guess's (classifiers), or a
+    loss rose to at least 10× the lowest value it had reached in an earlier epoch.
+    """
+    if not h.records:
+        return None
+    chance = chance_loss(loss, n_outputs)
+    final = h.last.test_loss
+    reasons = []
+    if chance is not None and final >= BLOW_UP * chance:
+        reasons.append(f"the final test loss, {final:.3g}, is {final / chance:.3g}× a uniform guess's "
+                       f"({'ln ' + str(n_outputs) if loss == 'ce' else 'ln 2'} = {chance:.3g})")
+    for name in ("train_loss", "test_loss"):
+        values = h.column(name)
+        for j in range(1, len(values)):
+            low = min(values[:j])
+            if low > 0 and values[j] >= BLOW_UP * low:
+                i = values.index(low)
+                reasons.append(f"the {name.replace('_', ' ')} rose from {low:.3g} (epoch {i + 1}) to "
+                               f"{values[j]:.3g} (epoch {j + 1})")
+                break
+    if not reasons:
+        return None
+    acc = h.column("test_accuracy")
+    trend = ""
+    if acc[0] is not None and len(acc) > 1:
+        best = max(range(len(acc)), key=acc.__getitem__)
+        trend = (f"; test accuracy was {acc[best]:.4f} at epoch {best + 1} and ends at {acc[-1]:.4f}"
+                 if best < len(acc) - 1 else f"; test accuracy ends at {acc[-1]:.4f}")
+    return ("Unstable training: " + " and ".join(reasons) + trend +
+            ". The learning rate is too large for this model: try one ten times smaller.")
+
+
+def instability_warning(h: History, loss: str, outputs: np.ndarray) -> str | None:
+    """The one terminal line for an unstable run (``outputs``: the model's test outputs)."""
+    text = instability(h, loss, int(np.shape(outputs)[-1]) if np.ndim(outputs) > 1 else 1)
+    return f"  warning: {text[0].lower()}{text[1:]}" if text else None
+
+
+def training_analysis(h: History, loss: str, outputs: np.ndarray) -> list[str]:
+    """What the loss curves say about this run's training, in one paragraph."""
+    n_outputs = int(np.shape(outputs)[-1]) if np.ndim(outputs) > 1 else 1
+    unstable = instability(h, loss, n_outputs)
+    if unstable:
+        return [f"**{unstable}** The other numbers of this report describe a model that did not "
+                f"learn steadily; read them with that in mind."]
+    n, last = len(h.records), h.last
+    losses = f"train loss {last.train_loss:.4g}, test loss {last.test_loss:.4g}"
+    if n == 1:
+        return [f"This run trained for one epoch ({losses}): one point shows no trend, so it cannot "
+                f"tell whether the model has converged or overfits. Train for more epochs to see."]
+    train, test = h.column("train_loss"), h.column("test_loss")
+    k = min(TREND_EPOCHS, n - 1)  # the trend over the last k epochs, not one noisy step
+    fell = _fall_per_epoch(train, k)
+    fell_test = _fall_per_epoch(test, k)
+    low = min(range(n), key=test.__getitem__)
+    below = last.test_loss < last.train_loss
+    lower = " The test loss is below the train loss." if below else ""
+    if low < n - 1 and test[-1] > test[low] * 1.02 and train[-1] < train[low]:
+        return [f"**Overfitting.** The test loss was lowest at epoch {low + 1} ({test[low]:.4g}) and "
+                f"has risen to {test[-1]:.4g} since, while the train loss went on to {train[-1]:.4g}: "
+                f"the model fits particulars of the training set that do not generalise. Fewer "
+                f"epochs, weight decay or more data would help."]
+    if fell > STILL_FALLING or (n < FEW_EPOCHS and below and fell > 0):
+        return [f"**Still learning.** After {n} epochs the train loss is still falling, by {fell:.1%} "
+                f"per epoch over the last {k} ({train[-1 - k]:.4g} → {train[-1]:.4g}), and the test loss "
+                f"{'fell' if fell_test >= 0 else 'rose'} by {abs(fell_test):.1%} per epoch ({test[-1 - k]:.4g} → "
+                f"{test[-1]:.4g}).{lower} The model is "
+                f"under-trained: it has not converged, and the gap between train and test says nothing "
+                f"yet about overfitting. More epochs would show where the curves level off."]
+    text = (f"After {n} epochs the train loss changes by {abs(fell):.2%} per epoch over the last {k} "
+            f"({losses}): the model has about converged at this learning rate.")
+    if last.train_accuracy is not None:
+        gap = last.train_accuracy - last.test_accuracy
+        text += (f" Train accuracy ends {abs(gap):.4f} {'above' if gap >= 0 else 'below'} test accuracy"
+                 + (": a small gap, so the converged model does not overfit." if abs(gap) < 0.02 else "."))
+    return [text]
+
+
+def _fall_per_epoch(values: list[float], k: int) -> float:
+    """The mean relative decrease per epoch over the last ``k`` epochs (negative: a rise)."""
+    before = values[-1 - k]
+    return (before - values[-1]) / before / k if before > 0 else 0.0
+
+
+def class_table(cm: np.ndarray, classes: list[str]) -> tuple[list[list], np.ndarray, np.ndarray]:
+    """Rows (class, test samples, predicted, recall, precision), and recall and precision.
+
+    recall_c = cm[c, c] / (samples of class c); precision_c = cm[c, c] / (predictions of c).
+    """
+    true, predicted, right = cm.sum(axis=1), cm.sum(axis=0), np.diag(cm)
+    recall = np.divide(right, true, out=np.full(len(cm), np.nan), where=true > 0)
+    precision = np.divide(right, predicted, out=np.full(len(cm), np.nan), where=predicted > 0)
+    rows = [[classes[c], int(true[c]), int(predicted[c]), f"{recall[c]:.1%}",
+             "–" if np.isnan(precision[c]) else f"{precision[c]:.1%}"] for c in range(len(cm))]
+    return rows, recall, precision
+
+
+def rarely_predicted(cm: np.ndarray, classes: list[str]) -> list[str]:
+    """One sentence per class the model predicts for fewer than a quarter of its samples."""
+    true, predicted, total = cm.sum(axis=1), cm.sum(axis=0), int(cm.sum())
+    out = []
+    for c in range(len(cm)):
+        if true[c] >= 10 and predicted[c] < RARELY * true[c]:
+            out.append(f"**The model almost never predicts {classes[c]}**: {int(predicted[c])} of "
+                       f"{total} test predictions, for {int(true[c])} test samples of that class "
+                       f"(recall {cm[c, c] / true[c]:.0%}: {int(cm[c, c])} of them found). Its samples "
+                       f"go to " + ", ".join(f"{classes[j]} ({int(cm[c, j])})" for j in
+                                             np.argsort(-cm[c])[:3] if j != c and cm[c, j] > 0) + ".")
+    return out
+
+
+def classification_analysis(h: History, cm: np.ndarray, classes: list[str]) -> list[str]:
+    """Best and final accuracy, the classes the model neglects, its mix-ups, and a table of
+    recall and precision per class."""
+    last, best = h.last, h.best()
+    text = (f"The best test accuracy, {best.test_accuracy:.4f}, came at epoch {best.epoch} of "
+            f"{len(h.records)}; the final one is {last.test_accuracy:.4f} (train accuracy "
+            f"{last.train_accuracy:.4f}).")
+    pairs = most_confused(cm)
+    if pairs:
+        text += " Most confused (true → predicted): " + ", ".join(
+            f"{classes[i]} → {classes[j]} ({n})" for i, j, n in pairs) + "."
+    rows, _, _ = class_table(cm, classes)
+    return [text, *rarely_predicted(cm, classes),
+            "Per class on the test set (recall: the share of a class's samples predicted as it; "
+            "precision: the share of its predictions that are right):\n\n"
+            + table(["class", "test samples", "predicted", "recall", "precision"], rows)]

@@ -1,0 +1,196 @@
+"""How many CPU threads torch and NumPy's BLAS use: ``--threads auto`` (the default) or N.
+
+torch and OpenBLAS start one thread per core, and each parallel operation waits for its
+slowest thread. When another program keeps a core busy, that thread is descheduled and every
+operation waits for it: on 2 cores with one busy neighbour, mlp-mnist's ``nn`` epoch went from
+1.65 s to 11.3 s, logistic regression's from 0.01 s to 0.25 s. ``auto`` therefore runs one
+thread for models whose operations are too small to gain from a second (fewer than
+``LARGE_WORK`` multiply-adds per sample), and for the larger ones, which do gain on an idle
+machine (softmax regression's epoch is 30-40 % slower on one thread of two), as many threads as
+there are cores that no other program is using when the run starts (measured over 0.1 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ctypes
+import glob
+import os
+import sys
+import time
+from dataclasses import dataclass
+
+# Multiply-adds per sample from which a second thread can pay off: softmax regression (7,840),
+# the MNIST MLP (574,080) and CNN (467,200) are above it; logistic and linear regression (2) and
+# the diabetes network (76) are far below: their operations are smaller than torch's grain.
+LARGE_WORK = 1_000
+WINDOW = 0.1  # seconds over which the other programs' CPU use is measured
+
+
+@dataclass(frozen=True)
+class Choice:
+    threads: int
+    reason: str
+
+
+MAX_THREADS = 1024
+
+
+def parse(text: str) -> int | str:
+    """The ``--threads`` argument: ``auto`` or a whole number >= 1."""
+    if text.strip().lower() == "auto":
+        return "auto"
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if not 1 <= value <= MAX_THREADS:
+        raise argparse.ArgumentTypeError(f"expected 'auto' or a whole number from 1 to {MAX_THREADS}, got {text!r}")
+    return value
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+def _cpu_times() -> tuple[int, int]:
+    """(busy, total) jiffies of all CPUs since boot, from /proc/stat (Linux)."""
+    with open("/proc/stat", encoding="ascii") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
+    return sum(values[:8]) - idle, sum(values[:8])  # steal counts as busy: another guest's
+
+
+def busy_cores(window: float = WINDOW) -> float | None:
+    """How many cores other programs keep busy now (this process sleeps while it measures);
+    the 1-minute load average where /proc/stat does not exist; None if neither is known."""
+    try:
+        busy0, total0 = _cpu_times()
+        time.sleep(window)
+        busy1, total1 = _cpu_times()
+        return (os.cpu_count() or 1) * (busy1 - busy0) / max(total1 - total0, 1)
+    except (OSError, ValueError, IndexError):
+        pass
+    try:
+        return os.getloadavg()[0]
+    except (AttributeError, OSError):
+        return None
+
+
+def multiply_adds(spec) -> int | None:
+    """Multiply-adds per sample of a model spec's forward pass (None: unknown)."""
+    if hasattr(spec, "sizes"):  # dense: one (a × b) matrix per layer
+        return sum(a * b for a, b in zip(spec.sizes, spec.sizes[1:]))
+    if hasattr(spec, "channels") and hasattr(spec, "kernel_size"):  # conv, pool, ..., linear
+        side, total = spec.image_size, 0
+        for c_in, c_out in zip(spec.channels, spec.channels[1:]):
+            side -= spec.kernel_size - 1
+            total += side * side * c_out * c_in * spec.kernel_size ** 2
+            side //= spec.pool
+        return total + side * side * spec.channels[-1] * spec.n_classes
+    return None
+
+
+def _work(experiment: str | None) -> int | None:
+    """Multiply-adds per sample of an experiment's model; 0 for experiments without one."""
+    if experiment is None:
+        return None
+    from groundup.experiments import EXPERIMENTS
+
+    exp = EXPERIMENTS.get(experiment)
+    if exp is None:
+        return None
+    return 0 if exp.task is None else multiply_adds(exp.task.spec)
+
+
+def choose(requested: int | str = "auto", experiment: str | None = None,
+           busy: float | None = None, n_cores: int | None = None) -> Choice:
+    """The number of threads for ``requested`` (``auto`` or N) and the reason, in words."""
+    n_cores = n_cores or cores()
+    if requested != "auto":
+        return Choice(int(requested), "as requested")
+    work = _work(experiment)
+    if work is not None and work < LARGE_WORK:
+        return Choice(1, f"{experiment}: {work:,} multiply-adds per sample, too few to share"
+                      if work else f"{experiment} trains no model")
+    if n_cores == 1:
+        return Choice(1, "one core")
+    busy = busy_cores() if busy is None else busy
+    if busy is None:
+        return Choice(1, "the other programs' CPU use is unknown")
+    free = max(1, min(n_cores, round(n_cores - busy)))
+    return Choice(free, f"{busy:.1f} of {n_cores} cores busy with other programs")
+
+
+def set_blas_threads(n: int) -> bool:
+    """Limit NumPy's BLAS to ``n`` threads; False if no way to do it was found.
+
+    Environment variables reach a BLAS loaded later and child processes; one already loaded
+    is limited through threadpoolctl if installed, else OpenBLAS's own setter.
+    """
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+        os.environ[name] = str(n)
+    if "numpy" not in sys.modules:
+        return True
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:
+        return _set_openblas_threads(n)
+    threadpool_limits(n, user_api="blas")
+    return True
+
+
+def _openblas_libraries() -> list[str]:
+    """Paths of the OpenBLAS libraries this process has loaded (Linux) or NumPy bundles."""
+    paths = []
+    try:
+        with open("/proc/self/maps", encoding="utf-8", errors="replace") as f:
+            paths = [line.split(None, 5)[-1].strip() for line in f if "openblas" in line.lower()]
+    except OSError:
+        import numpy
+
+        root = os.path.dirname(os.path.dirname(numpy.__file__))
+        for pattern in ("numpy.libs/*openblas*", "numpy/.dylibs/*openblas*"):
+            paths += glob.glob(os.path.join(root, pattern))
+    return list(dict.fromkeys(p for p in paths if os.path.isfile(p)))
+
+
+def _openblas(function: str, *args: int) -> list[int]:
+    """Call OpenBLAS's ``openblas_<function>`` in every loaded copy; the results."""
+    results = []
+    for path in _openblas_libraries():
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError:
+            continue
+        for symbol in (f"scipy_openblas_{function}64_", f"openblas_{function}64_",
+                       f"scipy_openblas_{function}", f"openblas_{function}"):
+            call = getattr(lib, symbol, None)
+            if call is not None:
+                results.append(int(call(*(ctypes.c_int(a) for a in args)) or 0))
+                break
+    return results
+
+
+def _set_openblas_threads(n: int) -> bool:
+    return bool(_openblas("set_num_threads", n))
+
+
+def blas_threads() -> int | None:
+    """The number of threads the loaded OpenBLAS uses (None if not found)."""
+    found = _openblas("get_num_threads")
+    return found[0] if found else None
+
+
+def apply(requested: int | str = "auto", experiment: str | None = None) -> Choice:
+    """Choose the number of threads and set it for torch and NumPy's BLAS."""
+    import torch
+
+    choice = choose(requested, experiment)
+    torch.set_num_threads(choice.threads)
+    set_blas_threads(choice.threads)
+    return choice
