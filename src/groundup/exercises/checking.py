@@ -135,6 +135,16 @@ class Submission:
         except CallError as err:
             raise self._fail(err) from None
 
+    def strict(self, name: str, *args, hint: str):
+        """Call with NumPy's overflow warnings turned into errors; an overflow fails with ``hint``."""
+        self._defined(name)
+        try:
+            return self.box.call(name, *args, strict=True)
+        except CallError as err:
+            if "FloatingPointError" in err.message:
+                raise Failed(err.message + "".join(f"\n  {line}" for line in err.trace), hint) from None
+            raise self._fail(err) from None
+
     def many(self, name: str, arg_lists: list) -> list:
         self._defined(name)
         try:

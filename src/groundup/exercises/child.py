@@ -208,7 +208,11 @@ def main(argv: list[str]) -> None:
             target = request["target"]
             fn = namespace[target] if isinstance(target, str) else getattr(objects[target[0]], target[1])
             calls = request["args"] if request.get("many") else [request["args"]]
-            results = [materialise(fn(*args)) for args in calls]
+            if request.get("strict"):  # overflow and 0/0 raise FloatingPointError
+                with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
+                    results = [materialise(fn(*args)) for args in calls]
+            else:
+                results = [materialise(fn(*args)) for args in calls]
             value = results if request.get("many") else results[0]
             if request.get("keep"):
                 objects.append(value)

@@ -103,3 +103,25 @@ def step_by_step(got: list[float], want: list[float], what: str, rtol: float = 1
                      + (" (the first step already differs)" if i == 0 else
                         f" (the first {i} steps agree: the error builds up or appears later)"))
     return f"all {len(w)} steps match the reference (max relative difference {np.max(np.abs(g - w) / np.abs(w)):.1e})"
+
+
+# The MLP run of linear-layer and sgd-momentum: 784-64-10 on the first 5,000 MNIST images.
+MLP = DenseSpec((784, 64, 10), "relu", "ce")
+MLP_RUN = dict(epochs=1, batch_size=64, seed=0, lr=0.05)
+
+
+def mlp_run(step: Step, momentum: float = 0.0) -> str:
+    """Train the MLP with ``step`` and with the reference from the same start; compare every step."""
+    from groundup.models import init_dense
+
+    split = subset(load_images("mnist", normalise=True), 5000, 2000)
+    params = init_dense(MLP, 0)
+    mine: list[float] = []
+    ref: list[float] = []
+    h = train(StepLearner(MLP, params, step, MLP_RUN["lr"], record=mine), split, **MLP_RUN)
+    hr = train(RecordingDense(MLP, params, lr=MLP_RUN["lr"], momentum=momentum, dtype="float64", record=ref),
+               split, **MLP_RUN)
+    what = f"784-64-10 MLP, 5,000 MNIST images, batch 64, lr {MLP_RUN['lr']}" + (
+        f", momentum {momentum}" if momentum else "")
+    note = step_by_step(mine, ref, what)
+    return f"{what}: {note}; test accuracy {h.last.test_accuracy:.4f} (reference {hr.last.test_accuracy:.4f})"

@@ -103,10 +103,11 @@ class Sandbox:
         self.close()
 
     # ----------------------------------------------------------------------------- calls
-    def call(self, name: str | tuple, *args, keep: bool = False):
-        """The value of ``name(*args)`` in the child; raises CallError."""
+    def call(self, name: str | tuple, *args, keep: bool = False, strict: bool = False):
+        """The value of ``name(*args)`` in the child; raises CallError. ``strict``: NumPy's
+        overflow, invalid-value and divide warnings raise FloatingPointError in the child."""
         return self._request({"target": list(name) if isinstance(name, tuple) else name,
-                              "args": list(args), "keep": keep}, self._what(name))
+                              "args": list(args), "keep": keep, "strict": strict}, self._what(name))
 
     def call_many(self, name: str, arg_lists: list) -> list:
         """[name(*args) for args in arg_lists] in one round trip."""
