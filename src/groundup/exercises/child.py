@@ -208,6 +208,8 @@ def main(argv: list[str]) -> None:
             target = request["target"]
             fn = namespace[target] if isinstance(target, str) else getattr(objects[target[0]], target[1])
             calls = request["args"] if request.get("many") else [request["args"]]
+            calls = [[objects[a["__object__"]] if isinstance(a, dict) and "__object__" in a else a
+                      for a in args] for args in calls]  # a kept object passed back in
             if request.get("strict"):  # overflow and 0/0 raise FloatingPointError
                 with np.errstate(over="raise", invalid="raise", divide="raise", under="ignore"):
                     results = [materialise(fn(*args)) for args in calls]
