@@ -83,10 +83,10 @@ class Report:
         """The first failure that stopped the file from running (load, time, crash), or ''."""
         first = self.checks[0] if self.checks else None
         if first is not None and not first.passed:
-            return first.message
+            return first.message.splitlines()[0]
         for c in self.checks:
             if c.message.startswith(("not run:", "the submission's process")) or "time limit" in c.message:
-                return c.message.removeprefix("not run: ")
+                return c.message.removeprefix("not run: ").splitlines()[0]
         return ""
 
     def as_json(self) -> dict:
@@ -135,13 +135,15 @@ class Submission:
         except CallError as err:
             raise self._fail(err) from None
 
-    def strict(self, name: str, *args, hint: str):
-        """Call with NumPy's overflow warnings turned into errors; an overflow fails with ``hint``."""
+    def strict(self, name: str, *args, hints: dict[str, str]):
+        """Call with NumPy's overflow, divide and invalid warnings turned into errors; such an
+        error fails with the hint whose key appears in its message ("overflow", "divide", ...)."""
         self._defined(name)
         try:
             return self.box.call(name, *args, strict=True)
         except CallError as err:
             if "FloatingPointError" in err.message:
+                hint = next((h for k, h in hints.items() if k in err.message), None)
                 raise Failed(err.message + "".join(f"\n  {line}" for line in err.trace), hint) from None
             raise self._fail(err) from None
 

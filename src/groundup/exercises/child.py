@@ -153,8 +153,11 @@ class Forbidden:
         self.names = set(names)
 
     def find_spec(self, fullname, path=None, target=None):
-        if fullname.split(".")[0] in self.names:
-            raise ImportError(f"groundup exercise: importing {fullname!r} is not allowed here")
+        top = fullname.split(".")[0]
+        if top in self.names:
+            raise ImportError(f"{fullname} may not be imported: " + (
+                "groundup's reference solution may not be used in an exercise" if top == "groundup"
+                else "this exercise is done by hand, with NumPy only"))
         return None
 
 
