@@ -124,6 +124,8 @@ class Submission:
         return Failed(err.message + trace, hint)
 
     def _defined(self, name) -> None:
+        if self.box.dead is not None:
+            raise Failed(f"not run: {self.box.dead.message}")
         if isinstance(name, str) and name not in self.box.names:
             raise Failed(f"{name} is not defined in {self.file_name}",
                          "keep the function names and signatures of the scaffold")

@@ -13,6 +13,7 @@ class DiabetesDataset:
     """The diabetes table as a Dataset.  x: (n, 8) features, y: (n,) 0/1 labels."""
 
     def __init__(self, x, y):
+        """Keep the table: x (n, 8) float features, y (n,) 0/1 labels."""
         raise NotImplementedError
 
     def __len__(self):
