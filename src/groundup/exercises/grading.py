@@ -24,6 +24,7 @@ from groundup.errors import ConfigError
 from groundup.exercises.checking import Report, run_checks
 from groundup.runs import atomic_write_text
 
+BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 COLUMNS = ("submission", "exercise", "score", "passed", "failed_checks", "seconds", "error")
 
 
@@ -70,13 +71,22 @@ def grade(folder: Path, exercise: str, out: Path, feedback: Path, jobs: int, tim
     context = multiprocessing.get_context("spawn")  # no state of this process leaks into workers
     bar = tqdm(total=len(files), unit="submission", disable=quiet or not sys.stderr.isatty(),
                dynamic_ncols=True)
-    with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=context) as pool:
-        futures = [pool.submit(_check_one, name, str(path), exercise, timeout, in_use)
-                   for name, path in files.items()]
-        for future in as_completed(futures):
-            results.append(future.result())
-            bar.update()
-    bar.close()
+    saved = {k: os.environ.get(k) for k in BLAS_THREADS}
+    os.environ.update(dict.fromkeys(BLAS_THREADS, "1"))  # parallelism comes from the workers
+    try:
+        with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=context) as pool:
+            futures = [pool.submit(_check_one, name, str(path), exercise, timeout, in_use)
+                       for name, path in files.items()]
+            for future in as_completed(futures):
+                results.append(future.result())
+                bar.update()
+    finally:
+        bar.close()
+        for k, v in saved.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
     results.sort(key=lambda g: g.submission)
     feedback.mkdir(parents=True, exist_ok=True)
     for g in results:
