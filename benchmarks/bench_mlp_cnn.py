@@ -43,11 +43,7 @@ import torch.nn.functional as TF
 from torch import nn
 from torch.utils.data import DataLoader
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "src"))
-sys.path.insert(0, str(HERE))
-
-from bench_softmax import ClassicImages  # noqa: E402  (the same per-sample conversion)
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from groundup.data import vision  # noqa: E402
 from groundup.data.batches import batch_slices, epoch_order  # noqa: E402
@@ -60,6 +56,10 @@ from groundup.experiments.mnist_nets import (  # noqa: E402
     SEED,
     normalise,
 )
+from groundup.nn.conv import CourseCNN  # noqa: E402
+from groundup.registry import build_learner, impls_of  # noqa: E402
+
+from common import ClassicImages, fastest  # noqa: E402  (benchmarks/common.py: the same per-sample conversion)
 
 WARMUP_BATCHES = 20
 
@@ -101,12 +101,8 @@ class CourseMLP(nn.Module):
         return self.l5(x)
 
 
-class CourseCNN(nn.Module):
-    def __init__(self):
-        super().__init__()
-        self.conv1, self.conv2 = nn.Conv2d(1, 10, kernel_size=5), nn.Conv2d(10, 20, kernel_size=5)
-        self.pooling = nn.MaxPool2d(2)
-        self.fc = nn.Linear(320, 10)
+class ClassicCNN(CourseCNN):
+    """The course's forward as it wrote it: ReLU before pooling (groundup pools first)."""
 
     def forward(self, x):
         n = x.size(0)
@@ -136,7 +132,7 @@ def classic_epoch(model_cls, images: np.ndarray, labels: np.ndarray, settings: S
 
 def groundup_epoch(spec, impl: str, x: np.ndarray, y: np.ndarray, settings: Settings, epoch: int) -> float:
     """One epoch of ``train.fit``'s inner loop (data prepared once, index-slice batches)."""
-    learner = spec.learner(impl, spec.init_params(settings), settings, "cpu")
+    learner = build_learner(spec, impl, spec.init_params(settings), settings, "cpu")
     X, Y = learner.prepare(x, y)
     slices = batch_slices(len(X), settings.batch_size)
     warm = learner.index(epoch_order(len(X), settings.seed + 1, 0))
@@ -195,14 +191,13 @@ def flops_per_sample(model: str) -> float:
 
 
 def best_time(fn, reps: int, rounds: int = 5) -> float:
+    """Seconds per call of ``fn()``: the fastest of ``rounds`` rounds of ``reps`` calls."""
     fn()
-    best = float("inf")
-    for _ in range(rounds):
-        began = time.perf_counter()
+
+    def calls():
         for _ in range(reps):
             fn()
-        best = min(best, (time.perf_counter() - began) / reps)
-    return best
+    return fastest(calls, rounds) / reps
 
 
 def peak_gflops(n: int = 2048) -> float:
@@ -249,8 +244,8 @@ def main(argv=None) -> int:
     steps = len(d.y_train) / settings.batch_size
     models = ["mlp", "cnn"] if args.model == "both" else [args.model]
     for model in models:
-        spec, course, impls = (MLP, CourseMLP, ("numpy", "scratch", "nn")) if model == "mlp" else \
-                              (CNN, CourseCNN, ("scratch", "nn"))
+        spec, course = (MLP, CourseMLP) if model == "mlp" else (CNN, ClassicCNN)
+        impls = impls_of(spec)
         impls = [i for i in (args.impl or impls) if i in impls]
         times: dict[str, list[float]] = {name: [] for name in ["classic"] * (not args.no_classic) + impls}
         peak, step = 0.0, float("inf")

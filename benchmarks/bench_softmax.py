@@ -41,8 +41,7 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from PIL import Image
-from torch.utils.data import DataLoader, Dataset
+from torch.utils.data import DataLoader
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
@@ -51,7 +50,10 @@ from groundup.experiments.softmax import SEED, SPEC  # noqa: E402
 from groundup.experiments.base import Settings  # noqa: E402
 from groundup.data.preprocess import scale_images  # noqa: E402
 from groundup.models import IMPLS  # noqa: E402
+from groundup.registry import build_learner  # noqa: E402
 from groundup.train import Split, fit  # noqa: E402
+
+from common import ClassicImages, fastest, settle  # noqa: E402  (benchmarks/common.py, beside this script)
 
 # ----------------------------------------------------------------------------- memory
 
@@ -78,27 +80,6 @@ def _peak_mb() -> float:
 
 
 # ----------------------------------------------------------------------------- the classic pipeline
-
-
-class ClassicImages(Dataset):
-    """Per-sample access as torchvision's MNIST/FashionMNIST with ``ToTensor()`` does it."""
-
-    def __init__(self, images: np.ndarray, labels: np.ndarray, pil: bool = True):
-        self.data = torch.from_numpy(images)  # uint8 (N, 28, 28), as torchvision keeps it
-        self.targets = torch.from_numpy(labels)
-        self.pil = pil
-
-    def __len__(self) -> int:
-        return len(self.data)
-
-    def __getitem__(self, i: int):
-        img, target = self.data[i], int(self.targets[i])
-        if self.pil:
-            pic = Image.fromarray(img.numpy(), mode="L")
-            array = np.array(pic, np.uint8, copy=True)  # ToTensor: PIL -> NumPy copy
-            t = torch.from_numpy(array).view(pic.size[1], pic.size[0], 1).permute(2, 0, 1).contiguous()
-            return t.to(torch.float32).div(255), target
-        return img.to(torch.float32).div(255).unsqueeze(0), target
 
 
 def classic_epoch(loader: DataLoader, w: torch.Tensor, b: torch.Tensor, lr: float, batch: int) -> float:
@@ -141,7 +122,7 @@ class Ours:
     (its ``seconds`` cover the training pass only; the evaluation after it is not counted)."""
 
     def __init__(self, impl: str, split: Split, settings: Settings):
-        self.learner = SPEC.learner(impl, SPEC.init_params(settings), settings, "cpu")
+        self.learner = build_learner(SPEC, impl, SPEC.init_params(settings), settings, "cpu")
         self.split, self.settings, self.history = split, settings, None
 
     def epoch(self) -> float:
@@ -153,22 +134,6 @@ class Ours:
 
 
 # ----------------------------------------------------------------------------- what bounds an epoch
-
-
-def settle(seconds: float) -> None:
-    """Rest before a timed epoch. After its last call a BLAS library keeps its worker threads
-    spinning for a while (OpenBLAS ~0.1 s); on 2 cores they slow down whatever runs next, so an
-    epoch timed right after the NumPy implementation's was up to 1.5x slower without this."""
-    time.sleep(seconds)
-
-
-def _fastest(fn, repeats: int = 5) -> float:
-    best = float("inf")
-    for _ in range(repeats):
-        began = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - began)
-    return best
 
 
 def breakdown(split: Split, batch: int) -> list[tuple[str, float, float]]:
@@ -189,7 +154,7 @@ def breakdown(split: Split, batch: int) -> list[tuple[str, float, float]]:
         def epoch():
             for i in range(k):
                 fn(i)
-        return _fastest(epoch)
+        return fastest(epoch)
 
     rows = [
         ("gather the batches, x[idx]", each(lambda i: x[idx[i]]), each(lambda i: xt[idt[i]])),
@@ -201,8 +166,8 @@ def breakdown(split: Split, batch: int) -> list[tuple[str, float, float]]:
     big = np.random.default_rng(2).random((1024, 1024), dtype=np.float32)
     bigt = torch.from_numpy(big)
     rate = lambda sec: 2 * 1024**3 / sec / 1e9  # noqa: E731
-    rows.append(("1024^3 product, GFLOP/s (for scale)", rate(_fastest(lambda: big @ big)),
-                 rate(_fastest(lambda: bigt @ bigt))))
+    rows.append(("1024^3 product, GFLOP/s (for scale)", rate(fastest(lambda: big @ big)),
+                 rate(fastest(lambda: bigt @ bigt))))
     return rows
 
 
@@ -210,14 +175,14 @@ def step_cost(impl: str, split: Split, settings: Settings, steps: int) -> float:
     """Seconds that ``steps`` training steps of one implementation take on a 2-row batch: the
     fixed cost of a step (Python, operator dispatch, autograd's graph, the optimizer) with
     almost no arithmetic. No epoch of that implementation can be faster than this."""
-    learner = SPEC.learner(impl, SPEC.init_params(settings), settings, "cpu")
+    learner = build_learner(SPEC, impl, SPEC.init_params(settings), settings, "cpu")
     x, y = learner.prepare(split.x_train[:2], split.y_train[:2])
 
     def epoch():
         for _ in range(steps):
             learner.train_step(x, y)
     epoch()
-    return _fastest(epoch)
+    return fastest(epoch)
 
 
 def main(argv=None) -> int:

@@ -1,5 +1,6 @@
-"""cnn-mnist: the scratch convolution and max-pool against torch's, the shared
-initialisation, the scratch-vs-nn trajectory in float64, and where the inputs live."""
+"""cnn-mnist: the NumPy and scratch convolutions and max-pools against torch's (and the NumPy
+backward passes against central differences), the shared initialisation, the numpy, scratch
+and nn trajectories in float64, and where the inputs live."""
 
 from __future__ import annotations
 
@@ -11,16 +12,19 @@ import torch.nn.functional as TF
 from groundup.errors import ConfigError
 from groundup.experiments import get
 from groundup.experiments.mnist_nets import CNN, normalise
+from groundup.gradcheck import GRADCHECK_TOL, check_gradient
 from groundup.models_cnn import ConvSpec, as_images
-from groundup.nn.conv import build_net
+from groundup.nn.conv import CourseCNN
+from groundup.numpy_impl import conv as npconv
+from groundup.numpy_impl.learner import NumpyConv
+from groundup.registry import build_learner
 from groundup.scratch.conv import conv2d, max_pool2d
 from groundup.torch_common import resolve_device
 from groundup.train import Split, fit
 from conftest import digit_like
 
 TOL = 1e-8
-
-
+IMPLS = ("numpy", "scratch", "nn")
 
 
 def _grads(f, *tensors):
@@ -55,11 +59,102 @@ def test_max_pool_routes_the_gradient_like_nn_even_with_ties():
     torch.testing.assert_close(our_grad, ref_grad, rtol=0, atol=0)
 
 
+def _tied_pool_input(g: torch.Generator) -> torch.Tensor:
+    x = torch.randn(2, 3, 9, 8, generator=g, dtype=torch.float64)
+    x[0, 0, :4, :4] = 0.5  # whole windows of equal values, as on MNIST's background
+    x[1, 2, 2:4, 2:4] = torch.tensor([[1.0, 2.0], [2.0, 2.0]])  # a tie of the top value
+    x[1, 1, 4:6, 0:2] = torch.tensor([[-1.0, 3.0], [3.0, 0.0]])
+    return x
+
+
+def test_numpy_conv2d_matches_torch_and_the_loops():
+    g = torch.Generator().manual_seed(2)
+    x = torch.randn(3, 4, 11, 9, generator=g, dtype=torch.float64)
+    w = torch.randn(5, 4, 3, 3, generator=g, dtype=torch.float64)
+    b = torch.randn(5, generator=g, dtype=torch.float64)
+    ref, (rdx, rdw, rdb) = _grads(TF.conv2d, x, w, b)
+    dout = torch.linspace(-1, 1, ref.numel(), dtype=ref.dtype).reshape(ref.shape).numpy()
+    xn, wn, bn = x.numpy(), w.numpy(), b.numpy()
+    out = npconv.conv2d_forward(xn, wn, bn)
+    assert out.shape == (3, 5, 9, 7)
+    np.testing.assert_allclose(out, ref.numpy(), rtol=0, atol=1e-12)
+    np.testing.assert_allclose(npconv.conv2d_forward_naive(xn, wn, bn), ref.numpy(), rtol=0, atol=1e-12)
+    dx, dw, db = npconv.conv2d_backward(dout, xn, wn)
+    for ours, theirs in ((dx, rdx), (dw, rdw), (db, rdb)):
+        assert ours.shape == theirs.shape
+        np.testing.assert_allclose(ours, theirs.numpy(), rtol=0, atol=1e-12)
+    assert npconv.conv2d_backward(dout, xn, wn, input_grad=False)[0] is None
+
+
+def test_numpy_conv2d_backward_passes_the_gradient_check():
+    rng = np.random.default_rng(3)
+    x, w, b = rng.normal(size=(2, 3, 7, 6)), rng.normal(size=(4, 3, 3, 3)), rng.normal(size=4)
+    dout = rng.normal(size=(2, 4, 5, 4))
+    dx, dw, db = npconv.conv2d_backward(dout, x, w)
+    f = lambda: float(np.sum(npconv.conv2d_forward(x, w, b) * dout))  # noqa: E731
+    for name, array, grad in (("x", x, dx), ("w", w, dw), ("b", b, db)):
+        ok, err = check_gradient(f, array, grad)
+        assert ok, f"d{name}: relative error {err:.1e} > {GRADCHECK_TOL}"
+
+
+def test_numpy_max_pool_matches_nn_even_with_ties():
+    x = _tied_pool_input(torch.Generator().manual_seed(1))
+    ref, (ref_grad,) = _grads(lambda t: TF.max_pool2d(t, 2), x)
+    dout = torch.linspace(-1, 1, ref.numel(), dtype=ref.dtype).reshape(ref.shape).numpy()
+    out = npconv.maxpool_forward(x.numpy(), 2)
+    assert out.shape == (2, 3, 4, 4)  # the odd last row is dropped, as nn.MaxPool2d does
+    np.testing.assert_array_equal(out, ref.numpy())
+    dx = npconv.maxpool_backward(dout, x.numpy(), 2)
+    np.testing.assert_array_equal(dx, ref_grad.numpy())  # the whole gradient to the first maximum
+    assert dx[0, 0, 0, 0] == dout[0, 0, 0, 0] and dx[0, 0, 0:2, 1].sum() == dx[0, 0, 1, 0] == 0
+
+
+def test_numpy_max_pool_and_flatten_pass_the_gradient_check():
+    """Without ties (random values), where central differences are exact up to O(h²)."""
+    rng = np.random.default_rng(4)
+    x = rng.normal(size=(2, 3, 6, 7))
+    dout = rng.normal(size=(2, 3, 3, 3))
+    ok, err = check_gradient(lambda: float(np.sum(npconv.maxpool_forward(x) * dout)), x,
+                             npconv.maxpool_backward(dout, x))
+    assert ok, err
+    dflat = rng.normal(size=(2, 3 * 6 * 7))
+    assert npconv.flatten_forward(x).shape == (2, 126)
+    ok, err = check_gradient(lambda: float(np.sum(npconv.flatten_forward(x) * dflat)), x,
+                             npconv.flatten_backward(dflat, x))
+    assert ok, err
+
+
+def test_the_numpy_cnn_runs_on_any_module_of_layer_functions():
+    """``ops`` swaps the four layer functions (the exercises' hook): here a forward through the
+    naive loops gives the same step as im2col, and a broken backward changes it."""
+    class Naive:
+        conv2d_forward = staticmethod(npconv.conv2d_forward_naive)
+        conv2d_backward = staticmethod(npconv.conv2d_backward)
+        maxpool_forward = staticmethod(npconv.maxpool_forward)
+        maxpool_backward = staticmethod(npconv.maxpool_backward)
+
+    class Broken(Naive):
+        maxpool_backward = staticmethod(lambda dout, x, size=2: np.zeros_like(x))
+
+    images, y = digit_like(16)
+    settings = get("cnn-mnist").settings("seed", dtype="float64")
+    params = CNN.init_params(settings)
+    after = {}
+    for name, ops in (("default", npconv), ("naive", Naive), ("broken", Broken)):
+        learner = NumpyConv(CNN, params, lr=0.05, dtype="float64", ops=ops)
+        X, Y = learner.prepare(normalise(images), y)
+        learner.train_step(X, Y)
+        after[name] = learner.parameters()
+    for k in params:
+        np.testing.assert_allclose(after["naive"][k], after["default"][k], rtol=0, atol=1e-12)
+    assert np.array_equal(after["broken"]["conv1.weight"], params["conv1.weight"])  # no gradient reached it
+
+
 def test_spec_shapes_and_initialisation_match_nn():
     assert CNN.n_features == 320 and CNN.input_shape == (1, 28, 28)
     settings = get("cnn-mnist").settings("seed", dtype="float64")
     params = CNN.init_params(settings)
-    reference = build_net(CNN).state_dict()
+    reference = CourseCNN(CNN).state_dict()
     assert list(params) == list(reference)
     for k, v in params.items():
         assert v.shape == tuple(reference[k].shape) and v.dtype == np.float64
@@ -74,31 +169,37 @@ def test_spec_shapes_and_initialisation_match_nn():
         CNN.init_params(settings.with_overrides(init="normal"))
 
 
-def test_scratch_and_nn_follow_one_trajectory():
+def test_numpy_scratch_and_nn_follow_one_trajectory():
     images, y = digit_like(160)
     x = normalise(images).astype(np.float64)
     split = Split(x[:128], y[:128], x[128:], y[128:])
     settings = get("cnn-mnist").settings("seed", dtype="float64", lr=0.05)
     params = CNN.init_params(settings)
     runs = {}
-    for impl in ("scratch", "nn"):
-        learner = CNN.learner(impl, params, settings, "cpu")
+    for impl in IMPLS:
+        learner = build_learner(CNN, impl, params, settings, "cpu")
         history = fit(learner, split, epochs=2, batch_size=32, seed=0, lr=settings.lr, quiet=True)
         runs[impl] = history, learner.parameters()
-    (h_s, p_s), (h_n, p_n) = runs["scratch"], runs["nn"]
+    h_n, p_n = runs["nn"]
     assert h_n.last.train_loss < h_n.records[0].train_loss
-    for a, b in zip(h_s.records, h_n.records):
-        assert abs(a.train_loss - b.train_loss) < TOL and abs(a.test_loss - b.test_loss) < TOL
-    for k in p_n:
-        np.testing.assert_allclose(p_s[k], p_n[k], rtol=0, atol=TOL, err_msg=k)
+    for impl in ("numpy", "scratch"):
+        h, p = runs[impl]
+        for a, b in zip(h.records, h_n.records):
+            assert abs(a.train_loss - b.train_loss) < TOL and abs(a.test_loss - b.test_loss) < TOL
+        for k in p_n:
+            np.testing.assert_allclose(p[k], p_n[k], rtol=0, atol=TOL, err_msg=f"{impl} {k}")
     assert max(np.abs(p_n[k] - params[k]).max() for k in params) > 1e-3
 
 
-def test_no_numpy_cnn_and_clear_shape_errors():
-    assert get("cnn-mnist").impls == ("scratch", "nn")
+def test_three_implementations_and_clear_shape_errors():
+    assert get("cnn-mnist").impls == IMPLS
     settings = get("cnn-mnist").settings("quick")
-    with pytest.raises(ConfigError, match="no 'numpy' implementation"):
-        CNN.learner("numpy", CNN.init_params(settings), settings, "cpu")
+    with pytest.raises(ConfigError, match="no 'jax' implementation"):
+        build_learner(CNN, "jax", CNN.init_params(settings), settings, "cpu")
+    with pytest.raises(ConfigError, match="two convolutions"):
+        ConvSpec(channels=(1, 8, 16, 32))
+    X, Y = build_learner(CNN, "numpy", CNN.init_params(settings), settings).prepare(np.zeros((2, 784)), np.ones(2))
+    assert X.shape == (2, 1, 28, 28) and X.dtype == np.float32 and Y.dtype == np.int64
     with pytest.raises(ConfigError, match=r"\(1, 28, 28\)"):
         as_images(np.zeros((4, 780), np.float32), CNN)
     with pytest.raises(ConfigError, match="too small"):
@@ -112,7 +213,7 @@ def test_inputs_are_prepared_once_on_the_learners_device(impl):
     device = resolve_device("auto")
     assert device == ("cuda" if torch.cuda.is_available() else "cpu")
     settings = get("cnn-mnist").settings("quick")
-    learner = CNN.learner(impl, CNN.init_params(settings), settings, device)
+    learner = build_learner(CNN, impl, CNN.init_params(settings), settings, device)
     images, y = digit_like(8)
     X, Y = learner.prepare(normalise(images), y)
     assert X.shape == (8, 1, 28, 28) and X.dtype == torch.float32 and Y.dtype == torch.int64
@@ -132,7 +233,7 @@ def test_cuda_run_matches_cpu(impl):
     params = CNN.init_params(settings)
     out = {}
     for device in ("cpu", "cuda"):
-        learner = CNN.learner(impl, params, settings, device)
+        learner = build_learner(CNN, impl, params, settings, device)
         X, Y = learner.prepare(x, y)
         assert X.device.type == device
         learner.train_step(X, Y)

@@ -13,7 +13,8 @@ from groundup.data import tabular
 from groundup.data.batches import batch_slices, epoch_order
 from groundup.errors import DataError
 from groundup.experiments import diabetes, get
-from groundup.models import init_dense, make_learner
+from groundup.models import init_dense
+from groundup.registry import make_learner
 from groundup.nn.dataloader import RowDataset, SeededOrder, loader_batches, make_loader
 from groundup.train import Split, fit
 

@@ -7,6 +7,7 @@ import numpy as np
 from groundup.cli import main
 from groundup.experiments import get
 from groundup.experiments.supervised import load_data
+from groundup.registry import build_learner
 from groundup.train import fit
 
 TRUE_W, TRUE_B = np.array([2.0, -3.4]), 4.2
@@ -33,7 +34,7 @@ def test_three_implementations_follow_one_trajectory_in_float64():
     params = exp.task.spec.init_params(settings)
     runs = {}
     for impl in ("numpy", "scratch", "nn"):
-        learner = exp.task.spec.learner(impl, params, settings, "cpu")
+        learner = build_learner(exp.task.spec, impl, params, settings, "cpu")
         history = fit(learner, data.split, epochs=settings.epochs, batch_size=settings.batch_size,
                       seed=settings.seed, lr=settings.lr, task="regression", quiet=True)
         runs[impl] = (history, learner.parameters())

@@ -12,6 +12,7 @@ import pytest
 
 from groundup.experiments import get
 from groundup.experiments.mnist_nets import MLP, MNIST_MEAN, MNIST_STD, normalise
+from groundup.registry import build_learner
 from groundup.train import Split, fit
 from conftest import digit_like
 
@@ -45,7 +46,7 @@ def test_initialisation_is_nn_linear_default_and_shared():
             assert p.dtype == np.float64 and np.abs(p).max() <= bound
         assert np.abs(params[f"{name}.weight"]).max() > 0.99 * bound  # uniform up to the bound
     for impl in ("numpy", "scratch", "nn"):
-        got = MLP.learner(impl, params, settings, "cpu").parameters()
+        got = build_learner(MLP, impl, params, settings, "cpu").parameters()
         assert got.keys() == params.keys()
         for k in params:
             np.testing.assert_array_equal(got[k], params[k])
@@ -59,7 +60,7 @@ def test_three_implementations_follow_one_trajectory():
     params = MLP.init_params(settings)
     runs = {}
     for impl in ("numpy", "scratch", "nn"):
-        learner = MLP.learner(impl, params, settings, "cpu")
+        learner = build_learner(MLP, impl, params, settings, "cpu")
         history = fit(learner, split, epochs=3, batch_size=64, seed=0, lr=settings.lr, quiet=True)
         runs[impl] = history, learner.parameters()
     ref_history, ref_params = runs["numpy"]
@@ -78,7 +79,7 @@ def test_train_step_returns_the_mean_batch_loss(impl):
     images, y = digit_like(64, seed=1)
     x = normalise(images).astype(np.float64)
     settings = get("mlp-mnist").settings("seed", dtype="float64")
-    learner = MLP.learner(impl, MLP.init_params(settings), settings, "cpu")
+    learner = build_learner(MLP, impl, MLP.init_params(settings), settings, "cpu")
     X, Y = learner.prepare(x, y)
     before, _ = learner.evaluate(X, Y)
     assert abs(learner.train_step(X, Y) - before) < 1e-12  # the loss before the update, a mean

@@ -10,7 +10,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from groundup.models import DenseSpec, init_dense, make_learner
+from groundup.models import DenseSpec, init_dense
+from groundup.registry import make_learner
 from groundup.train import Split, fit
 
 TOL = 1e-8

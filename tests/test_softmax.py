@@ -23,7 +23,8 @@ from groundup.experiments import get
 from groundup.experiments.softmax import (PRESETS, SPEC, classic_threshold_predictions, extras,
                                           loss_scale_text, softmax, weights_in_pixel_space)
 from groundup.experiments.supervised import Data, Outcome, Task, run
-from groundup.models import init_dense, make_learner
+from groundup.models import init_dense
+from groundup.registry import build_learner, make_learner
 from groundup.numpy_impl.losses import log_softmax, softmax_cross_entropy
 from groundup.scratch import functional as SF
 from groundup.train import EpochRecord, History, Split, fit
@@ -197,7 +198,7 @@ def test_fashion_mnist_is_scaled_once_and_learnable():
     assert s.x_train.shape == (60000, 784) and s.x_test.shape == (10000, 784)
     assert s.x_train.dtype == np.float32 and 0.0 == s.x_train.min() and s.x_train.max() == 1.0
     assert data.classes[:2] == ["T-shirt/top", "Trouser"] and data.test_images.dtype == np.uint8
-    learner = SPEC.learner("nn", SPEC.init_params(settings), settings, "cpu")
+    learner = build_learner(SPEC, "nn", SPEC.init_params(settings), settings, "cpu")
     history = fit(learner, Split(s.x_train[:10000], s.y_train[:10000], s.x_test[:2000], s.y_test[:2000]),
                   epochs=2, batch_size=256, seed=0, lr=0.1, quiet=True)
     assert history.last.test_accuracy > 0.7

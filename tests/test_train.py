@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 from groundup.data.batches import batch_slices, epoch_order
-from groundup.models import DenseSpec, init_dense, make_learner
+from groundup.models import DenseSpec, init_dense
+from groundup.registry import make_learner
 from groundup.train import Diverged, History, Split, fit, lr_at
 
 

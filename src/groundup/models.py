@@ -1,8 +1,8 @@
 """What a model is, independent of who implements it: the dense network and its parameters.
 
-A model spec (``DenseSpec`` here; convolutional and recurrent specs elsewhere) offers
-``loss``, ``task``, ``describe()``, ``init_params(settings)`` and
-``learner(impl, params, settings, device)``; the runner needs nothing else.
+A model spec (``DenseSpec`` here; convolutional and recurrent specs elsewhere) is plain data
+offering ``loss``, ``task``, ``describe()`` and ``init_params(settings)``; which class
+implements it in NumPy, scratch and nn is written in ``groundup.registry``.
 
 A ``DenseSpec`` names layer sizes, the hidden activation and the loss. Linear regression
 is ``DenseSpec((2, 1), loss="mse")``, logistic regression ``(2, 1)`` with ``"bce"``,
@@ -37,10 +37,6 @@ class DenseSpec:
 
     def init_params(self, settings) -> dict[str, np.ndarray]:
         return init_dense(self, settings.seed, settings.init, settings.init_std)
-
-    def learner(self, impl: str, params: dict, settings, device: str):
-        return make_learner(impl, self, params, lr=settings.lr, momentum=settings.momentum,
-                            weight_decay=settings.weight_decay, dtype=settings.dtype, device=device)
 
     def describe(self) -> str:
         head = {"ce": "softmax", "bce": "sigmoid", "mse": "identity"}[self.loss]
@@ -84,21 +80,3 @@ def predictions(outputs: np.ndarray, loss: str) -> np.ndarray:
         return (outputs[:, 0] > 0).astype(np.int64)
     return outputs[:, 0] if outputs.shape[1] == 1 else outputs
 
-
-def make_learner(impl: str, spec: DenseSpec, params: dict, *, lr: float, momentum: float = 0.0,
-                 weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
-    """Build the learner of one implementation from shared initial parameters."""
-    kwargs = dict(lr=lr, momentum=momentum, weight_decay=weight_decay, dtype=dtype)
-    if impl == "numpy":
-        from groundup.numpy_impl.learner import NumpyDense
-
-        return NumpyDense(spec, params, **kwargs)
-    if impl == "scratch":
-        from groundup.scratch.learner import ScratchDense
-
-        return ScratchDense(spec, params, device=device, **kwargs)
-    if impl == "nn":
-        from groundup.nn.learner import NNDense
-
-        return NNDense(spec, params, device=device, **kwargs)
-    raise ValueError(f"unknown implementation {impl!r}")

@@ -3,11 +3,9 @@
 ``ConvSpec()`` is conv(1→10, 5×5) → max-pool 2 → ReLU → conv(10→20, 5×5) → max-pool 2 →
 ReLU → linear(320→10): a 28×28 image shrinks to 24, 12, 8, 4, and 20 channels of 4×4 make
 the 320 features of the last layer. It offers what every model spec offers (``loss``,
-``task``, ``describe()``, ``init_params``, ``learner``); the parameter names are those of
-``nn.conv.build_net``'s state_dict: "conv1.weight", "conv1.bias", ..., "fc.weight", "fc.bias".
-
-Only ``scratch`` and ``nn`` implement it: a NumPy CNN with a hand-written convolution
-backward pass is out of scope (the MLP already shows backpropagation written out).
+``task``, ``describe()``, ``init_params``); the parameter names are those of the ``nn``
+model's state_dict (``nn.conv.CourseCNN``): "conv1.weight", "conv1.bias", ..., "fc.weight",
+"fc.bias". ``numpy_impl``, ``scratch`` and ``nn`` implement it (see ``groundup.registry``).
 """
 
 from __future__ import annotations
@@ -17,9 +15,6 @@ from dataclasses import dataclass
 import numpy as np
 
 from groundup.errors import ConfigError
-
-CNN_IMPLS = ("scratch", "nn")
-
 
 @dataclass(frozen=True)
 class ConvSpec:
@@ -35,6 +30,9 @@ class ConvSpec:
         return "classification"
 
     def __post_init__(self):
+        if len(self.channels) != 3:
+            raise ConfigError(f"the course's CNN has two convolutions: channels is (input, conv1, conv2), "
+                              f"not {self.channels}")
         if self.feature_side < 1:
             raise ConfigError(f"a {self.image_size}×{self.image_size} image is too small for "
                               f"{len(self.conv_names)} convolutions of {self.kernel_size}×{self.kernel_size} "
@@ -65,19 +63,6 @@ class ConvSpec:
             raise ConfigError(f"the CNN only has torch's default initialisation, not {settings.init!r}")
         return init_conv(self, settings.seed)
 
-    def learner(self, impl: str, params: dict, settings, device: str):
-        kwargs = dict(lr=settings.lr, momentum=settings.momentum, weight_decay=settings.weight_decay,
-                      dtype=settings.dtype, device=device)
-        if impl == "scratch":
-            from groundup.scratch.conv import ScratchConv
-
-            return ScratchConv(self, params, **kwargs)
-        if impl == "nn":
-            from groundup.nn.conv import NNConv
-
-            return NNConv(self, params, **kwargs)
-        raise ConfigError(f"the CNN has no {impl!r} implementation; choose from: {', '.join(CNN_IMPLS)}")
-
     def describe(self) -> str:
         k, p = self.kernel_size, self.pool
         convs = [f"conv({a}→{b}, {k}×{k})-maxpool {p}-relu" for a, b in zip(self.channels, self.channels[1:])]
@@ -85,7 +70,7 @@ class ConvSpec:
 
 
 def init_conv(spec: ConvSpec, seed: int) -> dict[str, np.ndarray]:
-    """Initial parameters in float64, drawn once and shared by both implementations.
+    """Initial parameters in float64, drawn once and shared by every implementation.
 
     What ``nn.Conv2d`` and ``nn.Linear`` draw by default: kaiming-uniform with a = √5 for
     the weights, whose bound gain·√(3 / fan_in) with gain = √(2 / (1 + a²)) = √(1/3) is

@@ -19,6 +19,7 @@ from groundup.errors import GroundupError
 from groundup.experiments import get
 from groundup.experiments.base import Settings
 from groundup.models import softmax
+from groundup.registry import build_learner
 from groundup.runs import RunFolder
 
 MAX_BYTES = 50 * 2**20
@@ -54,7 +55,7 @@ def load_model(run_dir: Path) -> Model:
     impl = config["impl"]
     settings = Settings(**{**config["settings"], "dtype": "float64"})
     _, state, _ = checkpoint.load(run_dir, impl)
-    learner = task.spec.learner(impl, task.spec.init_params(settings), settings, "cpu")
+    learner = build_learner(task.spec, impl, task.spec.init_params(settings), settings, "cpu")
     learner.load_state(state)
     scaling = None
     if (run_dir / "preprocess.npz").exists():

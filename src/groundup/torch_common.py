@@ -1,5 +1,5 @@
 """What the two torch implementations share: moving a split to the device once, batch
-indexing and chunked evaluation. The model, loss and optimizer stay in each implementation."""
+indexing and evaluation. The model, loss and optimizer stay in each implementation."""
 
 from __future__ import annotations
 
@@ -7,8 +7,7 @@ import numpy as np
 import torch
 
 from groundup.errors import ConfigError
-
-EVAL_CHUNK = 8192
+from groundup.learner import evaluate_in_chunks, outputs_in_chunks
 
 
 def resolve_device(device: str) -> str:
@@ -45,20 +44,17 @@ class TorchLearner:
 
     @torch.no_grad()
     def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, np.ndarray]:
-        total, outputs = 0.0, []
-        for i in range(0, len(x), EVAL_CHUNK):
-            out = self.forward(x[i:i + EVAL_CHUNK])
-            total += float(self.loss_fn(out, y[i:i + EVAL_CHUNK])) * len(out)
-            outputs.append(out.cpu().numpy())
-        return total / len(x), np.concatenate(outputs)
-
+        return evaluate_in_chunks(self.forward, self.loss_fn, x, y, to_numpy)
 
     @torch.no_grad()
     def outputs(self, x: np.ndarray) -> np.ndarray:
         """The model's outputs for NumPy inputs (used by ``groundup predict``)."""
         xt = torch.as_tensor(np.ascontiguousarray(x), dtype=self.dtype, device=self.device)
-        return np.concatenate([self.forward(xt[i:i + EVAL_CHUNK]).cpu().numpy()
-                               for i in range(0, len(xt), EVAL_CHUNK)])
+        return outputs_in_chunks(self.forward, xt, to_numpy)
+
+
+def to_numpy(t: torch.Tensor) -> np.ndarray:
+    return t.cpu().numpy()
 
 
 def torch_dtype(name: str) -> torch.dtype:

@@ -14,7 +14,8 @@ from groundup.data.preprocess import scale_images
 from groundup.experiments.base import Experiment
 from groundup.experiments.supervised import Data, Outcome, Task, image_prediction_figures, run
 from groundup.models import IMPLS, DenseSpec
-from groundup.models_cnn import CNN_IMPLS, ConvSpec, n_parameters
+from groundup.models_cnn import ConvSpec, n_parameters
+from groundup.registry import impls_of
 from groundup.report import images
 from groundup.report.markdown import figure
 from groundup.train import Split
@@ -74,16 +75,19 @@ def cnn_extras(o: Outcome, data: Data, folder):
         "first. Both keep the larger of two values, so max(relu(a), relu(b)) = "
         "relu(max(a, b)) and the two orders compute the same network; this one runs ReLU on a "
         "quarter of the pixels.",
-        "Only `scratch` and `nn` implement the CNN: a NumPy CNN with the convolution's backward "
-        "pass written out is out of scope (the MLP shows backpropagation by hand). The `scratch` "
-        "convolution is im2col: `Tensor.unfold` cuts out every 5×5 window and one matrix product "
-        "applies all the kernels; its max-pool takes the first maximum of each 2×2 window, as "
-        "nn.MaxPool2d does, which matters on MNIST's blank background where a window's values tie.",
-        "In float64 the two implementations agree to 1e-16 after 100 steps on MNIST (and the tests "
-        "prove 1e-8 over whole epochs). In float32 they drift apart, by about 1e-3 in the "
-        "parameters after a hundred steps: im2col and torch's direct convolution add the same "
-        "products in different orders, and when a pooling window's two largest values are closer "
-        "than float32's rounding the two can pick different winners. The curves stay on top of "
+        "`numpy` writes the convolution's backward pass out (numpy_impl/conv.py, beside a loop "
+        "version to read): im2col copies every 5×5 window into a row of one matrix, so the forward "
+        "is one product and the weight gradient another, and col2im adds the windows' gradients "
+        "back onto the image's pixels. The `scratch` convolution is the same im2col on tensors "
+        "(`Tensor.unfold`), differentiated by autograd. Both max-pools give a 2×2 window's whole "
+        "gradient to its first maximum in reading order, as nn.MaxPool2d does, which matters on "
+        "MNIST's blank background where a window's values tie.",
+        "In float64 the three implementations follow one trajectory (the tests prove 1e-8 over "
+        "whole epochs, and every hand-written backward passes a gradient check by central "
+        "differences). In float32 they drift apart, by about 1e-3 in the parameters after a "
+        "hundred steps: im2col and torch's direct convolution add the same products in different "
+        "orders, and when a pooling window's two largest values are closer than float32's "
+        "rounding the implementations can pick different winners. The curves stay on top of "
         "each other.",
         "Devices: the training and test sets are converted to tensors once, on the device of the "
         "model (`--device`, where `auto` picks CUDA when present), so the course's error of moving "
@@ -100,7 +104,7 @@ EXPERIMENTS = [
                presets={"seed": SEED, "quick": QUICK}, run=run,
                task=Task(MLP, load, mlp_extras, vision="mnist", features=normalise), needs=("mnist",)),
     Experiment(name="cnn-mnist", title="A small CNN on MNIST", section="004 §10",
-               model="CNN conv5-pool-conv5-pool-fc", dataset="MNIST", impls=CNN_IMPLS,
+               model="CNN conv5-pool-conv5-pool-fc", dataset="MNIST", impls=impls_of(CNN),
                presets={"seed": SEED, "quick": QUICK}, run=run,
                task=Task(CNN, load, cnn_extras, vision="mnist", features=normalise), needs=("mnist",)),
 ]

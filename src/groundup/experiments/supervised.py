@@ -19,6 +19,7 @@ from groundup.data.preprocess import standardize
 from groundup.experiments.base import Experiment, Settings
 from groundup.metrics import confusion_matrix, most_confused
 from groundup.models import predictions, softmax
+from groundup.registry import build_learner
 from groundup.report import figures
 from groundup.report.markdown import figure, table
 from groundup.runs import RunFolder, versions
@@ -113,7 +114,7 @@ def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: 
     """
     task: Task = exp.task
     device = "cpu" if impl == "numpy" else settings.device
-    learner = task.spec.learner(impl, params, settings, device)
+    learner = build_learner(task.spec, impl, params, settings, device)
     history = History()
     if resume:
         state, rows = resume

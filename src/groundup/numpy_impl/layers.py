@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from groundup.numpy_impl import conv as conv_ops
+
 
 class Linear:
     """y = x W^T + b.
@@ -70,11 +72,67 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
     return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
 
 
-class Sequential:
-    """Layers applied in order; backward walks them in reverse (the chain rule)."""
+class Conv2d:
+    """A convolution layer (stride 1, no padding) on ``ops``'s conv2d_forward/backward.
 
-    def __init__(self, layers: list):
+    weight (O, C, k, k), bias (O,); x (N, C, H, W) -> (N, O, H-k+1, W-k+1).
+    """
+
+    def __init__(self, weight: np.ndarray, bias: np.ndarray, ops=conv_ops, input_grad: bool = True):
+        self.params = {"weight": weight, "bias": bias}
+        self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
+        self.ops, self.input_grad = ops, input_grad
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.x = x
+        return self.ops.conv2d_forward(x, self.params["weight"], self.params["bias"])
+
+    def backward(self, dy: np.ndarray) -> np.ndarray | None:
+        dx, self.grads["weight"], self.grads["bias"] = self.ops.conv2d_backward(dy, self.x, self.params["weight"])
+        return dx if self.input_grad else None
+
+
+class MaxPool2d:
+    """size×size max-pooling on ``ops``'s maxpool_forward/backward: (N, C, H, W) -> (N, C, H//size, W//size)."""
+
+    params: dict = {}
+    grads: dict = {}
+
+    def __init__(self, size: int = 2, ops=conv_ops):
+        self.size, self.ops = size, ops
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.x = x
+        return self.ops.maxpool_forward(x, self.size)
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        return self.ops.maxpool_backward(dy, self.x, self.size)
+
+
+class Flatten:
+    """(N, C, H, W) -> (N, C·H·W); the backward reshapes the gradient back."""
+
+    params: dict = {}
+    grads: dict = {}
+
+    def forward(self, x: np.ndarray) -> np.ndarray:
+        self.x = x
+        return conv_ops.flatten_forward(x)
+
+    def backward(self, dy: np.ndarray) -> np.ndarray:
+        return conv_ops.flatten_backward(dy, self.x)
+
+
+class Sequential:
+    """Layers applied in order; backward walks them in reverse (the chain rule).
+
+    ``names`` name the layers in parameter names ("conv1.weight"); by default their
+    positions, as in ``nn.Sequential`` ("0.weight").
+    """
+
+    def __init__(self, layers: list, names: list[str] | None = None):
         self.layers = layers
+        self.names = names or [str(i) for i in range(len(layers))]
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         for layer in self.layers:
@@ -88,5 +146,5 @@ class Sequential:
 
     def named(self, attr: str) -> dict[str, np.ndarray]:
         """Parameters (``attr="params"``) or gradients (``"grads"``) named like nn.Sequential."""
-        return {f"{i}.{k}": v for i, layer in enumerate(self.layers)
+        return {f"{name}.{k}": v for name, layer in zip(self.names, self.layers)
                 for k, v in getattr(layer, attr).items()}

@@ -1,33 +1,43 @@
-"""The dense network in NumPy: forward, the loss's gradient, backward, SGD step."""
+"""The NumPy learners: a network of hand-written layers, its loss's gradient, backward, SGD.
+
+``NumpyLearner`` holds what every NumPy model shares (data preparation, the training step,
+evaluation, checkpoints); a subclass only builds its network from the spec.
+"""
 
 from __future__ import annotations
 
+from types import ModuleType
+
 import numpy as np
 
+from groundup.learner import evaluate_in_chunks, outputs_in_chunks
 from groundup.models import DenseSpec
-from groundup.numpy_impl.layers import Linear, ReLU, Sequential, Sigmoid
+from groundup.models_cnn import ConvSpec, as_images
+from groundup.numpy_impl import conv as conv_ops
+from groundup.numpy_impl.layers import (Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential,
+                                        Sigmoid)
 from groundup.numpy_impl.losses import LOSSES
 from groundup.numpy_impl.optim import SGD
 
 ACTIVATIONS = {"relu": ReLU, "sigmoid": Sigmoid}
-EVAL_CHUNK = 8192
 
 
-class NumpyDense:
+class NumpyLearner:
+    """A ``Sequential`` network (``self.net``, from a subclass's ``build``) trained with the
+    spec's loss and the hand-written SGD; parameters in the working dtype (float32 or 64)."""
+
     impl = "numpy"
 
-    def __init__(self, spec: DenseSpec, params: dict, *, lr: float, momentum: float = 0.0,
-                 weight_decay: float = 0.0, dtype: str = "float32"):
+    def __init__(self, spec, params: dict, *, lr: float, momentum: float = 0.0,
+                 weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
+        # NumPy computes on the CPU: ``device`` is accepted like the torch learners' and unused
         self.spec, self.dtype = spec, np.dtype(dtype)
-        layers: list = []
-        for k, name in enumerate(spec.linear_names):
-            layers.append(Linear(params[f"{name}.weight"].astype(self.dtype),
-                                 params[f"{name}.bias"].astype(self.dtype), input_grad=k > 0))
-            if k < len(spec.linear_names) - 1:
-                layers.append(ACTIVATIONS[spec.activation]())
-        self.net = Sequential(layers)
+        self.net = self.build(spec, {k: np.array(v, dtype=self.dtype) for k, v in params.items()})
         self.loss_fn = LOSSES[spec.loss]
         self.optimizer = SGD(self.net.named("params"), lr, momentum, weight_decay)
+
+    def build(self, spec, params: dict[str, np.ndarray]) -> Sequential:
+        raise NotImplementedError
 
     def prepare(self, x: np.ndarray, y: np.ndarray):
         """Convert a whole split once: features to the working dtype, labels as the loss wants."""
@@ -53,19 +63,11 @@ class NumpyDense:
 
     @np.errstate(over="ignore", invalid="ignore")
     def evaluate(self, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-        """Mean loss over the whole split and the outputs, computed in chunks."""
-        total, outputs = 0.0, []
-        for i in range(0, len(x), EVAL_CHUNK):
-            out = self.net.forward(x[i:i + EVAL_CHUNK])
-            loss, _ = self.loss_fn(out, y[i:i + EVAL_CHUNK])
-            total += loss * len(out)
-            outputs.append(out)
-        return total / len(x), np.concatenate(outputs)
+        return evaluate_in_chunks(self.net.forward, lambda out, t: self.loss_fn(out, t)[0], x, y)
 
     def outputs(self, x: np.ndarray) -> np.ndarray:
         """The model's outputs (logits) for inputs x."""
-        x = np.asarray(x, dtype=self.dtype)
-        return np.concatenate([self.net.forward(x[i:i + EVAL_CHUNK]) for i in range(0, len(x), EVAL_CHUNK)])
+        return outputs_in_chunks(self.net.forward, np.asarray(x, dtype=self.dtype))
 
     def parameters(self) -> dict[str, np.ndarray]:
         return {k: v.copy() for k, v in self.net.named("params").items()}
@@ -80,3 +82,44 @@ class NumpyDense:
             p[...] = state["params"][name]  # in place: the optimizer holds the same arrays
         self.optimizer.velocity = {k: np.asarray(v, dtype=self.dtype).copy()
                                    for k, v in state["optimizer"].items()}
+
+
+class NumpyDense(NumpyLearner):
+    """Linear layers named "0", "2", ... with the spec's activation between them."""
+
+    def build(self, spec: DenseSpec, params: dict[str, np.ndarray]) -> Sequential:
+        layers: list = []
+        for k, name in enumerate(spec.linear_names):
+            layers.append(Linear(params[f"{name}.weight"], params[f"{name}.bias"], input_grad=k > 0))
+            if k < len(spec.linear_names) - 1:
+                layers.append(ACTIVATIONS[spec.activation]())
+        return Sequential(layers)
+
+
+class NumpyConv(NumpyLearner):
+    """The course's CNN: conv1, pool1, relu1, conv2, ..., flatten, fc (the ``nn`` model's names).
+
+    ``ops`` supplies conv2d_forward/backward and maxpool_forward/backward (default: this
+    package's ``numpy_impl.conv``), so the same network can run on a student's own functions.
+    """
+
+    def __init__(self, spec: ConvSpec, params: dict, *, ops: ModuleType | object = conv_ops, **kwargs):
+        self.ops = ops
+        super().__init__(spec, params, **kwargs)
+
+    def build(self, spec: ConvSpec, params: dict[str, np.ndarray]) -> Sequential:
+        layers: dict = {}
+        for i, name in enumerate(spec.conv_names, start=1):
+            # pool before ReLU, as in the scratch and nn versions: the same result, a quarter of the work
+            layers[name] = Conv2d(params[f"{name}.weight"], params[f"{name}.bias"], self.ops, input_grad=i > 1)
+            layers[f"pool{i}"] = MaxPool2d(spec.pool, self.ops)
+            layers[f"relu{i}"] = ReLU()
+        layers["flatten"] = Flatten()
+        layers["fc"] = Linear(params["fc.weight"], params["fc.bias"])
+        return Sequential(list(layers.values()), names=list(layers))
+
+    def prepare(self, x: np.ndarray, y: np.ndarray):
+        return super().prepare(as_images(x, self.spec), y)
+
+    def outputs(self, x: np.ndarray) -> np.ndarray:
+        return super().outputs(as_images(np.asarray(x), self.spec))
