@@ -1,106 +1,190 @@
-"""rnn-hello: the hand-written cell against nn.RNNCell, nn.RNN against the cell loop, the run folder."""
+"""rnn-hello: the three implementations of the cell, nn.RNN against the cell loop, every variant
+trained by train.fit through supervised.run_one, the run folders, checkpoints and resume."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import signal
 
 import numpy as np
 import pytest
-import torch
 
-from groundup.experiments import get
+from groundup.errors import ConfigError, Interrupted
+from groundup.experiments import get, supervised
 from groundup.experiments import rnn_hello as rh
 from groundup.experiments.base import Settings
-from groundup.scratch.rnn import Adam
+from groundup.models_rnn import RNNSpec
+from groundup.runs import RunFolder
+from groundup.train import Split, fit
 
-F64 = Settings(dtype="float64", seed=0, lr=0.1, epochs=15)
+F64 = Settings(dtype="float64", seed=0, lr=0.1, epochs=15, batch_size=1)
+QUIET = dict(quiet=True, say=lambda *a: None)
 
 
 def _variant(name):
     return next(v for v in rh.VARIANTS if v.name == name)
 
 
-def _trajectory(name, settings=F64, lr=0.1, epochs=15):
-    learner = _variant(name).build(settings, lr, "cpu")
-    x, y = learner.prepare(rh.ids(rh.SOURCE), rh.ids(rh.TARGET))
-    steps = [learner.train_step(x, y) for _ in range(epochs)]
-    return [loss for loss, _ in steps], np.stack([s for _, s in steps]), learner.parameters()
+def _trajectory(name, settings=F64):
+    """Train one variant with train.fit; per epoch the loss and scores after it, and the parameters."""
+    v = _variant(name)
+    learner = v.spec.learner(v.impl, v.spec.init_params(settings), settings, "cpu")
+    split = rh.load(settings).split
+    scores = []
+    history = fit(learner, split, epochs=settings.epochs, batch_size=1, seed=settings.seed, lr=settings.lr,
+                  quiet=True, on_epoch=lambda h: scores.append(learner.outputs(split.x_train)))
+    return np.array(history.column("train_loss")), np.stack(scores), learner.parameters()
 
 
 def test_vocabulary_and_strings():
     assert rh.ids("hello").tolist() == [1, 0, 2, 2, 3] and rh.ids("ohlol").tolist() == [3, 1, 2, 3, 2]
-    assert rh.decode(np.eye(4)[[3, 1, 2, 3, 2]]) == "ohlol"
+    assert rh.decode(np.eye(4)[[3, 1, 2, 3, 2]].T) == "ohlol"  # scores (classes, steps)
     assert rh.tanh_floor() == pytest.approx(np.log(1 + 3 * np.exp(-2)))
 
 
-def test_own_adam_matches_torch_adam():
-    start = torch.randn(5, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
-    a, b = start.clone().requires_grad_(), start.clone().requires_grad_()
-    own, ref = Adam([a], lr=0.1), torch.optim.Adam([b], lr=0.1)
-    for _ in range(20):
-        ((a ** 3).sum() + (a * a).sum()).backward()
-        own.step()
-        ref.zero_grad()
-        ((b ** 3).sum() + (b * b).sum()).backward()
-        ref.step()
-    assert a.grad is None  # the own optimizer clears the gradient it used
-    torch.testing.assert_close(a.detach(), b.detach(), rtol=0, atol=1e-12)
-
-
-def test_scratch_cell_follows_nn_rnncell():
-    """Same parameters, same Adam, float64: the same losses, scores and parameters."""
-    loss_s, scores_s, params_s = _trajectory("scratch-cell")
-    loss_n, scores_n, params_n = _trajectory("nn-rnncell")
-    np.testing.assert_allclose(loss_s, loss_n, rtol=0, atol=1e-8)
-    np.testing.assert_allclose(scores_s, scores_n, rtol=0, atol=1e-8)
-    for k, v in params_s.items():
-        np.testing.assert_allclose(v, params_n[f"cell.{k}"], rtol=0, atol=1e-8)
-    assert loss_s[-1] < loss_s[0]
+@pytest.mark.parametrize("other", ["scratch-cell", "nn-rnncell"])
+def test_numpy_cell_follows_the_other_implementations_over_the_whole_run(other):
+    """Same parameters, same Adam rule, float64: the same losses, scores and parameters every epoch."""
+    loss_n, scores_n, params_n = _trajectory("numpy-cell")
+    loss_o, scores_o, params_o = _trajectory(other)
+    np.testing.assert_allclose(loss_n, loss_o, rtol=0, atol=1e-8)
+    np.testing.assert_allclose(scores_n, scores_o, rtol=0, atol=1e-8)
+    assert params_n.keys() == params_o.keys()
+    for k, v in params_n.items():
+        np.testing.assert_allclose(v, params_o[k], rtol=0, atol=1e-8)
+    assert loss_n[-1] < loss_n[0] and rh.decode(scores_n[-1][0]) == "ohlol"
 
 
 def test_nn_rnn_is_the_cell_loop():
     """nn.RNN from the cell's parameters and at the cell's learning rate is the cell, stepped."""
-    loss_c, scores_c, params_c = _trajectory("nn-rnncell", lr=0.05)
-    loss_r, scores_r, params_r = _trajectory("nn-rnn", lr=0.05)
+    loss_c, scores_c, params_c = _trajectory("nn-rnncell", F64.with_overrides(lr=0.05))
+    loss_r, scores_r, params_r = _trajectory("nn-rnn", F64.with_overrides(lr=0.05))
     np.testing.assert_allclose(loss_c, loss_r, rtol=0, atol=1e-8)
     np.testing.assert_allclose(scores_c, scores_r, rtol=0, atol=1e-8)
     for k, v in params_c.items():
-        np.testing.assert_allclose(v, params_r[k.replace("cell.", "rnn.") + "_l0"], rtol=0, atol=1e-8)
+        np.testing.assert_allclose(v, params_r[f"rnn.{k}_l0"], rtol=0, atol=1e-8)
 
 
 def test_cell_scores_never_beat_the_tanh_floor():
-    losses, scores, _ = _trajectory("scratch-cell", epochs=60)
-    assert np.abs(scores).max() <= 1 and min(losses) > rh.tanh_floor()
+    losses, scores, _ = _trajectory("numpy-cell", F64.with_overrides(epochs=60))
+    assert np.abs(scores).max() <= 1 and losses.min() > rh.tanh_floor()
 
 
-def test_run_writes_the_folder_and_prints_each_epoch(tmp_path):
+def test_specs_refuse_what_they_cannot_be():
+    with pytest.raises(ConfigError, match="hidden must equal vocab"):
+        RNNSpec(vocab=4, hidden=5)
+    with pytest.raises(ConfigError, match="unknown RNN loop"):
+        RNNSpec(vocab=4, hidden=4, loop="lstm")
+    with pytest.raises(ConfigError, match="only nn implements"):
+        rh.EMBEDDING_NET.learner("numpy", {}, F64, "cpu")
+    with pytest.raises(ConfigError, match="momentum"):
+        rh.CELL.learner("scratch", {}, F64.with_overrides(momentum=0.9), "cpu")
+
+
+def test_run_writes_a_folder_per_variant_and_the_overview(tmp_path):
+    """The whole run in float64 (`groundup lab` covers float32): every variant learns the mapping,
+    and numpy equals scratch and nn.RNNCell to 1e-8 over the whole run."""
     exp = get("rnn-hello")
     lines = []
-    summary = exp.run(exp, ["scratch", "nn"], exp.settings("seed"), tmp_path, "seed", say=lines.append)
-    for name in ("config.json", "summary.json", "metrics.csv", "loss.png", "report.md", "comparison.md"):
+    summary = exp.run(exp, list(exp.impls), exp.settings("seed", dtype="float64"), tmp_path, "seed",
+                      say=lines.append)
+    for name in ("comparison.md", "comparison.json", "loss.png"):
         assert (tmp_path / name).stat().st_size > 0
-    on_disk = json.loads((tmp_path / "summary.json").read_text())
-    assert on_disk["variants"].keys() == {"scratch-cell", "nn-rnncell", "nn-rnn", "nn-embedding"}
-    for name, v in on_disk["variants"].items():
+    assert list(summary) == ["numpy-cell", "scratch-cell", "nn-rnncell", "nn-rnn", "nn-embedding"]
+    for v in rh.VARIANTS:
+        folder = tmp_path / v.folder
+        for name in ("config.json", "metrics.csv", "summary.json", "report.md", "curves.png"):
+            assert (folder / name).stat().st_size > 0, (v.name, name)
+        assert (folder / ("checkpoint.npz" if v.impl == "numpy" else "checkpoint.pt")).exists()
+        on_disk = json.loads((folder / "summary.json").read_text())
         # the course's settings learn the mapping in 15 epochs with every variant
-        assert v["final_predicted"] == "ohlol" and v["final_loss"] < 0.6, name
-        # what `groundup lab` tabulates: the same numbers, in a trained model's summary shape
-        assert summary[name]["final"] == {"train_loss": v["final_loss"], "train_accuracy": v["final_accuracy"]}
-        assert summary[name]["epochs"] == 15 and summary[name]["impl"] == v["impl"]
-    assert on_disk["variants"]["nn-rnn"]["lr"] == 0.05 and on_disk["variants"]["nn-rnncell"]["lr"] == 0.1
-    assert on_disk["scratch_vs_nn_rnncell_max_param_difference"] < 1e-5  # float32
-    epochs = [line for line in lines if " epoch " in line]
-    assert len(epochs) == 4 * 15 and all("predicted " in line for line in epochs)
-    assert "epoch  15/15  predicted ohlol" in epochs[14]
-    rows = (tmp_path / "metrics.csv").read_text().splitlines()
-    assert rows[0] == "variant,epoch,loss,accuracy,predicted,seconds" and len(rows) == 1 + 4 * 15
-    report = (tmp_path / "report.md").read_text()
-    assert "nn.Embedding(4, 10)" in report and "](loss.png)" in report
+        assert on_disk["final_predicted"] == "ohlol" and on_disk["final"]["train_loss"] < 0.6, v.name
+        assert len(on_disk["predicted"]) == 15 and on_disk["predicted"][-1] == "ohlol"
+        assert on_disk["replay_max_loss_difference"] == 0  # the strings come from the very same trajectory
+        assert on_disk["lr"] == 0.1 * v.lr_factor
+        # what `groundup lab` tabulates: the train numbers, in a trained model's summary shape
+        assert summary[v.name] == {"impl": v.impl, "epochs": 15, "train_seconds": on_disk["train_seconds"],
+                                   "final": {"train_loss": on_disk["final"]["train_loss"],
+                                             "train_accuracy": on_disk["final"]["train_accuracy"]}}
+        assert len((folder / "metrics.csv").read_text().splitlines()) == 1 + 15
+    assert json.loads((tmp_path / "comparison.json").read_text())["cell_max_param_difference"] < 1e-8
+    losses = {f: np.array([r["train_loss"] for r in supervised.checkpoint.load(tmp_path / f, f)[2]])
+              for f in ("numpy", "scratch", "nn")}
+    np.testing.assert_allclose(losses["numpy"], losses["scratch"], rtol=0, atol=1e-8)
+    np.testing.assert_allclose(losses["numpy"], losses["nn"], rtol=0, atol=1e-8)
+    strings = [line for line in lines if "predicted after each epoch" in line]
+    assert len(strings) == 5 and all(line.endswith(" ohlol") for line in strings)
+    overview = (tmp_path / "comparison.md").read_text()
+    assert "nn.Embedding(4, 10)" in overview and "](loss.png)" in overview and "[nn-rnn](nn-rnn/report.md)" in overview
+    assert "tanh" in (tmp_path / "numpy" / "report.md").read_text()
 
 
-def test_run_one_implementation(tmp_path):
+def test_one_implementation_with_one_variant_writes_its_run_folder_at_out(tmp_path):
     exp = get("rnn-hello")
-    summary = exp.run(exp, ["scratch"], exp.settings("quick", epochs=2), tmp_path, "quick", say=lambda *a: None)
-    assert list(summary) == ["scratch-cell"]
+    summary = exp.run(exp, ["numpy"], exp.settings("quick", epochs=2), tmp_path, "quick", **QUIET)
+    assert list(summary) == ["numpy-cell"]
+    assert (tmp_path / "report.md").exists() and (tmp_path / "checkpoint.npz").exists()
     assert not (tmp_path / "comparison.md").exists()
-    assert exp.impls == ("scratch", "nn")
+
+
+def test_nn_alone_writes_its_three_variants_and_an_overview_report(tmp_path):
+    exp = get("rnn-hello")
+    exp.run(exp, ["nn"], exp.settings("quick", epochs=2), tmp_path, "quick", **QUIET)
+    assert {p.name for p in tmp_path.iterdir() if p.is_dir()} == {"nn", "nn-rnn", "nn-embedding"}
+    assert (tmp_path / "report.md").exists() and not (tmp_path / "comparison.md").exists()
+
+
+@pytest.mark.parametrize("name", ["numpy-cell", "scratch-cell", "nn-rnn"])
+def test_interrupted_variant_resumes_to_exactly_the_uninterrupted_result(tmp_path, monkeypatch, name):
+    """Adam's moments and step count go into the checkpoint: a resumed run ends where a straight one does."""
+    exp, v = get("rnn-hello"), _variant(name)
+    settings = exp.settings("seed").with_overrides(lr=0.1 * v.lr_factor)
+    data = rh.load(settings)
+
+    def train(folder):
+        return supervised.run_one(dataclasses.replace(exp, task=rh.task(v)), v.impl, settings, data,
+                                  v.spec.init_params(settings), RunFolder(folder), "seed", **QUIET)
+
+    straight, _ = train(tmp_path / "straight")
+    write_metrics, stop = RunFolder.write_metrics, [True]
+
+    def interrupt_after_epoch_6(self, rows):
+        write_metrics(self, rows)
+        if len(rows) == 6 and stop:
+            stop.clear()
+            raise Interrupted(signal.SIGINT)
+
+    monkeypatch.setattr(RunFolder, "write_metrics", interrupt_after_epoch_6)
+    with pytest.raises(Interrupted):
+        train(tmp_path / "cut")
+    assert json.loads((tmp_path / "cut" / "summary.json").read_text())["status"] == "interrupted"
+    summaries = supervised.resume(exp, tmp_path / "cut", {}, **QUIET)
+    resumed = json.loads((tmp_path / "cut" / "summary.json").read_text())
+    assert resumed["status"] == "completed" and resumed["predicted"] == summaries[v.impl]["predicted"]
+    assert resumed["final"]["train_loss"] == straight.history.last.train_loss
+    _, state, rows = supervised.checkpoint.load(tmp_path / "cut", v.impl)
+    assert len(rows) == 15
+    for k, p in straight.params.items():
+        assert np.array_equal(np.asarray(state["params"][k]), p), k
+
+
+def test_another_sequence_model_is_a_spec_and_a_loader(tmp_path):
+    """No rnn-hello code: RNNSpec and a Task run through supervised.run in all three implementations,
+    on several sequences in shuffled mini-batches, and agree to 1e-8 in float64."""
+    from groundup.experiments.base import Experiment
+
+    rng = np.random.default_rng(5)
+    x = rng.integers(0, 3, (10, 6))
+    y = (x + 1) % 3  # each token's successor
+
+    def load(settings):
+        return supervised.Data(Split(x[:8], y[:8], x[8:], y[8:]), "successor of a token")
+
+    exp = Experiment(name="successor", title="successor", section="-", model="cell", dataset="toy",
+                     impls=("numpy", "scratch", "nn"), presets={"quick": dict(epochs=6, lr=0.05, batch_size=4)},
+                     run=supervised.run, task=supervised.Task(RNNSpec(vocab=3, hidden=3), load))
+    summaries = exp.run(exp, list(exp.impls), exp.settings("quick", dtype="float64"), tmp_path, "quick", **QUIET)
+    assert json.loads((tmp_path / "comparison.json").read_text())["max_param_difference"] < 1e-8
+    losses = [s["final"]["train_loss"] for s in summaries.values()]
+    assert max(losses) - min(losses) < 1e-8

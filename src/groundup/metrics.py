@@ -10,8 +10,9 @@ def accuracy(pred: np.ndarray, y: np.ndarray) -> float:
 
 
 def confusion_matrix(y: np.ndarray, pred: np.ndarray, n_classes: int) -> np.ndarray:
-    """cm[i, j] = number of samples of true class i predicted as class j."""
-    return np.bincount(n_classes * np.asarray(y, dtype=np.int64) + np.asarray(pred, dtype=np.int64),
+    """cm[i, j] = number of samples of true class i predicted as class j (labels of any shape,
+    e.g. one per step of a sequence)."""
+    return np.bincount(n_classes * np.asarray(y, dtype=np.int64).ravel() + np.asarray(pred, dtype=np.int64).ravel(),
                        minlength=n_classes * n_classes).reshape(n_classes, n_classes)
 
 

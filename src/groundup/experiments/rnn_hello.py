@@ -1,48 +1,77 @@
 """rnn-hello: learn to map "hello" to "ohlol" over the vocabulary {e, h, l, o} (004 §11).
 
-Four variants, each trained with Adam on the one sequence for the same number of epochs:
+Five variants, each trained with Adam on the one sequence (one step per epoch):
 
-- ``scratch-cell``: an RNN cell by hand (own weights, tanh, own loss, own Adam), ``scratch``;
+- ``numpy-cell``: an RNN cell in NumPy, backpropagation through time and Adam written out;
+- ``scratch-cell``: the cell on torch tensors (own weights, tanh, own loss, own Adam), autograd;
 - ``nn-rnncell``: ``nn.RNNCell(4, 4)`` stepped by hand, as the course's first version;
 - ``nn-rnn``: ``nn.RNN(4, 4)``, the same cell looped inside torch;
 - ``nn-embedding``: ``nn.Embedding(4, 10)`` -> ``nn.RNN(10, 8, 2 layers)`` -> ``nn.Linear(8, 4)``.
 
-The three cell variants start from the same parameters, so ``scratch-cell`` and
-``nn-rnncell`` (same learning rate) must agree step for step, and ``nn-rnn`` differs from
-them only by the course's smaller learning rate. The ``lr`` setting is the cell variants'
-rate; the course's nn.RNN and Embedding versions use half of it (0.05 against 0.1), and so
-do ours, whatever ``--lr`` says. Losses are the mean over the five characters.
+The first three are one model (``CELL``) in the three implementations, started from the same
+parameters, so they must agree step for step; ``nn-rnn`` starts from the same numbers and
+differs from them only by the course's smaller learning rate. The ``lr`` setting is the cell
+variants' rate; the course's nn.RNN and Embedding versions use half of it (0.05 against 0.1),
+and so do ours, whatever ``--lr`` says. Losses are the mean over the five characters.
+
+Every variant is a ``supervised.Task`` trained by ``supervised.run_one`` (run folder,
+checkpoints, resume, report); this module adds the predicted string per epoch, the tanh floor
+and the table of variants.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import math
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from functools import partial
 from pathlib import Path
-from typing import Callable
 
 import numpy as np
+from matplotlib.figure import Figure
 
+from groundup.errors import GroundupError
+from groundup.experiments import supervised
 from groundup.experiments.base import Experiment, Settings
-from groundup.report import figures  # noqa: F401  (the Agg backend and the project's plot style)
+from groundup.experiments.supervised import Data, Outcome, Task
+from groundup.models_rnn import RNNSpec
 from groundup.report.markdown import figure, table
-from groundup.runs import RunFolder, versions
+from groundup.runs import RunFolder
 from groundup.torch_common import resolve_device
+from groundup.train import Split, fit
 
 VOCAB = ("e", "h", "l", "o")
 SOURCE, TARGET = "hello", "ohlol"
-HIDDEN = 4  # the cell variants' hidden state is their output: one score per character
-EMBEDDING, EMB_HIDDEN, EMB_LAYERS = 10, 8, 2  # the course's Embedding version
+
+CELL = RNNSpec(vocab=len(VOCAB), hidden=len(VOCAB))  # the hidden state is the output: one score per character
+CELL_RNN = RNNSpec(vocab=len(VOCAB), hidden=len(VOCAB), loop="rnn")
+EMBEDDING_NET = RNNSpec(vocab=len(VOCAB), hidden=8, embedding=10, layers=2, classes=len(VOCAB), loop="rnn")
 
 PRESETS = {
     # The course: 15 epochs (one Adam step on the sequence each), Adam lr 0.1 for RNNCell.
-    "seed": dict(epochs=15, lr=0.1),
-    "quick": dict(epochs=15, lr=0.1),
-    "best": dict(epochs=100, lr=0.1),
+    "seed": dict(epochs=15, lr=0.1, batch_size=1),
+    "quick": dict(epochs=15, lr=0.1, batch_size=1),
+    "best": dict(epochs=100, lr=0.1, batch_size=1),
 }
+
+
+@dataclass(frozen=True)
+class Variant:
+    name: str
+    impl: str
+    spec: RNNSpec
+    model: str  # for the variants table
+    lr_factor: float  # times the ``lr`` setting: the course's ratio between the variants
+    folder: str  # its run folder when several run: the cell's by implementation, as in every experiment
+
+
+VARIANTS = (
+    Variant("numpy-cell", "numpy", CELL, "RNN cell 4→4 (tanh) in NumPy; BPTT and Adam by hand", 1.0, "numpy"),
+    Variant("scratch-cell", "scratch", CELL, "own RNN cell 4→4 (tanh), unrolled by hand; own Adam", 1.0, "scratch"),
+    Variant("nn-rnncell", "nn", CELL, "nn.RNNCell(4, 4) stepped by hand", 1.0, "nn"),
+    Variant("nn-rnn", "nn", CELL_RNN, "nn.RNN(4, 4)", 0.5, "nn-rnn"),
+    Variant("nn-embedding", "nn", EMBEDDING_NET, "nn.Embedding(4, 10) → nn.RNN(10, 8, 2 layers) → nn.Linear(8, 4)",
+            0.5, "nn-embedding"),
+)
 
 
 def ids(text: str) -> np.ndarray:
@@ -50,8 +79,8 @@ def ids(text: str) -> np.ndarray:
 
 
 def decode(scores: np.ndarray) -> str:
-    """The predicted string: the highest-scoring character at every step."""
-    return "".join(VOCAB[i] for i in scores.argmax(axis=1))
+    """The predicted string: the highest-scoring character at every step of scores (classes, T)."""
+    return "".join(VOCAB[i] for i in scores.argmax(axis=0))
 
 
 def tanh_floor(classes: int = len(VOCAB)) -> float:
@@ -62,181 +91,104 @@ def tanh_floor(classes: int = len(VOCAB)) -> float:
     return math.log(1 + (classes - 1) * math.exp(-2))
 
 
-def init_cell(seed: int, vocab: int = len(VOCAB), hidden: int = HIDDEN) -> dict[str, np.ndarray]:
-    """``nn.RNNCell``'s default draw in float64: every weight and bias ~ U(-1/sqrt(h), 1/sqrt(h))."""
-    rng = np.random.default_rng([seed, 11])
-    k = 1 / math.sqrt(hidden)
-    return {"weight_ih": rng.uniform(-k, k, (hidden, vocab)), "weight_hh": rng.uniform(-k, k, (hidden, hidden)),
-            "bias_ih": rng.uniform(-k, k, hidden), "bias_hh": rng.uniform(-k, k, hidden)}
+def load(settings: Settings) -> Data:
+    """The one sequence, as a batch of one: ids (1, 5) in, ids (1, 5) to predict. There is no
+    held-out text, so the "test set" is the same sequence."""
+    x, y = ids(SOURCE)[None], ids(TARGET)[None]
+    return Data(Split(x, y, x, y), f'"{SOURCE}" → "{TARGET}" (one sequence)', classes=list(VOCAB),
+                summary={"source": SOURCE, "target": TARGET, "vocabulary": list(VOCAB)})
 
 
-def init_embedding_net(seed: int) -> dict[str, np.ndarray]:
-    """``EmbeddingNet``'s parameters drawn as torch would: N(0, 1) embeddings, U(±1/sqrt(fan)) elsewhere."""
-    rng = np.random.default_rng([seed, 12])
-    params = {"emb.weight": rng.normal(0.0, 1.0, (len(VOCAB), EMBEDDING))}
-    k = 1 / math.sqrt(EMB_HIDDEN)
-    for layer in range(EMB_LAYERS):
-        fan_in = EMBEDDING if layer == 0 else EMB_HIDDEN
-        params[f"rnn.weight_ih_l{layer}"] = rng.uniform(-k, k, (EMB_HIDDEN, fan_in))
-        params[f"rnn.weight_hh_l{layer}"] = rng.uniform(-k, k, (EMB_HIDDEN, EMB_HIDDEN))
-        params[f"rnn.bias_ih_l{layer}"] = rng.uniform(-k, k, EMB_HIDDEN)
-        params[f"rnn.bias_hh_l{layer}"] = rng.uniform(-k, k, EMB_HIDDEN)
-    params["fc.weight"] = rng.uniform(-k, k, (len(VOCAB), EMB_HIDDEN))
-    params["fc.bias"] = rng.uniform(-k, k, len(VOCAB))
-    return params
+def predicted_per_epoch(variant: Variant, settings: Settings, data: Data) -> tuple[list[str], list[float]]:
+    """The string the model predicts after each epoch, and the loss then.
+
+    The history of a run keeps numbers only; the strings come from replaying the run through
+    the same loop from the same start (deterministic, and milliseconds for this model)."""
+    device = "cpu" if variant.impl == "numpy" else settings.device
+    learner = variant.spec.learner(variant.impl, variant.spec.init_params(settings), settings, device)
+    strings: list[str] = []
+    history = fit(learner, data.split, epochs=settings.epochs, batch_size=settings.batch_size, seed=settings.seed,
+                  lr=settings.lr, schedule=settings.schedule, quiet=True,
+                  on_epoch=lambda h: strings.append(decode(learner.outputs(data.split.x_train)[0])))
+    return strings, history.column("train_loss")
 
 
-@dataclass(frozen=True)
-class Variant:
-    name: str
-    impl: str
-    model: str
-    lr_factor: float  # times the ``lr`` setting: the course's ratio between the variants
-    build: Callable  # (settings, lr, device) -> learner: prepare, train_step, evaluate, parameters
+def extras(variant: Variant, o: Outcome, data: Data, folder: RunFolder):
+    """What rnn-hello adds to a variant's report and summary: the strings, the tanh floor."""
+    strings, losses = predicted_per_epoch(variant, o.settings, data)
+    final = decode(o.test_outputs[0])
+    first = next((e for e, s in enumerate(strings, 1) if s == TARGET), None)
+    analysis = [f"After {len(strings)} epochs the model predicts `{final}` for `{SOURCE}` (target `{TARGET}`)"
+                + (f"; first right after epoch {first}." if first else "; never right.")
+                + " There is no held-out text: the test numbers of this report score the training sequence itself."]
+    if not variant.spec.classes:
+        analysis.append(f"The hidden state is the output, and a tanh keeps every score in [−1, 1]: the loss can "
+                        f"never go below {tanh_floor():.4f} (right character +1, the others −1). The model "
+                        "can be right but never confident.")
+    if len(strings) <= 30:
+        analysis.append(table(["epoch", "predicted", "loss"],
+                              [[e, f"`{s}`", f"{loss:.4f}"] for e, (s, loss) in enumerate(zip(strings, losses), 1)]))
+    fields = {"variant": variant.name, "model": variant.model, "lr": o.settings.lr,
+              "optimizer": {"numpy": "Adam by hand (NumPy)", "scratch": "own Adam"}.get(o.impl, "torch.optim.Adam"),
+              "n_parameters": int(sum(v.size for v in o.params.values())), "predicted": strings,
+              "final_predicted": final, "first_correct_epoch": first,
+              "replay_max_loss_difference": max(abs(a - b) for a, b in zip(losses, o.history.column("train_loss")))}
+    return [], analysis, fields
 
 
-def _scratch_cell(settings, lr, device):
-    from groundup.scratch.rnn import ScratchRNNCell
-
-    return ScratchRNNCell(init_cell(settings.seed), lr=lr, dtype=settings.dtype, device=device)
-
-
-def _nn(model_fn, params_fn):
-    def build(settings, lr, device):
-        from groundup.nn.rnn import NNSequenceLearner
-
-        return NNSequenceLearner(model_fn(), params_fn(settings.seed), lr=lr, dtype=settings.dtype,
-                                 device=device)
-    return build
+def variant_of(config: dict) -> Task:
+    """The Task of the variant whose run folder holds ``config`` (for resume)."""
+    for v in VARIANTS:
+        if (v.impl, v.spec.describe()) == (config.get("impl"), config.get("model")):
+            return task(v)
+    raise GroundupError(f"no rnn-hello variant has impl {config.get('impl')!r} and model {config.get('model')!r}")
 
 
-def _cell_net():
-    from groundup.nn.rnn import CellNet
-
-    return CellNet(len(VOCAB), HIDDEN)
-
-
-def _seq_net():
-    from groundup.nn.rnn import SeqNet
-
-    return SeqNet(len(VOCAB), HIDDEN)
-
-
-def _embedding_net():
-    from groundup.nn.rnn import EmbeddingNet
-
-    return EmbeddingNet(len(VOCAB), EMBEDDING, EMB_HIDDEN, EMB_LAYERS, len(VOCAB))
-
-
-VARIANTS = (
-    Variant("scratch-cell", "scratch", "own RNN cell 4→4 (tanh), unrolled by hand; own Adam", 1.0, _scratch_cell),
-    Variant("nn-rnncell", "nn", "nn.RNNCell(4, 4) stepped by hand", 1.0,
-            _nn(_cell_net, lambda s: {f"cell.{k}": v for k, v in init_cell(s).items()})),
-    Variant("nn-rnn", "nn", "nn.RNN(4, 4)", 0.5,
-            _nn(_seq_net, lambda s: {f"rnn.{k}_l0": v for k, v in init_cell(s).items()})),
-    Variant("nn-embedding", "nn", f"nn.Embedding(4, {EMBEDDING}) → nn.RNN({EMBEDDING}, {EMB_HIDDEN}, "
-            f"{EMB_LAYERS} layers) → nn.Linear({EMB_HIDDEN}, 4)", 0.5,
-            _nn(_embedding_net, init_embedding_net)),
-)
-
-
-def train_variant(variant: Variant, settings: Settings, device: str, say=print) -> tuple[list[dict], dict, object]:
-    """Train one variant; per epoch the loss, accuracy and string of the forward pass that
-    epoch's step was computed from (what the course prints), then the trained model's."""
-    lr = settings.lr * variant.lr_factor
-    learner = variant.build(settings, lr, device)
-    x, y = learner.prepare(ids(SOURCE), ids(TARGET))
-    target = ids(TARGET)
-    rows = []
-    for epoch in range(1, settings.epochs + 1):
-        began = time.perf_counter()
-        loss, scores = learner.train_step(x, y)
-        seconds = time.perf_counter() - began
-        predicted = decode(scores)
-        rows.append({"epoch": epoch, "loss": loss, "accuracy": float(np.mean(scores.argmax(1) == target)),
-                     "predicted": predicted, "seconds": seconds})
-        say(f"  {variant.name:<13} epoch {epoch:>3}/{settings.epochs}  predicted {predicted}  loss {loss:.4f}")
-        if not math.isfinite(loss):
-            break
-    loss, scores = learner.evaluate(x, y)
-    final = {"impl": variant.impl, "model": variant.model, "lr": lr,
-             "optimizer": "own Adam" if variant.impl == "scratch" else "torch.optim.Adam",
-             "parameters": int(sum(v.size for v in learner.parameters().values())),
-             "final_loss": loss, "final_predicted": decode(scores),
-             "final_accuracy": float(np.mean(scores.argmax(1) == target)),
-             "first_correct_epoch": next((r["epoch"] for r in rows if r["predicted"] == TARGET), None),
-             "train_seconds": sum(r["seconds"] for r in rows)}
-    return rows, final, learner
+def task(variant: Variant) -> Task:
+    return Task(variant.spec, load, partial(extras, variant), variant=variant_of)
 
 
 def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset: str,
         quiet: bool = False, say=print) -> dict:
-    """Train every variant of the chosen implementations into one run folder at ``out``.
+    """Train every variant of the chosen implementations: one variant writes its run folder at
+    ``out``, several write ``out/<folder>`` each and an overview of all of them at ``out``.
 
     Returns one summary per variant in the shape every trained model's has (``final`` metrics,
-    ``epochs``, ``train_seconds``), for ``groundup lab``; ``summary.json`` holds the rest."""
-    device = resolve_device(settings.device)
-    settings = settings.with_overrides(device=device)
-    folder = RunFolder(out)
+    ``epochs``, ``train_seconds``), for ``groundup lab``."""
+    settings = settings.with_overrides(device=resolve_device(settings.device))
     variants = [v for v in VARIANTS if v.impl in impls]
-    folder.write_json("config.json", {
-        "experiment": exp.name, "impls": impls, "preset": preset, "source": SOURCE, "target": TARGET,
-        "vocabulary": VOCAB, "variants": {v.name: {"impl": v.impl, "model": v.model, "lr": settings.lr * v.lr_factor}
-                                          for v in variants},
-        "settings": settings.as_dict(), "device": device, "versions": versions(),
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S")})
-    say(f"{exp.name}: {SOURCE!r} -> {TARGET!r}, {settings.epochs} epochs of Adam per variant -> {folder.path}")
-    metrics, finals, learners = {}, {}, {}
+    data = supervised.load_data(task(variants[0]), settings)
+    say(f"{exp.name}: {SOURCE!r} -> {TARGET!r}, {settings.epochs} epochs of Adam per variant -> {out}")
+    outcomes, summaries = {}, {}
     for v in variants:
-        metrics[v.name], finals[v.name], learners[v.name] = train_variant(v, settings, device, say)
-    summary = {"experiment": exp.name, "impls": impls, "preset": preset, "status": "completed",
-               "epochs": settings.epochs, "source": SOURCE, "target": TARGET, "variants": finals,
-               "device": device, "dtype": settings.dtype, "seed": settings.seed}
-    if "scratch-cell" in learners and "nn-rnncell" in learners:
-        a, b = learners["scratch-cell"].parameters(), learners["nn-rnncell"].parameters()
-        summary["scratch_vs_nn_rnncell_max_param_difference"] = max(
-            float(np.abs(a[k] - b[f"cell.{k}"]).max()) for k in a)
-    folder.write_text("metrics.csv", _metrics_csv(metrics))
-    fig = folder.save_figure(loss_figure(metrics, f"{exp.name} · preset {preset}"), "loss.png")
-    folder.write_json("summary.json", summary)
-    folder.write_text("report.md", _report(exp, settings, summary, metrics, fig, preset))
-    if len(impls) > 1:  # `groundup run` points at comparison.md when several implementations ran
-        folder.write_text("comparison.md", _comparison(exp, summary, fig, preset))
-    for name, f in finals.items():
-        say(f"{name}: final loss {f['final_loss']:.4f}, predicts {f['final_predicted']!r}")
-    return {name: {"impl": f["impl"], "epochs": settings.epochs, "train_seconds": f["train_seconds"],
-                   "final": {"train_loss": f["final_loss"], "train_accuracy": f["final_accuracy"]}}
-            for name, f in finals.items()}
+        vs = settings.with_overrides(lr=settings.lr * v.lr_factor)
+        folder = RunFolder(out if len(variants) == 1 else out / v.folder)
+        outcomes[v.name], summaries[v.name] = supervised.run_one(
+            replace(exp, task=task(v)), v.impl, vs, data, v.spec.init_params(vs), folder, preset, quiet, say)
+        say(f"  {v.name}, predicted after each epoch: {' '.join(summaries[v.name]['predicted'])}")
+    if len(variants) > 1:
+        _overview(exp, RunFolder(out), variants, outcomes, summaries, settings, preset,
+                  "comparison.md" if len(impls) > 1 else "report.md")
+    return {name: {"impl": s["impl"], "epochs": s["epochs"], "train_seconds": s["train_seconds"],
+                   "final": {"train_loss": s["final"]["train_loss"], "train_accuracy": s["final"]["train_accuracy"]}}
+            for name, s in summaries.items()}
 
 
-def _metrics_csv(metrics: dict[str, list[dict]]) -> str:
-    """One row per variant and epoch: variant,epoch,loss,accuracy,predicted,seconds."""
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(["variant", "epoch", "loss", "accuracy", "predicted", "seconds"])
-    for name, rows in metrics.items():
-        for r in rows:
-            writer.writerow([name, r["epoch"], f"{r['loss']:.6g}", f"{r['accuracy']:.6g}", r["predicted"],
-                             f"{r['seconds']:.6g}"])
-    return buf.getvalue()
+STYLES = {"numpy-cell": ("#9467bd", "-."), "scratch-cell": ("#ff7f0e", "--"), "nn-rnncell": ("#1f77b4", ":"),
+          "nn-rnn": ("#2ca02c", "-"), "nn-embedding": ("#d62728", "-")}
 
 
-STYLES = {"scratch-cell": ("#ff7f0e", "--"), "nn-rnncell": ("#1f77b4", ":"), "nn-rnn": ("#2ca02c", "-"),
-          "nn-embedding": ("#d62728", "-")}
-
-
-def loss_figure(metrics: dict[str, list[dict]], title: str):
+def loss_figure(outcomes: dict[str, Outcome], title: str) -> Figure:
     """Loss per epoch of every variant, and how many of the five characters each gets right."""
-    import matplotlib.pyplot as plt
-
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(10.5, 3.9))
-    for name, rows in metrics.items():
+    fig = Figure(figsize=(10.5, 3.9))
+    ax, ax2 = fig.subplots(1, 2)
+    for name, o in outcomes.items():
         color, style = STYLES.get(name, (None, "-"))
-        epochs = [r["epoch"] for r in rows]
-        ax.plot(epochs, [r["loss"] for r in rows], style, color=color, lw=2, label=name)
-        ax2.plot(epochs, [r["accuracy"] * len(TARGET) for r in rows], style, color=color, lw=2, label=name)
-    ax.axhline(tanh_floor(), color="grey", lw=1, ls="-.",
-               label=f"floor of tanh scores ({tanh_floor():.3f})")
+        epochs = o.history.column("epoch")
+        ax.plot(epochs, o.history.column("train_loss"), style, color=color, lw=2, label=name)
+        ax2.plot(epochs, [a * len(TARGET) for a in o.history.column("train_accuracy")], style, color=color, lw=2,
+                 label=name)
+    ax.axhline(tanh_floor(), color="grey", lw=1, ls="-.", label=f"floor of tanh scores ({tanh_floor():.3f})")
     ax.set_ylim(bottom=0)
     ax.set_xlabel("epoch")
     ax.set_ylabel("cross-entropy (mean per character)")
@@ -252,67 +204,61 @@ def loss_figure(metrics: dict[str, list[dict]], title: str):
     return fig
 
 
-def _results_table(summary) -> str:
-    rows = [[name, f["impl"], f["model"], f["parameters"], f"{f['lr']:g}", f["optimizer"], f["final_loss"],
-             f"`{f['final_predicted']}`", f["first_correct_epoch"]] for name, f in summary["variants"].items()]
-    return table(["variant", "impl", "model", "parameters", "Adam lr", "optimizer", "final loss",
-                  "final string", f"first epoch with `{TARGET}`"], rows)
+def _cell_parity(outcomes: dict[str, Outcome], dtype: str) -> tuple[float | None, str | None]:
+    """How far apart the implementations of the one cell end (same start, same learning rate)."""
+    cells = {v.name: outcomes[v.name] for v in VARIANTS if v.spec == CELL and v.name in outcomes}
+    if len(cells) < 2:
+        return None, None
+    diff = supervised.max_param_difference(cells)
+    names = ", ".join(f"`{n}`" for n in cells)
+    return diff, (f"{names} are one model in {len(cells)} implementations, started from the same parameters "
+                  f"with the same learning rate; they end {diff:.3g} apart (largest absolute parameter "
+                  f"difference, {dtype}): the hand-written backpropagation through time and the autograd through "
+                  "the hand-written loop compute what `nn.RNNCell` computes.")
 
 
-def _parity(summary, dtype) -> str | None:
-    if "scratch_vs_nn_rnncell_max_param_difference" not in summary:
-        return None
-    return (f"`scratch-cell` (own cell, own cross-entropy, own Adam) and `nn-rnncell` started from the "
-            f"same parameters with the same learning rate and end "
-            f"{summary['scratch_vs_nn_rnncell_max_param_difference']:.3g} apart (largest absolute "
-            f"parameter difference, {dtype}): autograd through the hand-written loop computes what "
-            "`nn.RNNCell` computes.")
-
-
-def _comparison(exp, summary, fig, preset) -> str:
-    parity = _parity(summary, summary["dtype"])
-    return "\n".join([f"# {exp.title}: variants compared", "", f"Preset `{preset}`, {summary['epochs']} epochs.",
-                      "", _results_table(summary), ""] + ([parity, ""] if parity else []) +
-                     [figure(fig, "Loss and characters right per epoch, every variant."), "",
-                      "Full report, with the predicted string of every epoch: [report.md](report.md)", ""])
-
-
-def _report(exp, settings, summary, metrics, fig, preset) -> str:
-    per_epoch = [[e + 1] + [f"`{rs[e]['predicted']}` {rs[e]['loss']:.4f}" for rs in metrics.values()]
-                 for e in range(min(len(rs) for rs in metrics.values()))]
+def _overview(exp: Experiment, folder: RunFolder, variants: list[Variant], outcomes: dict[str, Outcome],
+              summaries: dict[str, dict], settings: Settings, preset: str, name: str) -> None:
+    """The variants side by side: table, parity, figure, the predicted strings per epoch."""
+    fig = folder.save_figure(loss_figure(outcomes, f"{exp.name} · preset {preset}"), "loss.png")
+    diff, parity = _cell_parity(outcomes, settings.dtype)
+    rows = [[f"[{v.name}]({v.folder}/report.md)", v.impl, v.model, summaries[v.name]["n_parameters"],
+             f"{summaries[v.name]['lr']:g}", summaries[v.name]["optimizer"], summaries[v.name]["final"]["train_loss"],
+             f"`{summaries[v.name]['final_predicted']}`", summaries[v.name]["first_correct_epoch"]] for v in variants]
+    epochs = min(len(s["predicted"]) for s in summaries.values())
+    per_epoch = [[e + 1] + [f"`{s['predicted'][e]}`" for s in summaries.values()] for e in range(epochs)]
     analysis = [
         f"Every variant reads {SOURCE!r} one character at a time (one-hot vectors over "
-        f"{{{', '.join(VOCAB)}}}, or ids for the Embedding version) and is scored at each step "
-        f"against {TARGET!r} with cross-entropy. An epoch is one Adam step on the whole sequence; "
-        "the loss and string per epoch are those of the forward pass that step was computed from, "
-        "as the course prints them, and the final ones are the trained model's.",
-        "The three cell variants use their 4-dimensional hidden state directly as the four scores. "
-        f"A tanh keeps every score in [−1, 1], so the loss can never go below {tanh_floor():.4f} "
-        "(right character +1, the others −1): the model can be right but never confident. "
-        "The Embedding version puts a Linear layer after the RNN, whose scores are unbounded.",
-        "`nn.RNN` computes exactly the loop that `nn-rnncell` writes out; from the same initial "
-        "parameters it would follow the same trajectory, and differs here only because the course "
-        "gives it half the learning rate. The course's RNNCell loop sums the five characters' "
-        "losses where the others average them: with Adam the update is almost independent of the "
-        "gradient's scale, so this changes the printed loss (×5) but hardly the training.",
-    ]
-    if parity := _parity(summary, settings.dtype):
-        analysis.append(parity)
-    lines = [f"# {exp.title}", "",
-             f"Experiment `{exp.name}` (course section {exp.section}), preset `{preset}`: "
-             f"{settings.epochs} epochs, seed {settings.seed}, {settings.dtype}, on {summary['device']}.", "",
-             "## Results", "",
-             _results_table(summary), "",
+        f"{{{', '.join(VOCAB)}}}, or ids for the Embedding version) and is scored at each step against "
+        f"{TARGET!r} with cross-entropy. An epoch is one Adam step on the whole sequence; the string of an "
+        "epoch is what the model predicts after that step.",
+        "The cell variants use their 4-dimensional hidden state directly as the four scores. A tanh keeps "
+        f"every score in [−1, 1], so their loss can never go below {tanh_floor():.4f} (right character +1, "
+        "the others −1): the model can be right but never confident. The Embedding version puts a Linear "
+        "layer after the RNN, whose scores are unbounded.",
+        "`nn.RNN` computes exactly the loop that `nn-rnncell` writes out; it starts from the same parameters "
+        "and differs here only because the course gives it half the learning rate. The course's RNNCell "
+        "loop sums the five characters' losses where the others average them: with Adam the update is "
+        "almost independent of the gradient's scale, so this changes the printed loss (×5) but hardly the "
+        "training.",
+    ] + ([parity] if parity else [])
+    lines = [f"# {exp.title}: variants compared", "",
+             f"Experiment `{exp.name}` (course section {exp.section}), preset `{preset}`: {settings.epochs} epochs, "
+             f"seed {settings.seed}, {settings.dtype}, on {settings.device}. Each variant's run folder holds its "
+             "own report, metrics, checkpoint and figures.", "",
+             table(["variant", "impl", "model", "parameters", "Adam lr", "optimizer", "final loss",
+                    "final string", f"first epoch with `{TARGET}`"], rows), "",
              "## Analysis", ""] + [p + "\n" for p in analysis] + [
-             "## Figures", "",
-             figure(fig, "Loss (mean cross-entropy per character) and characters right, per epoch and variant."),
-             "", "## Predicted string and loss per epoch", "",
-             table(["epoch"] + list(metrics), per_epoch) if settings.epochs <= 30
-             else "See `metrics.csv` (columns `predicted` and `loss`).", ""]
-    return "\n".join(lines)
+             figure(fig, "Loss (mean cross-entropy per character) and characters right, per epoch and variant."), "",
+             "## Predicted string per epoch", "",
+             table(["epoch"] + list(summaries), per_epoch) if epochs <= 30
+             else "See each variant's `summary.json` (`predicted`).", ""]
+    folder.write_text(name, "\n".join(lines))
+    folder.write_json("comparison.json", {"experiment": exp.name, "preset": preset, "status": "completed",
+                                          "cell_max_param_difference": diff, "summaries": summaries})
 
 
 EXPERIMENTS = [Experiment(
     name="rnn-hello", title='RNN: "hello" → "ohlol"', section="004 §11",
-    model="RNN cell / nn.RNN / Embedding+RNN", dataset='"hello" (one sequence)', impls=("scratch", "nn"),
-    presets=PRESETS, run=run)]
+    model="RNN cell (NumPy, scratch, nn.RNNCell) / nn.RNN / Embedding+RNN", dataset='"hello" (one sequence)',
+    impls=("numpy", "scratch", "nn"), presets=PRESETS, run=run, task=task(VARIANTS[0]))]

@@ -9,7 +9,7 @@ once, for every experiment.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable
 
@@ -66,6 +66,9 @@ class Task:
     features: Callable | None = None
     # batch_source(impl) -> a batch source for `train.fit` (None: index slices)
     batch_source: Callable | None = None
+    # For experiments that train several models (rnn-hello's variants): variant(config) -> the
+    # Task of the model whose run folder's config.json is given, for `resume`.
+    variant: Callable[[dict], "Task"] | None = None
 
 
 def load_data(task: Task, settings: Settings) -> Data:
@@ -187,6 +190,8 @@ def resume(exp: Experiment, path: Path, overrides: dict, quiet: bool = False, sa
                                 f"not {value!r}; resume without that flag")
     if (path / "summary.json").exists() and folder.read_json("summary.json").get("status") == "completed":
         raise GroundupError(f"{path} holds a completed run; there is nothing to resume")
+    if exp.task.variant:  # one of several models: resume it with its own Task
+        exp = replace(exp, task=exp.task.variant(config))
     meta, state, rows = checkpoint.load(path, impl)
     if (meta.get("experiment"), meta.get("impl"), meta.get("settings")) != (exp.name, impl, config["settings"]):
         raise GroundupError(f"{checkpoint.path_for(path, impl)} does not belong to the run in {path}")

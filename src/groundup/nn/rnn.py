@@ -1,11 +1,12 @@
-"""The course's three recurrent models of "hello" -> "ohlol" (004 §11), with torch.nn and Adam.
+"""The course's recurrent models of "hello" -> "ohlol" (004 §11), with torch.nn and Adam.
 
-- ``CellNet``: ``nn.RNNCell`` stepped by hand over the sequence, the hidden state as scores;
-- ``SeqNet``: ``nn.RNN``, which runs that loop itself;
-- ``EmbeddingNet``: ``nn.Embedding`` -> two-layer ``nn.RNN`` -> ``nn.Linear``, fed character ids.
+- ``RNNCellLoop``: ``nn.RNNCell`` stepped by hand over the sequence, the hidden state as scores;
+- ``RNNNet``: ``nn.RNN``, which runs that loop itself, optionally after an ``nn.Embedding``
+  and with an ``nn.Linear`` on top (the course's Embedding version).
 
-``NNSequenceLearner`` trains any of them with ``nn.CrossEntropyLoss`` (mean over the
-characters) and ``torch.optim.Adam``, from parameters given as a dict of arrays.
+Both read a batch first (N, T, ...) and return scores (N, classes, T), the layout
+``nn.CrossEntropyLoss`` takes for one class per position. ``NNRNN`` trains either with that
+loss (mean over the characters) and ``torch.optim.Adam``.
 """
 
 from __future__ import annotations
@@ -14,92 +15,64 @@ import numpy as np
 import torch
 from torch import nn
 
-from groundup.torch_common import torch_dtype
+from groundup.nn.learner import NNLearner
 
 
-class CellNet(nn.Module):
-    """``nn.RNNCell`` applied once per character; h_0 = 0."""
+class RNNCellLoop(nn.RNNCell):
+    """``nn.RNNCell`` applied once per character, h_0 = 0; its parameters are the cell's own."""
 
-    one_hot = True
-
-    def __init__(self, vocab: int, hidden: int):
-        super().__init__()
-        self.vocab = vocab
-        self.cell = nn.RNNCell(vocab, hidden)
-
-    def forward(self, inputs: torch.Tensor) -> torch.Tensor:  # (seq, batch, vocab) -> (seq*batch, hidden)
-        h = inputs.new_zeros(inputs.shape[1], self.cell.hidden_size)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # (N, T, vocab) -> (N, hidden, T)
+        h = x.new_zeros(len(x), self.hidden_size)
         states = []
-        for x in inputs:
-            h = self.cell(x, h)
+        for t in range(x.shape[1]):
+            h = super().forward(x[:, t], h)
             states.append(h)
-        return torch.cat(states)
+        return torch.stack(states, dim=2)
 
 
-class SeqNet(nn.Module):
-    """``nn.RNN`` over the whole sequence at once (it loops over the steps internally)."""
+class RNNNet(nn.Module):
+    """[ids -> ``nn.Embedding``] -> ``nn.RNN`` (its own loop over the steps) -> [``nn.Linear``]."""
 
-    one_hot = True
-
-    def __init__(self, vocab: int, hidden: int, layers: int = 1):
+    def __init__(self, vocab: int, hidden: int, layers: int = 1, embedding: int = 0, classes: int = 0):
         super().__init__()
-        self.vocab = vocab
-        self.rnn = nn.RNN(vocab, hidden, num_layers=layers)
+        self.emb = nn.Embedding(vocab, embedding) if embedding else None
+        self.rnn = nn.RNN(embedding or vocab, hidden, num_layers=layers, batch_first=True)
+        self.fc = nn.Linear(hidden, classes) if classes else None
 
-    def forward(self, inputs: torch.Tensor) -> torch.Tensor:  # (seq, batch, vocab) -> (seq*batch, hidden)
-        out, _ = self.rnn(inputs)  # h_0 defaults to zeros; out holds the last layer's h_t for every t
-        return out.reshape(-1, self.rnn.hidden_size)
-
-
-class EmbeddingNet(nn.Module):
-    """Ids -> learned vectors (``nn.Embedding``) -> ``nn.RNN`` -> ``nn.Linear`` scores."""
-
-    one_hot = False
-
-    def __init__(self, vocab: int, embedding: int, hidden: int, layers: int, classes: int):
-        super().__init__()
-        self.emb = nn.Embedding(vocab, embedding)
-        self.rnn = nn.RNN(embedding, hidden, num_layers=layers, batch_first=True)
-        self.fc = nn.Linear(hidden, classes)
-
-    def forward(self, ids: torch.Tensor) -> torch.Tensor:  # (batch, seq) -> (batch*seq, classes)
-        out, _ = self.rnn(self.emb(ids))
-        return self.fc(out).reshape(-1, self.fc.out_features)
+    def forward(self, x: torch.Tensor) -> torch.Tensor:  # ids (N, T) or one-hot (N, T, vocab) -> (N, C, T)
+        if self.emb is not None:
+            x = self.emb(x)
+        out, _ = self.rnn(x)  # h_0 defaults to zeros; out holds the last layer's h_t for every t
+        if self.fc is not None:
+            out = self.fc(out)
+        return out.transpose(1, 2)
 
 
-class NNSequenceLearner:
+def build_rnn(spec) -> nn.Module:
+    if spec.loop == "cell":
+        return RNNCellLoop(spec.vocab, spec.hidden)
+    return RNNNet(spec.vocab, spec.hidden, spec.layers, spec.embedding, spec.classes)
+
+
+class NNRNN(NNLearner):
     impl = "nn"
 
-    def __init__(self, model: nn.Module, params: dict[str, np.ndarray], *, lr: float,
-                 dtype: str = "float32", device: str = "cpu"):
-        self.dtype, self.device = torch_dtype(dtype), device
-        self.model = model.to(device=device, dtype=self.dtype)
-        self.model.load_state_dict({k: torch.from_numpy(np.asarray(v)) for k, v in params.items()})
-        self.loss_fn = nn.CrossEntropyLoss()
-        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=lr)
+    def __init__(self, spec, params: dict, *, lr: float, dtype: str = "float32", device: str = "cpu"):
+        super().__init__(spec, params, lr=lr, dtype=dtype, device=device)
+        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=lr)  # the course trains its RNNs with Adam
 
-    def prepare(self, x_ids: np.ndarray, y_ids: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
-        """Character ids -> what the model reads (one-hot (seq, 1, vocab) or ids (1, seq)), labels."""
-        ids = torch.as_tensor(x_ids, dtype=torch.int64, device=self.device)
-        if self.model.one_hot:
-            x = nn.functional.one_hot(ids, self.model.vocab).to(self.dtype)[:, None, :]
-        else:
-            x = ids[None, :]
-        return x, torch.as_tensor(y_ids, dtype=torch.int64, device=self.device)
+    def build(self, spec) -> nn.Module:
+        return build_rnn(spec)
 
-    def train_step(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, np.ndarray]:
-        """One Adam step on the sequence; returns the loss and scores it was computed from."""
-        self.optimizer.zero_grad()
-        scores = self.model(x)
-        loss = self.loss_fn(scores, y)
-        loss.backward()
-        self.optimizer.step()
-        return loss.item(), scores.detach().cpu().numpy()
+    def prepare(self, x, y) -> tuple[torch.Tensor, torch.Tensor]:
+        """Ids (N, T) -> what the model reads (ids for an embedding, else one-hot (N, T, vocab))
+        and labels (N, T), on the device."""
+        ids = torch.as_tensor(x, dtype=torch.int64, device=self.device)
+        if not self.spec.embedding:
+            ids = nn.functional.one_hot(ids, self.spec.vocab).to(self.dtype)
+        return ids, torch.as_tensor(y, dtype=torch.int64, device=self.device)
 
     @torch.no_grad()
-    def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, np.ndarray]:
-        scores = self.model(x)
-        return float(self.loss_fn(scores, y)), scores.cpu().numpy()
-
-    def parameters(self) -> dict[str, np.ndarray]:
-        return {k: v.detach().cpu().numpy().copy() for k, v in self.model.state_dict().items()}
+    def outputs(self, x) -> np.ndarray:
+        """Scores (N, C, T) for ids (N, T)."""
+        return self.model(self.prepare(x, np.zeros_like(x))[0]).cpu().numpy()

@@ -5,7 +5,8 @@
 is the rule of ``torch.nn.RNNCell``, with the same parameter names and shapes, so the two
 start from one set of initial parameters. The loop over t is written out; it builds one
 graph through every step, and ``backward()`` then runs back-propagation through time
-(the gradient of step t's loss flows into every earlier h) without code of its own.
+(the gradient of step t's loss flows into every earlier h) without code of its own;
+``numpy_impl.rnn`` writes that backward pass out.
 """
 
 from __future__ import annotations
@@ -13,88 +14,41 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from groundup.scratch import functional as F
-from groundup.torch_common import torch_dtype
-
-CELL_PARAMS = ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
+from groundup.scratch.learner import ScratchLearner
+from groundup.scratch.optim import Adam
 
 
 def rnn_cell(x: torch.Tensor, h: torch.Tensor, p: dict[str, torch.Tensor]) -> torch.Tensor:
-    """One step: the new hidden state from the input x (batch, in) and the old h (batch, hidden)."""
+    """One step: the new hidden state (N, H) from the input x (N, D) and the old h (N, H)."""
     return torch.tanh(x @ p["weight_ih"].T + p["bias_ih"] + h @ p["weight_hh"].T + p["bias_hh"])
 
 
-class Adam:
-    """``torch.optim.Adam``'s rule (no weight decay, no AMSGrad), written out:
-
-        m <- b1 m + (1 - b1) g          (running mean of the gradient)
-        v <- b2 v + (1 - b2) g^2        (running mean of its square)
-        p <- p - lr * m_hat / (sqrt(v_hat) + eps),   m_hat = m / (1 - b1^t), v_hat = v / (1 - b2^t)
-
-    The corrections by 1 - b^t undo the zero start of m and v. Each coordinate moves by about
-    lr whatever the gradient's scale, which is why summing instead of averaging a loss over
-    the sequence (the course's RNNCell loop sums) barely changes an Adam run.
-    """
-
-    def __init__(self, params: list[torch.Tensor], lr: float, betas=(0.9, 0.999), eps: float = 1e-8):
-        self.params, self.lr, (self.b1, self.b2), self.eps = params, lr, betas, eps
-        self.m = [torch.zeros_like(p) for p in params]
-        self.v = [torch.zeros_like(p) for p in params]
-        self.t = 0
-
-    @torch.no_grad()
-    def step(self) -> None:
-        self.t += 1
-        for p, m, v in zip(self.params, self.m, self.v):
-            g = p.grad
-            m.mul_(self.b1).add_((1 - self.b1) * g)
-            v.mul_(self.b2).add_((1 - self.b2) * g * g)
-            m_hat = m / (1 - self.b1 ** self.t)
-            v_hat = v / (1 - self.b2 ** self.t)
-            p -= self.lr * m_hat / (v_hat.sqrt() + self.eps)
-            p.grad = None
-
-
-class ScratchRNNCell:
-    """The cell unrolled over a sequence; the hidden state is the output (one score per class)."""
+class ScratchRNN(ScratchLearner):
+    """The course's cell over batches of sequences; the hidden state is the output (one score
+    per class); mean cross-entropy over every step; own Adam."""
 
     impl = "scratch"
 
-    def __init__(self, params: dict[str, np.ndarray], *, lr: float, dtype: str = "float32",
-                 device: str = "cpu"):
-        self.dtype, self.device = torch_dtype(dtype), device
-        self.params = {k: torch.tensor(params[k], dtype=self.dtype, device=device, requires_grad=True)
-                       for k in CELL_PARAMS}
-        self.hidden_size = self.params["weight_hh"].shape[0]
-        self.optimizer = Adam(list(self.params.values()), lr)
+    def __init__(self, spec, params: dict, *, lr: float, dtype: str = "float32", device: str = "cpu"):
+        super().__init__(spec, params, lr=lr, dtype=dtype, device=device)
+        self.optimizer = Adam(list(self.params.values()), lr)  # the course trains its RNNs with Adam
 
-    def prepare(self, x_ids: np.ndarray, y_ids: np.ndarray) -> tuple[torch.Tensor, torch.Tensor]:
-        """Character ids -> one-hot inputs (seq, batch=1, vocab) and labels (seq,)."""
-        vocab = self.params["weight_ih"].shape[1]
-        x = torch.eye(vocab, dtype=self.dtype, device=self.device)[torch.as_tensor(x_ids)]
-        return x[:, None, :], torch.as_tensor(y_ids, dtype=torch.int64, device=self.device)
-
-    def forward(self, inputs: torch.Tensor) -> torch.Tensor:
-        """Scores (seq * batch, hidden): the hidden state after each step."""
-        h = torch.zeros(inputs.shape[1], self.hidden_size, dtype=self.dtype, device=self.device)
-        states = []
-        for x in inputs:  # one step per character; autograd records every one
-            h = rnn_cell(x, h, self.params)
-            states.append(h)
-        return torch.cat(states)
-
-    def train_step(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, np.ndarray]:
-        """One Adam step on the sequence; returns the loss and scores it was computed from."""
-        scores = self.forward(x)
-        loss = F.cross_entropy(scores, y)  # mean over the characters
-        loss.backward()  # through every time step
-        self.optimizer.step()
-        return loss.item(), scores.detach().cpu().numpy()
+    def prepare(self, x, y) -> tuple[torch.Tensor, torch.Tensor]:
+        """Ids (N, T) -> one-hot inputs (N, T, vocab) and labels (N, T), on the device."""
+        ids = torch.as_tensor(x, dtype=torch.int64, device=self.device)
+        one_hot = torch.eye(self.spec.vocab, dtype=self.dtype, device=self.device)[ids]
+        return one_hot, torch.as_tensor(y, dtype=torch.int64, device=self.device)
 
     @torch.no_grad()
-    def evaluate(self, x: torch.Tensor, y: torch.Tensor) -> tuple[float, np.ndarray]:
-        scores = self.forward(x)
-        return float(F.cross_entropy(scores, y)), scores.cpu().numpy()
+    def outputs(self, x) -> np.ndarray:
+        """Scores (N, C, T) for ids (N, T)."""
+        return self.forward(self.prepare(x, np.zeros_like(x))[0]).cpu().numpy()
 
-    def parameters(self) -> dict[str, np.ndarray]:
-        return {k: v.detach().cpu().numpy().copy() for k, v in self.params.items()}
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(N, T, vocab) -> scores (N, H, T): the hidden state after each step."""
+        h = x.new_zeros(len(x), self.spec.hidden)
+        states = []
+        for t in range(x.shape[1]):  # one step per character; autograd records every one
+            h = rnn_cell(x[:, t], h, self.params)
+            states.append(h)
+        return torch.stack(states, dim=2)

@@ -1,0 +1,150 @@
+"""The NumPy RNN cell and backpropagation through time against nn.RNNCell + autograd and central
+differences (float64); both hand-written Adams against torch.optim.Adam step for step."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from groundup.numpy_impl import optim as np_optim
+from groundup.numpy_impl.rnn import rnn_backward, rnn_forward, rnn_step_backward, rnn_step_forward
+from groundup.scratch import optim as scratch_optim
+
+try:  # the project's gradient checker, once it exists
+    from groundup.gradcheck import numerical_gradient, rel_error
+except ImportError:  # the same central differences, written here until then
+    def numerical_gradient(f, x, h=1e-5):
+        grad = np.zeros_like(x)
+        for i in np.ndindex(x.shape):
+            old = x[i]
+            x[i] = old + h
+            plus = f()
+            x[i] = old - h
+            minus = f()
+            x[i] = old
+            grad[i] = (plus - minus) / (2 * h)
+        return grad
+
+    def rel_error(a, b):
+        return float(np.max(np.abs(a - b) / np.maximum(1e-8, np.abs(a) + np.abs(b))))
+
+T, N, D, H = 5, 3, 4, 6
+
+
+@pytest.fixture
+def case():
+    rng = np.random.default_rng(0)
+    p = {"weight_ih": rng.normal(0, 0.5, (H, D)), "weight_hh": rng.normal(0, 0.5, (H, H)),
+         "bias_ih": rng.normal(0, 0.5, H), "bias_hh": rng.normal(0, 0.5, H)}
+    return p, rng.normal(size=(T, N, D)), rng.normal(size=(N, H)), rng.normal(size=(T, N, H))
+
+
+def _torch_cell(p):
+    cell = torch.nn.RNNCell(D, H).double()
+    cell.load_state_dict({k: torch.from_numpy(v) for k, v in p.items()})
+    return cell
+
+
+def _assert_same(ours, torch_inputs, cell, grads):
+    """Our (dx, dh) equal the inputs' .grad, our parameter gradients the cell's, to 1e-12."""
+    for a, b in zip(ours, torch_inputs):
+        np.testing.assert_allclose(a, b.grad.numpy(), rtol=0, atol=1e-12)
+    for k, param in cell.named_parameters():
+        np.testing.assert_allclose(grads[k], param.grad.numpy(), rtol=0, atol=1e-12)
+
+
+def test_step_equals_nn_rnncell_values_and_gradients(case):
+    p, xs, h0, dhs = case
+    cell = _torch_cell(p)
+    x, h_prev = torch.tensor(xs[0], requires_grad=True), torch.tensor(h0, requires_grad=True)
+    h_ref = cell(x, h_prev)
+    h_ref.backward(torch.from_numpy(dhs[0]))
+    h = rnn_step_forward(xs[0], h0, p)
+    np.testing.assert_allclose(h, h_ref.detach().numpy(), rtol=0, atol=1e-12)
+    dx, dh_prev, grads = rnn_step_backward(dhs[0], xs[0], h0, h, p)
+    _assert_same((dx, dh_prev), (x, h_prev), cell, grads)
+
+
+def test_through_time_equals_autograd_through_the_nn_rnncell_loop(case):
+    """L = sum_t <dhs[t], h_t>: each step's own gradient is dhs[t], the rest flows back in time."""
+    p, xs, h0, dhs = case
+    cell = _torch_cell(p)
+    x, h = torch.tensor(xs, requires_grad=True), torch.tensor(h0, requires_grad=True)
+    states, state = [], h
+    for t in range(T):
+        state = cell(x[t], state)
+        states.append(state)
+    hs_ref = torch.stack(states)
+    (hs_ref * torch.from_numpy(dhs)).sum().backward()
+    hs = rnn_forward(xs, h0, p)
+    np.testing.assert_allclose(hs, hs_ref.detach().numpy(), rtol=0, atol=1e-12)
+    dxs, dh0, grads = rnn_backward(dhs, xs, h0, hs, p)
+    _assert_same((dxs, dh0), (x, h), cell, grads)
+
+
+def test_through_time_passes_the_central_difference_check(case):
+    p, xs, h0, dhs = case
+    loss = lambda: float((rnn_forward(xs, h0, p) * dhs).sum())  # noqa: E731
+    dxs, dh0, grads = rnn_backward(dhs, xs, h0, rnn_forward(xs, h0, p), p)
+    for name, analytic in [*grads.items(), ("xs", dxs), ("h0", dh0)]:
+        x = {"xs": xs, "h0": h0}.get(name, p.get(name))
+        assert rel_error(numerical_gradient(loss, x), analytic) < 1e-7, name
+
+
+def test_a_wrong_backward_fails_the_check(case):
+    """The check can fail: forgetting the gradient that flows back from t+1 is caught."""
+    p, xs, h0, dhs = case
+    hs = rnn_forward(xs, h0, p)
+    own_steps_only = sum(rnn_step_backward(dhs[t], xs[t], hs[t - 1] if t else h0, hs[t], p)[2]["weight_hh"]
+                         for t in range(T))
+    loss = lambda: float((rnn_forward(xs, h0, p) * dhs).sum())  # noqa: E731
+    assert rel_error(numerical_gradient(loss, p["weight_hh"]), own_steps_only) > 1e-3
+
+
+def _grad(x):
+    """The gradient of sum(x^3 + x^2), which changes sign and scale as x moves."""
+    return 3 * x * x + 2 * x
+
+
+def test_numpy_adam_equals_torch_adam_step_for_step():
+    rng = np.random.default_rng(1)
+    params = {"a": rng.normal(size=(5, 3)), "b": rng.normal(size=4)}
+    ref = {k: torch.tensor(v, requires_grad=True) for k, v in params.items()}
+    own, torch_adam = np_optim.Adam(params, lr=0.1), torch.optim.Adam(ref.values(), lr=0.1)
+    for _ in range(25):
+        own.step({k: _grad(v) for k, v in params.items()})
+        for v in ref.values():
+            v.grad = _grad(v.detach())
+        torch_adam.step()
+        for k in params:
+            np.testing.assert_allclose(params[k], ref[k].detach().numpy(), rtol=0, atol=1e-12)
+
+
+def test_numpy_adam_state_round_trip_continues_the_same_run():
+    rng = np.random.default_rng(2)
+    a = {"w": rng.normal(size=(3, 3))}
+    first = np_optim.Adam(a, lr=0.05)
+    for _ in range(3):
+        first.step({"w": _grad(a["w"])})
+    b = {"w": a["w"].copy()}
+    second = np_optim.Adam(b, lr=0.05)
+    second.load_state_dict(first.state_dict())
+    for _ in range(3):
+        first.step({"w": _grad(a["w"])})
+        second.step({"w": _grad(b["w"])})
+    np.testing.assert_array_equal(a["w"], b["w"])
+
+
+def test_scratch_adam_equals_torch_adam_and_clears_the_gradient():
+    start = torch.randn(5, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    a, b = start.clone().requires_grad_(), start.clone().requires_grad_()
+    own, ref = scratch_optim.Adam([a], lr=0.1), torch.optim.Adam([b], lr=0.1)
+    for _ in range(20):
+        ((a ** 3).sum() + (a * a).sum()).backward()
+        own.step()
+        ref.zero_grad()
+        ((b ** 3).sum() + (b * b).sum()).backward()
+        ref.step()
+        torch.testing.assert_close(a.detach(), b.detach(), rtol=0, atol=1e-12)
+    assert a.grad is None  # the own optimizer clears the gradient it used
