@@ -1,7 +1,7 @@
 """`groundup grade` on 40 generated submissions of one exercise, with --jobs 1 and --jobs 2.
 
 The submissions mix what a teacher receives: correct ones, wrong ones (each of the exercise's
-wrong solutions in tests/exercises/wrong), ones that raise, and ones that never end (killed
+mistakes in tests/exercises/mistakes.py), ones that raise, and ones that never end (killed
 at the timeout). Each is checked with its in-use run (logistic-regression trains on the
 synthetic set, so no data files are needed). The wall time of the whole grade with one and
 with two worker processes shows whether both cores are used: a ratio near 2 means they are.
@@ -41,7 +41,14 @@ def make_submissions(folder: Path, exercise: str, n: int, n_endless: int) -> dic
     ex = get(exercise)
     stem = exercise.replace("-", "_")
     correct = (TESTS / "solutions" / f"{stem}.py").read_text()
-    wrong = [p.read_text() for p in sorted((TESTS / "wrong" / stem).glob("*.py"))]
+    sys.path.insert(0, str(TESTS))
+    from mistakes import MISTAKES, write_wrong
+
+    scratch = folder.parent / "wrong"
+    wrong = []
+    for name in MISTAKES.get(stem, {}):
+        (scratch / name).mkdir(parents=True, exist_ok=True)
+        wrong.append(write_wrong(stem, name, scratch / name).read_text())
     raises = RAISES.format(defs="".join(f"def {f}(*args):\n    raise ValueError('oops')\n\n\n" for f in ex.functions))
     kinds = {"endless": n_endless, "raises": max(1, n // 10)}
     kinds["wrong"] = n // 3

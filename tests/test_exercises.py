@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+import sys
 from pathlib import Path
 
 import numpy as np
@@ -18,48 +19,16 @@ from groundup.exercises import catalogue
 from groundup.exercises.checking import forbidden_imports, run_checks
 from groundup.exercises.child import Unsupported, decode, encode
 
+sys.path.insert(0, str(Path(__file__).parent / "exercises"))
+from mistakes import MISTAKES, write_wrong  # noqa: E402
+
 HERE = Path(__file__).parent / "exercises"
 SOLUTIONS = HERE / "solutions"
-WRONG = HERE / "wrong"
 MISBEHAVING = HERE / "misbehaving"
 BY_FILE = [n for n in catalogue.ORDER if (SOLUTIONS / (n.replace("-", "_") + ".py")).exists()]
 
-# (exercise file, wrong solution, the check that must fail, words its hint must contain)
-WRONG_CASES = [
-    ("softmax_regression", "summed_loss", "cross_entropy value", "6 times too large"),
-    ("softmax_regression", "naive_softmax", "softmax without overflow", "subtract each row's maximum"),
-    ("softmax_regression", "softmax_columns", "softmax values", "columns"),
-    ("softmax_regression", "log_of_softmax", "cross_entropy without overflow", "log(0)"),
-    ("softmax_regression", "grad_divided_twice", "cross_entropy_grad values", "divided by the batch size twice"),
-    ("softmax_regression", "grad_summed", "cross_entropy_grad values", "summed over the batch instead of averaged"),
-    ("softmax_regression", "grad_sign", "cross_entropy_grad values", "sign is flipped"),
-    ("softmax_regression", "threshold_accuracy", "accuracy", "0.5 threshold before the argmax"),
-    ("softmax_regression", "loss_after_step", "train_step", "loss after the step"),
-    ("logistic_regression", "naive_sigmoid", "sigmoid without overflow", "exp(-|z|)"),
-    ("logistic_regression", "bce_from_probabilities", "bce_loss without overflow", "from the logits"),
-    ("logistic_regression", "grad_summed", "bce_grad values", "8 times too large"),
-    ("logistic_regression", "grad_sign", "bce_grad values", "sign is flipped"),
-    ("logistic_regression", "threshold_logits", "predict", "threshold applied to logits"),
-    ("linear_layer", "dW_transposed", "linear_backward values", "transposed"),
-    ("linear_layer", "db_not_summed", "linear_backward values", "summed over the batch"),
-    ("linear_layer", "dW_divided", "linear_backward values", "MEAN loss"),
-    ("linear_layer", "relu_mask_from_dy", "relu_backward values", "upstream gradient dy"),
-    ("linear_layer", "no_bias", "linear_forward values", "bias"),
-    ("sgd_momentum", "lr_in_velocity", "plain SGD", "includes the learning rate"),
-    ("sgd_momentum", "dampening", "first step with momentum", "dampening"),
-    ("sgd_momentum", "decay_sign", "weight decay", "wrong sign"),
-    ("sgd_momentum", "decoupled_decay", "weight decay", "after the momentum"),
-    ("linear_model", "summed_mse", "mse value", "5 times too large"),
-    ("linear_model", "absolute_error", "mse value", "ABSOLUTE"),
-    ("linear_model", "argmax", "grid_search", "LARGEST"),
-    ("gradient_descent", "missing_two", "mse_grad value", "factor 2 is missing"),
-    ("gradient_descent", "grad_sign", "mse_grad value", "sign is flipped"),
-    ("gradient_descent", "summed_grad", "mse_grad value", "summed over the batch"),
-    ("gradient_descent", "ignores_order", "sgd_epoch", "follow `order`"),
-    ("dataset", "same_order_every_epoch", "epoch_order: a seeded shuffle per epoch", "seed the generator with (seed, epoch)"),
-    ("dataset", "drops_last_batch", "batches, last batch smaller", "last, smaller batch is missing"),
-    ("dataset", "table_order", "batches", "table order"),
-]
+WRONG_CASES = [(stem, name, check, hint) for stem, cases in MISTAKES.items()
+               for name, (_, _, _, check, hint) in cases.items()]
 
 
 def exercise_of(stem: str):
@@ -77,14 +46,9 @@ def test_correct_solution_passes_every_check(stem):
     assert report.score == 1.0 and report.passed
 
 
-def test_every_wrong_solution_is_in_the_table():
-    on_disk = {(p.parent.name, p.stem) for p in WRONG.glob("*/*.py")}
-    assert on_disk == {(e, w) for e, w, _, _ in WRONG_CASES}
-
-
 @pytest.mark.parametrize("stem,wrong,check,hint", WRONG_CASES, ids=[f"{e}/{w}" for e, w, _, _ in WRONG_CASES])
-def test_wrong_solution_fails_with_its_hint(stem, wrong, check, hint):
-    report = run_checks(WRONG / stem / f"{wrong}.py", exercise_of(stem), timeout=60, in_use=False)
+def test_wrong_solution_fails_with_its_hint(stem, wrong, check, hint, tmp_path):
+    report = run_checks(write_wrong(stem, wrong, tmp_path), exercise_of(stem), timeout=60, in_use=False)
     by_name = results(report)
     assert not report.passed
     assert not by_name[check].passed, by_name[check]
@@ -92,7 +56,7 @@ def test_wrong_solution_fails_with_its_hint(stem, wrong, check, hint):
     assert by_name["file loads"].passed  # the mistake is found by a value check, not a crash
 
 
-def test_every_exercise_has_at_least_one_wrong_solution_per_exercise_with_checks():
+def test_every_exercise_has_wrong_solutions():
     assert {e for e, *_ in WRONG_CASES} == {n.replace("-", "_") for n in BY_FILE}
 
 
@@ -236,7 +200,7 @@ def test_check_exit_codes_and_json(tmp_path, capsys):
     assert all(set(c) == {"name", "passed", "message", "hint"} for c in report["checks"])
 
     bad = tmp_path / "mine.py"
-    bad.write_text((WRONG / "softmax_regression" / "summed_loss.py").read_text())
+    bad.write_text(write_wrong("softmax_regression", "summed_loss", tmp_path).read_text())
     code, out, err = cli(capsys, "check", str(bad), "--exercise", "softmax-regression", "--no-in-use")
     assert code == 1
     assert "✗ cross_entropy value" in out and "hint: 6 times too large" in out
@@ -253,7 +217,7 @@ def test_grade_mixed_folder(tmp_path):
     subs.mkdir()
     (subs / "alice.py").write_text((SOLUTIONS / "softmax_regression.py").read_text())
     (subs / "bob").mkdir()  # a sub-folder holding the exercise's file is a submission too
-    (subs / "bob" / "softmax_regression.py").write_text((WRONG / "softmax_regression" / "grad_summed.py").read_text())
+    write_wrong("softmax_regression", "grad_summed", subs / "bob")
     for name in ("raises", "endless", "exit_at_import"):
         (subs / f"{name}.py").write_text((MISBEHAVING / f"{name}.py").read_text())
     out = tmp_path / "grades.csv"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,8 @@ from groundup.exercises import catalogue
 from groundup.exercises.checking import run_checks
 
 SOLUTIONS = Path(__file__).parent / "exercises" / "solutions"
-WRONG = Path(__file__).parent / "exercises" / "wrong"
+sys.path.insert(0, str(Path(__file__).parent / "exercises"))
+from mistakes import write_wrong  # noqa: E402
 
 
 def in_use_check(stem: str, path: Path | None = None):
@@ -21,7 +23,7 @@ def in_use_check(stem: str, path: Path | None = None):
     return report, report.checks[-1]
 
 
-@pytest.mark.parametrize("stem", ["linear_model", "gradient_descent", "logistic_regression"])
+@pytest.mark.parametrize("stem", ["linear_model", "gradient_descent", "logistic_regression", "rnn_cell"])
 def test_in_use_run_without_data_files(stem):
     report, last = in_use_check(stem)
     assert last.name.startswith("in use") and last.passed, last
@@ -37,8 +39,8 @@ def test_linear_layer_trains_the_mlp_step_for_step():
 
 @pytest.mark.realdata
 @pytest.mark.skipif(locate_diabetes() is None, reason="diabetes.csv not found; set GROUNDUP_DATA")
-def test_dataset_drives_the_diabetes_run_and_a_wrong_order_is_caught_in_use():
+def test_dataset_drives_the_diabetes_run_and_a_wrong_order_is_caught_in_use(tmp_path):
     report, last = in_use_check("dataset")
     assert last.passed and "all 540 steps match" in last.message, last
-    report, last = in_use_check("dataset", WRONG / "dataset" / "table_order.py")
+    report, last = in_use_check("dataset", write_wrong("dataset", "table_order", tmp_path))
     assert not last.passed and "step 1 of 540" in last.message, last

@@ -10,7 +10,7 @@ from groundup.exercises.checking import Exercise
 # Course order, as in the course write-ups: linear model and gradient descent (004 §1-3),
 # logistic and softmax regression (000 §2-3), the MLP's layer and optimiser (001, 004 §9),
 # the CNN (004 §10), the RNN (004), the Dataset of the diabetes network (004 §8).
-ORDER = ("linear-model", "gradient-descent", "logistic-regression", "softmax-regression", "linear-layer", "sgd-momentum", "dataset")
+ORDER = ("linear-model", "gradient-descent", "logistic-regression", "softmax-regression", "linear-layer", "sgd-momentum", "conv-layer", "rnn-cell", "dataset")
 
 
 def exercises() -> dict[str, Exercise]:

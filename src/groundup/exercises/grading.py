@@ -21,7 +21,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from groundup.errors import ConfigError
-from groundup.exercises.checking import Report, run_checks
+from groundup.exercises.checking import CheckResult, Report, run_checks
 from groundup.runs import atomic_write_text
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -75,10 +75,13 @@ def grade(folder: Path, exercise: str, out: Path, feedback: Path, jobs: int, tim
     os.environ.update(dict.fromkeys(BLAS_THREADS, "1"))  # parallelism comes from the workers
     try:
         with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=context) as pool:
-            futures = [pool.submit(_check_one, name, str(path), exercise, timeout, in_use)
-                       for name, path in files.items()]
+            futures = {pool.submit(_check_one, name, str(path), exercise, timeout, in_use): name
+                       for name, path in files.items()}
             for future in as_completed(futures):
-                results.append(future.result())
+                try:
+                    results.append(future.result())
+                except Exception as err:  # noqa: BLE001 - a lost worker costs one row, not the grading
+                    results.append(lost(futures[future], exercise, files[futures[future]], err))
                 bar.update()
     finally:
         bar.close()
@@ -98,6 +101,16 @@ def grade(folder: Path, exercise: str, out: Path, feedback: Path, jobs: int, tim
     out.parent.mkdir(parents=True, exist_ok=True)
     atomic_write_text(out, buf.getvalue())
     return results
+
+
+def lost(name: str, exercise: str, path: Path, err: Exception) -> Graded:
+    """The row of a submission whose grading worker failed (it never ran the checks)."""
+    from groundup.exercises.catalogue import get
+
+    report = Report(exercise, path.name)
+    report.checks.append(CheckResult("file loads", False, f"the grading worker failed: {type(err).__name__}: {err}"))
+    report.checks += [CheckResult(c.name, False, "not run: the grading worker failed") for c in get(exercise).checks]
+    return Graded(name, report)
 
 
 def default_jobs() -> int:

@@ -61,6 +61,19 @@ class RecordingDense(NumpyDense):
         return loss
 
 
+def recording(learner, record: list):
+    """Wrap ``learner.train_step`` so that every step's loss is appended to ``record``."""
+    step = learner.train_step
+
+    def train_step(x, y):
+        loss = step(x, y)
+        record.append(float(loss))
+        return loss
+
+    learner.train_step = train_step
+    return learner
+
+
 def train(learner, split: Split, **settings) -> History:
     """``train.fit`` quietly; a diverged run becomes a failed check."""
     try:

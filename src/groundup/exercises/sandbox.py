@@ -2,7 +2,8 @@
 
 The child (``child.py``) runs with ``python -I`` in a fresh temporary folder, a clean
 environment, one BLAS thread, and limits on address space, CPU time and file size; the whole
-session has a wall-clock budget, after which the child's process group is killed. Requests
+session has a wall-clock budget (the time spent waiting for the child's replies: the
+reference computed here does not count), after which the child's process group is killed. Requests
 and replies travel on two private pipes (the child's stdout and stderr go elsewhere, so
 printing cannot corrupt them); replies are decoded without pickle. Every failure of the child
 (an exception, ``sys.exit``, ``os._exit``, a crash, the time or memory limit) comes back as a
@@ -47,8 +48,8 @@ class Sandbox:
 
     def __init__(self, path: Path, forbidden: list[str], timeout: float, memory_mb: int = MEMORY_MB):
         self.path, self.forbidden, self.memory_mb = Path(path).resolve(), forbidden, memory_mb
-        self.deadline = time.monotonic() + timeout
         self.timeout = timeout
+        self.left = timeout  # seconds the submission may still take (only waiting for it counts)
         self.proc: subprocess.Popen | None = None
         self.dead: CallError | None = None
         self.names: list[str] = []
@@ -165,8 +166,9 @@ class Sandbox:
     def _read(self, n: int, what: str) -> bytes:
         parts, left = [], n
         while left:
-            remaining = self.deadline - time.monotonic()
-            ready, _, _ = select.select([self.from_child], [], [], max(0.0, remaining))
+            began = time.monotonic()
+            ready, _, _ = select.select([self.from_child], [], [], max(0.0, self.left))
+            self.left -= time.monotonic() - began
             if not ready:
                 self.close()
                 raise CallError("timeout", f"{what} did not finish within the time limit of "

@@ -1,7 +1,0 @@
-"""A wrong sgd-momentum submission: the decay's sign."""
-
-
-def sgd_step(param, grad, velocity, lr, momentum, weight_decay):
-    g = grad - weight_decay * param
-    v = momentum * velocity + g
-    return param - lr * v, v
