@@ -93,9 +93,9 @@ def main() -> None:
             rows = list(csv.DictReader(out.open()))
             passed = sum(r["passed"] == "true" for r in rows)
             busy = sum(float(r["seconds"]) for r in rows)
-            print(f"--jobs {jobs}: {times[jobs]:6.1f} s wall, {cores:.2f} cores busy on average (CPU time of "
-                  f"all processes / wall), {busy:6.1f} s of checking summed over submissions, "
-                  f"{passed}/{len(rows)} passed")
+            print(f"--jobs {jobs}: {times[jobs]:6.1f} s wall, {busy / times[jobs]:.2f} submissions checked at "
+                  f"once on average (their seconds summed / wall), {cores:.2f} cores busy on average "
+                  f"(CPU time of all processes / wall), {passed}/{len(rows)} passed")
         print(f"speed-up with 2 jobs: {times[1] / times[2]:.2f}x")
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
