@@ -85,7 +85,10 @@ def decode(data: bytes):
             if "__float__" in v:
                 return float(v["__float__"])
             if "__scalar__" in v:
-                return np.dtype(v["dtype"]).type(walk(v["__scalar__"]))
+                dtype = np.dtype(str(v["dtype"]))
+                if dtype.kind not in "biuf":
+                    return Unsupported(f"a scalar of dtype {dtype}")
+                return dtype.type(walk(v["__scalar__"]))
             if "__list__" in v:
                 return [walk(x) for x in v["__list__"]]
             if "__tuple__" in v:
