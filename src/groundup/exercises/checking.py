@@ -114,13 +114,8 @@ class Submission:
 
     def _fail(self, err: CallError) -> Failed:
         trace = "".join(f"\n  {line}" for line in err.trace)
-        hint = None
-        if err.kind == "todo":
-            hint = None
-        elif err.kind == "exit":
-            hint = "return a value instead of exiting"
-        elif err.kind == "timeout":
-            hint = "look for a loop whose condition never becomes false"
+        hint = {"exit": "return a value instead of exiting",
+                "timeout": "look for a loop whose condition never becomes false"}.get(err.kind)
         return Failed(err.message + trace, hint)
 
     def _defined(self, name) -> None:

@@ -8,10 +8,9 @@ arguments of these commands to ``dispatch``. Exit status: 0 all checks pass, 1 s
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from groundup.errors import ConfigError, GroundupError
+from groundup.errors import ConfigError
 
 COMMANDS = ("exercise", "check", "grade")
 
@@ -152,8 +151,6 @@ def cmd_grade(args) -> int:
                   f"{r.seconds:6.1f} s  {r.error[:70]}".rstrip())
     passed = sum(g.report.passed for g in results)
     print(f"{len(results)} submissions, {passed} passed every check; wrote {args.out} and "
-          f"{len(results)} feedback files in {feedback}/", file=sys.stdout)
+          f"{len(results)} feedback files in {feedback}/")
     return 0
 
-
-__all__ = ["COMMANDS", "add_parsers", "dispatch", "GroundupError"]
