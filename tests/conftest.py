@@ -41,12 +41,12 @@ def _one_torch_thread():
 @pytest.fixture
 def isolated_roots(tmp_path, monkeypatch):
     """No real data roots: GROUNDUP_DATA unset, HOME and the system root inside tmp_path."""
-    from groundup.data import vision
+    from groundup.data import roots
 
     monkeypatch.delenv("GROUNDUP_DATA", raising=False)
     monkeypatch.delenv("XDG_CACHE_HOME", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
-    monkeypatch.setattr(vision, "SYSTEM_ROOT", tmp_path / "system")
+    monkeypatch.setattr(roots, "SYSTEM_ROOT", tmp_path / "system")
     return tmp_path
 
 

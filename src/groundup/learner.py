@@ -61,14 +61,15 @@ def in_chunks(forward: Callable, x: Any, size: int = EVAL_CHUNK) -> Iterator[tup
 
 
 def evaluate_in_chunks(forward: Callable, loss: Callable[[Any, Any], float], x: Any, y: Any,
-                       to_numpy: Callable = np.asarray) -> tuple[float, np.ndarray]:
+                       to_numpy: Callable = np.asarray, size: int = EVAL_CHUNK) -> tuple[float, np.ndarray]:
     """Mean loss over the split (each chunk's mean weighted by its size) and all outputs."""
     total, outputs = 0.0, []
-    for rows, out in in_chunks(forward, x):
+    for rows, out in in_chunks(forward, x, size):
         total += float(loss(out, y[rows])) * len(out)
         outputs.append(to_numpy(out))
     return total / len(x), np.concatenate(outputs)
 
 
-def outputs_in_chunks(forward: Callable, x: Any, to_numpy: Callable = np.asarray) -> np.ndarray:
-    return np.concatenate([to_numpy(out) for _, out in in_chunks(forward, x)])
+def outputs_in_chunks(forward: Callable, x: Any, to_numpy: Callable = np.asarray,
+                      size: int = EVAL_CHUNK) -> np.ndarray:
+    return np.concatenate([to_numpy(out) for _, out in in_chunks(forward, x, size)])

@@ -18,7 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from groundup.errors import ConfigError, check_choice
+
 IMPLS = ("numpy", "scratch", "nn")
+ACTIVATIONS = ("relu", "sigmoid")
+LOSSES = ("ce", "bce", "mse")  # softmax cross-entropy, BCE on one logit, mean squared error
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,14 @@ class DenseSpec:
     sizes: tuple[int, ...]
     activation: str = "relu"  # between linear layers: "relu" or "sigmoid"
     loss: str = "ce"  # "ce" (softmax cross-entropy), "bce" (on one logit) or "mse"
+
+    def __post_init__(self):
+        check_choice("activation", self.activation, ACTIVATIONS)
+        check_choice("loss", self.loss, LOSSES)
+        if len(self.sizes) < 2 or not all(isinstance(n, int) and n >= 1 for n in self.sizes):
+            raise ConfigError(f"layer sizes must be two or more integers >= 1, got {self.sizes}")
+        if self.loss != "ce" and self.sizes[-1] != 1:
+            raise ConfigError(f"the {self.loss!r} loss takes one output, not {self.sizes[-1]}")
 
     @property
     def task(self) -> str:
@@ -61,7 +73,7 @@ def init_dense(spec: DenseSpec, seed: int, scheme: str = "torch", std: float = 0
             params[f"{name}.weight"] = rng.uniform(-bound, bound, (fan_out, fan_in))
             params[f"{name}.bias"] = rng.uniform(-bound, bound, fan_out)
         else:
-            raise ValueError(f"unknown init scheme {scheme!r}")
+            check_choice("init", scheme, ("torch", "normal"))
     return params
 
 

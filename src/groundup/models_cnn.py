@@ -30,6 +30,12 @@ class ConvSpec:
         return "classification"
 
     def __post_init__(self):
+        if self.loss != "ce":
+            raise ConfigError(f"the CNN classifies with softmax cross-entropy (loss 'ce'), not {self.loss!r}")
+        sizes = (*self.channels, self.kernel_size, self.pool, self.image_size, self.n_classes)
+        if not all(isinstance(n, int) and n >= 1 for n in sizes):
+            raise ConfigError(f"the CNN's channels, kernel, pool, image and class counts must be "
+                              f"integers >= 1, got {sizes}")
         if len(self.channels) != 3:
             raise ConfigError(f"the course's CNN has two convolutions: channels is (input, conv1, conv2), "
                               f"not {self.channels}")

@@ -18,7 +18,7 @@ import numpy as np
 from tqdm import tqdm
 
 from groundup.data.batches import batch_slices, epoch_order
-from groundup.errors import GroundupError
+from groundup.errors import Diverged
 from groundup.metrics import accuracy
 from groundup.models import predictions
 
@@ -62,18 +62,6 @@ class History:
 
     def as_dicts(self) -> list[dict]:
         return [asdict(r) for r in self.records]
-
-
-class Diverged(GroundupError):
-    """The loss became NaN or infinite; the history up to that point is kept."""
-
-    exit_code = 1
-
-    def __init__(self, epoch: int, lr: float, history: History):
-        lower = f"{lr / 10:g}"
-        super().__init__(f"the loss became non-finite in epoch {epoch} (lr={lr:g}); "
-                         f"the learning rate is probably too high: try --lr {lower}")
-        self.epoch, self.history = epoch, history
 
 
 def lr_at(schedule: str, lr: float, epoch: int, epochs: int) -> float:
@@ -129,13 +117,13 @@ def fit(learner, split: Split, *, epochs: int, batch_size: int, seed: int, lr: f
             for xb, yb in batches(epoch):
                 loss = learner.train_step(xb, yb)
                 if not math.isfinite(loss):
-                    raise Diverged(epoch + 1, epoch_lr, history)
+                    raise Diverged.at_epoch(epoch + 1, epoch_lr, history)
                 bar.update()
             seconds = time.perf_counter() - began
             record = evaluate_epoch(learner, epoch + 1, seconds, task,
                                (x_train, y_train, split.y_train), (x_test, y_test, split.y_test))
             if not (math.isfinite(record.train_loss) and math.isfinite(record.test_loss)):
-                raise Diverged(epoch + 1, epoch_lr, history)
+                raise Diverged.at_epoch(epoch + 1, epoch_lr, history)
             history.records.append(record)
             bar.set_postfix(train_loss=f"{record.train_loss:.4f}", test_loss=f"{record.test_loss:.4f}")
             if on_epoch:

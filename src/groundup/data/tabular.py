@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from groundup.data.idx import read_bytes
-from groundup.data.vision import missing_error, search_roots
+from groundup.data.roots import missing_error, search_roots
 from groundup.errors import DataError
 
 DIABETES_SHA256 = "ee2f8a2723e7d5cc7572ce1f5b1ab32bca4c91f9d18d7039599f53d724e0f83e"

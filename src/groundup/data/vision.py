@@ -22,9 +22,10 @@ import numpy as np
 from tqdm import tqdm
 
 from groundup.data.idx import read_bytes, read_idx_bytes
+from groundup.data.roots import SYSTEM_ROOT, cache_dir, missing_error, search_roots  # noqa: F401  (re-exported)
+from groundup.data.tabular import locate_diabetes
 from groundup.errors import DataError
 
-SYSTEM_ROOT = Path("/usr/share/datasets")  # where Debian's dataset-fashion-mnist installs
 DOWNLOAD_TIMEOUT = 30.0
 _CHUNK = 1 << 16
 
@@ -116,29 +117,6 @@ class FileCheck:
 
 
 # ---------------------------------------------------------------- where data lives
-
-
-def cache_dir() -> Path:
-    """The per-user cache root: ``$XDG_CACHE_HOME/groundup`` or ``~/.cache/groundup``."""
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg) if xdg else Path.home() / ".cache") / "groundup"
-
-
-def search_roots(data_dir: str | os.PathLike[str] | None = None) -> list[Path]:
-    """Roots to search, in order: ``data_dir``, ``$GROUNDUP_DATA``, the cache, the system root."""
-    env = os.environ.get("GROUNDUP_DATA")
-    candidates = [data_dir, env or None, cache_dir(), SYSTEM_ROOT]
-    roots: list[Path] = []
-    for c in candidates:
-        if c is not None and (p := Path(c).expanduser()) not in roots:
-            roots.append(p)
-    return roots
-
-
-def missing_error(title: str, what: str, roots: list[Path], ways: str) -> DataError:
-    """The 'not found' error shared by every data set: where we looked and how to get it."""
-    looked = ", ".join(str(r / what) for r in roots)
-    return DataError(f"{title} not found. Looked in: {looked}.\nGet it with one of: {ways}")
 
 
 def _missing(spec: VisionSpec, roots: list[Path]) -> DataError:
@@ -249,8 +227,6 @@ def verify(name: str, data_dir: str | os.PathLike[str] | None = None) -> list[Fi
 
 def info(data_dir: str | os.PathLike[str] | None = None) -> list[dict[str, Any]]:
     """Where each data set (vision ones and diabetes) was found; no hashing, so it is fast."""
-    from groundup.data.tabular import locate_diabetes  # tabular imports this module
-
     roots = search_roots(data_dir)
     rows: list[dict[str, Any]] = [
         {"name": name, "root": locate(name, data_dir), "searched": roots} for name in DATASETS

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Callable
 
-from groundup.errors import ConfigError
+from groundup.errors import ConfigError, check_choice
+
+SCHEDULES = ("constant", "cosine")
+INITS = ("torch", "normal")
+DTYPES = ("float32", "float64")
+DEVICES = ("cpu", "cuda", "auto")
 
 
 @dataclass(frozen=True)
@@ -28,6 +34,23 @@ class Settings:
     device: str = "cpu"
     data_dir: str | None = None
 
+    def __post_init__(self):
+        """Checked where they are built (presets, flags, a run's config.json): a typo is an error."""
+        check_choice("schedule", self.schedule, SCHEDULES)
+        check_choice("init", self.init, INITS)
+        check_choice("dtype", self.dtype, DTYPES)
+        check_choice("device", self.device, DEVICES)
+        for name in ("epochs", "batch_size"):
+            _check(name, getattr(self, name), lambda v: isinstance(v, int) and v >= 1, "an integer >= 1")
+        for name in ("train_limit", "test_limit"):
+            _check(name, getattr(self, name), lambda v: v is None or (isinstance(v, int) and v >= 1),
+                   "an integer >= 1 or None")
+        _check("seed", self.seed, lambda v: isinstance(v, int) and v >= 0, "an integer >= 0")
+        _check("lr", self.lr, lambda v: math.isfinite(v) and v > 0, "a number > 0")
+        _check("init_std", self.init_std, lambda v: math.isfinite(v) and v > 0, "a number > 0")
+        _check("momentum", self.momentum, lambda v: 0 <= v < 1, "in [0, 1)")
+        _check("weight_decay", self.weight_decay, lambda v: math.isfinite(v) and v >= 0, "a number >= 0")
+
     def with_overrides(self, **overrides) -> "Settings":
         known = {f.name for f in fields(self)}
         unknown = set(overrides) - known
@@ -37,6 +60,15 @@ class Settings:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def _check(name: str, value, ok, must: str) -> None:
+    try:
+        good = bool(ok(value))
+    except TypeError:  # e.g. a string where a number belongs
+        good = False
+    if not good:
+        raise ConfigError(f"setting {name} must be {must}, got {value!r}")
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ import numpy as np
 
 from groundup.data.batches import batch_slices, epoch_order
 from groundup.data.synthetic import linear_set
-from groundup.errors import GroundupError
+from groundup.errors import Diverged
 from groundup.experiments.base import Experiment, Settings
 from groundup.report.figures import plt  # pyplot on the Agg backend, with the project's style
 from groundup.report.markdown import figure, fmt, table
@@ -98,12 +98,6 @@ def methods(data: DataSet, settings: Settings) -> list[Descent]:
     n = len(data.x)
     return [descend(data, name, size, lr=settings.lr, epochs=settings.epochs, seed=settings.seed)
             for name, size in (("full batch", n), ("SGD", 1), ("mini-batch", data.mini_batch))]
-
-
-class Diverged(GroundupError):
-    """A method's loss grew instead of shrinking: the learning rate is too high."""
-
-    exit_code = 1
 
 
 def check_converging(results, stats_by_set: list[list[dict]], lr: float) -> None:

@@ -10,12 +10,15 @@ from groundup.models import DenseSpec
 from groundup.torch_common import TorchLearner, torch_dtype
 
 
+ACTIVATIONS = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid}
+
+
 def build_sequential(spec: DenseSpec) -> nn.Sequential:
     layers: list[nn.Module] = []
     for k, (fan_in, fan_out) in enumerate(zip(spec.sizes[:-1], spec.sizes[1:])):
         layers.append(nn.Linear(fan_in, fan_out))
         if k < len(spec.sizes) - 2:
-            layers.append(nn.ReLU() if spec.activation == "relu" else nn.Sigmoid())
+            layers.append(ACTIVATIONS[spec.activation]())
     return nn.Sequential(*layers)
 
 

@@ -8,6 +8,8 @@ so the three implementations can share one set of initial parameters.
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 
 from groundup.numpy_impl import conv as conv_ops
@@ -82,13 +84,17 @@ class Conv2d:
         self.params = {"weight": weight, "bias": bias}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
         self.ops, self.input_grad = ops, input_grad
+        # a first layer (input_grad=False) lets a backward that can skip dx skip it
+        can_skip = "input_grad" in inspect.signature(ops.conv2d_backward).parameters
+        self.skip = {"input_grad": False} if can_skip and not input_grad else {}
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x
         return self.ops.conv2d_forward(x, self.params["weight"], self.params["bias"])
 
     def backward(self, dy: np.ndarray) -> np.ndarray | None:
-        dx, self.grads["weight"], self.grads["bias"] = self.ops.conv2d_backward(dy, self.x, self.params["weight"])
+        dx, self.grads["weight"], self.grads["bias"] = self.ops.conv2d_backward(
+            dy, self.x, self.params["weight"], **self.skip)
         return dx if self.input_grad else None
 
 

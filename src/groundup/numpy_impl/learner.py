@@ -10,7 +10,7 @@ from types import ModuleType
 
 import numpy as np
 
-from groundup.learner import evaluate_in_chunks, outputs_in_chunks
+from groundup.learner import EVAL_CHUNK, evaluate_in_chunks, outputs_in_chunks
 from groundup.models import DenseSpec
 from groundup.models_cnn import ConvSpec, as_images
 from groundup.numpy_impl import conv as conv_ops
@@ -27,6 +27,7 @@ class NumpyLearner:
     spec's loss and the hand-written SGD; parameters in the working dtype (float32 or 64)."""
 
     impl = "numpy"
+    eval_rows = EVAL_CHUNK  # samples per forward pass when evaluating
 
     def __init__(self, spec, params: dict, *, lr: float, momentum: float = 0.0,
                  weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
@@ -63,11 +64,12 @@ class NumpyLearner:
 
     @np.errstate(over="ignore", invalid="ignore")
     def evaluate(self, x: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
-        return evaluate_in_chunks(self.net.forward, lambda out, t: self.loss_fn(out, t)[0], x, y)
+        return evaluate_in_chunks(self.net.forward, lambda out, t: self.loss_fn(out, t)[0], x, y,
+                                  size=self.eval_rows)
 
     def outputs(self, x: np.ndarray) -> np.ndarray:
         """The model's outputs (logits) for inputs x."""
-        return outputs_in_chunks(self.net.forward, np.asarray(x, dtype=self.dtype))
+        return outputs_in_chunks(self.net.forward, np.asarray(x, dtype=self.dtype), size=self.eval_rows)
 
     def parameters(self) -> dict[str, np.ndarray]:
         return {k: v.copy() for k, v in self.net.named("params").items()}
@@ -102,6 +104,8 @@ class NumpyConv(NumpyLearner):
     ``ops`` supplies conv2d_forward/backward and maxpool_forward/backward (default: this
     package's ``numpy_impl.conv``), so the same network can run on a student's own functions.
     """
+
+    eval_rows = 1024  # im2col copies every pixel k·k times: about 60 MB of columns per chunk
 
     def __init__(self, spec: ConvSpec, params: dict, *, ops: ModuleType | object = conv_ops, **kwargs):
         self.ops = ops
