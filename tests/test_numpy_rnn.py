@@ -148,3 +148,29 @@ def test_scratch_adam_equals_torch_adam_and_clears_the_gradient():
         ref.step()
         torch.testing.assert_close(a.detach(), b.detach(), rtol=0, atol=1e-12)
     assert a.grad is None  # the own optimizer clears the gradient it used
+
+
+def test_the_learner_trains_with_the_functions_it_is_given():
+    """NumpyRNN(..., ops=...) runs someone else's forward and backward (an exercise's), not ours."""
+    from types import SimpleNamespace
+
+    from groundup.models_rnn import RNNSpec
+    from groundup.numpy_impl.rnn import NumpyRNN
+
+    spec, calls = RNNSpec(vocab=3, hidden=3), []
+
+    def no_gradient(dhs, xs, h0, hs, p):
+        calls.append(dhs.shape)
+        return np.zeros_like(xs), np.zeros_like(h0), {k: np.zeros_like(v) for k, v in p.items()}
+
+    params = {k: np.full(s, 0.1) for k, s in (("weight_ih", (3, 3)), ("weight_hh", (3, 3)),
+                                               ("bias_ih", 3), ("bias_hh", 3))}
+    learner = NumpyRNN(spec, params, lr=0.1, dtype="float64",
+                       ops=SimpleNamespace(rnn_forward=rnn_forward, rnn_backward=no_gradient))
+    x, y = learner.prepare(np.array([[0, 1, 2, 1]]), np.array([[1, 2, 0, 2]]))
+    learner.train_step(x, y)
+    assert calls == [(4, 1, 3)]  # time-major dL/dh: (T, N, H)
+    assert all(np.array_equal(v, params[k]) for k, v in learner.parameters().items())  # zero gradient, no move
+    learner_own = NumpyRNN(spec, params, lr=0.1, dtype="float64")
+    learner_own.train_step(x, y)
+    assert not np.array_equal(learner_own.parameters()["weight_hh"], params["weight_hh"])

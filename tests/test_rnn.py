@@ -3,6 +3,7 @@ trained by train.fit through supervised.run_one, the run folders, checkpoints an
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
 import signal
@@ -10,6 +11,8 @@ import signal
 import numpy as np
 import pytest
 
+from conftest import run_cli
+from groundup import checkpoint
 from groundup.errors import ConfigError, Interrupted
 from groundup.experiments import get, supervised
 from groundup.experiments import rnn_hello as rh
@@ -35,6 +38,12 @@ def _trajectory(name, settings=F64):
     history = fit(learner, split, epochs=settings.epochs, batch_size=1, seed=settings.seed, lr=settings.lr,
                   quiet=True, on_epoch=lambda h: scores.append(learner.outputs(split.x_train)))
     return np.array(history.column("train_loss")), np.stack(scores), learner.parameters()
+
+
+def _losses(folder) -> list[float]:
+    """The train loss of every epoch, from the run folder's metrics.csv."""
+    with open(folder / "metrics.csv", newline="") as f:
+        return [float(row["train_loss"]) for row in csv.DictReader(f)]
 
 
 def test_vocabulary_and_strings():
@@ -76,7 +85,7 @@ def test_specs_refuse_what_they_cannot_be():
         RNNSpec(vocab=4, hidden=5)
     with pytest.raises(ConfigError, match="unknown RNN loop"):
         RNNSpec(vocab=4, hidden=4, loop="lstm")
-    with pytest.raises(ConfigError, match="only nn implements"):
+    with pytest.raises(ConfigError, match="only nn implements .* not numpy"):
         rh.EMBEDDING_NET.learner("numpy", {}, F64, "cpu")
     with pytest.raises(ConfigError, match="momentum"):
         rh.CELL.learner("scratch", {}, F64.with_overrides(momentum=0.9), "cpu")
@@ -109,8 +118,7 @@ def test_run_writes_a_folder_per_variant_and_the_overview(tmp_path):
                                              "train_accuracy": on_disk["final"]["train_accuracy"]}}
         assert len((folder / "metrics.csv").read_text().splitlines()) == 1 + 15
     assert json.loads((tmp_path / "comparison.json").read_text())["cell_max_param_difference"] < 1e-8
-    losses = {f: np.array([r["train_loss"] for r in supervised.checkpoint.load(tmp_path / f, f)[2]])
-              for f in ("numpy", "scratch", "nn")}
+    losses = {f: np.array(_losses(tmp_path / f)) for f in ("numpy", "scratch", "nn")}
     np.testing.assert_allclose(losses["numpy"], losses["scratch"], rtol=0, atol=1e-8)
     np.testing.assert_allclose(losses["numpy"], losses["nn"], rtol=0, atol=1e-8)
     strings = [line for line in lines if "predicted after each epoch" in line]
@@ -137,7 +145,8 @@ def test_nn_alone_writes_its_three_variants_and_an_overview_report(tmp_path):
 
 @pytest.mark.parametrize("name", ["numpy-cell", "scratch-cell", "nn-rnn"])
 def test_interrupted_variant_resumes_to_exactly_the_uninterrupted_result(tmp_path, monkeypatch, name):
-    """Adam's moments and step count go into the checkpoint: a resumed run ends where a straight one does."""
+    """Adam's moments and step count go into the checkpoint, and `--resume` finds the variant from
+    the folder's config.json: a resumed run ends where a straight one does."""
     exp, v = get("rnn-hello"), _variant(name)
     settings = exp.settings("seed").with_overrides(lr=0.1 * v.lr_factor)
     data = rh.load(settings)
@@ -146,27 +155,27 @@ def test_interrupted_variant_resumes_to_exactly_the_uninterrupted_result(tmp_pat
         return supervised.run_one(dataclasses.replace(exp, task=rh.task(v)), v.impl, settings, data,
                                   v.spec.init_params(settings), RunFolder(folder), "seed", **QUIET)
 
-    straight, _ = train(tmp_path / "straight")
-    write_metrics, stop = RunFolder.write_metrics, [True]
+    _, straight = train(tmp_path / "straight")
+    save = checkpoint.save
 
-    def interrupt_after_epoch_6(self, rows):
-        write_metrics(self, rows)
-        if len(rows) == 6 and stop:
-            stop.clear()
+    def interrupt_after_epoch_6(folder, impl, meta, *args, **kwargs):
+        save(folder, impl, meta, *args, **kwargs)
+        if meta["epochs_completed"] == 6:
             raise Interrupted(signal.SIGINT)
 
-    monkeypatch.setattr(RunFolder, "write_metrics", interrupt_after_epoch_6)
+    monkeypatch.setattr(checkpoint, "save", interrupt_after_epoch_6)
     with pytest.raises(Interrupted):
         train(tmp_path / "cut")
+    monkeypatch.setattr(checkpoint, "save", save)
     assert json.loads((tmp_path / "cut" / "summary.json").read_text())["status"] == "interrupted"
-    summaries = supervised.resume(exp, tmp_path / "cut", {}, **QUIET)
+    result = run_cli("run", "rnn-hello", "--resume", str(tmp_path / "cut"), "--quiet")
+    assert result.returncode == 0, result.stderr
     resumed = json.loads((tmp_path / "cut" / "summary.json").read_text())
-    assert resumed["status"] == "completed" and resumed["predicted"] == summaries[v.impl]["predicted"]
-    assert resumed["final"]["train_loss"] == straight.history.last.train_loss
-    _, state, rows = supervised.checkpoint.load(tmp_path / "cut", v.impl)
-    assert len(rows) == 15
-    for k, p in straight.params.items():
-        assert np.array_equal(np.asarray(state["params"][k]), p), k
+    assert resumed["status"] == "completed" and resumed["predicted"] == straight["predicted"]
+    assert _losses(tmp_path / "cut") == _losses(tmp_path / "straight") and len(_losses(tmp_path / "cut")) == 15
+    cut, whole = (checkpoint.load(tmp_path / f, v.impl)[1]["params"] for f in ("cut", "straight"))
+    for k, p in whole.items():
+        assert np.array_equal(np.asarray(cut[k]), np.asarray(p)), k
 
 
 def test_another_sequence_model_is_a_spec_and_a_loader(tmp_path):

@@ -54,9 +54,13 @@ class RNNSpec:
     def task(self) -> str:
         return "classification"
 
-    @property
-    def n_classes(self) -> int:
-        return self.classes or self.hidden
+    def check(self, impl: str, momentum: float = 0.0, weight_decay: float = 0.0) -> None:
+        """What every RNN learner asks of its spec and settings: numpy and scratch write out the
+        course's cell only; all train with Adam, as the course does, so SGD's settings stay 0."""
+        if impl != "nn" and self.loop != "cell":
+            raise ConfigError(f"only nn implements {self.describe()}, not {impl}")
+        if momentum or weight_decay:
+            raise ConfigError("the RNN learners train with Adam: momentum and weight decay do not apply to them")
 
     def init_params(self, settings) -> dict[str, np.ndarray]:
         if settings.init != "torch":
@@ -78,25 +82,20 @@ class RNNSpec:
 
 
 def rnn_learner(impl: str, spec: RNNSpec, params: dict, settings, device: str):
-    """The learner of one implementation, from shared initial parameters (Adam at ``settings.lr``)."""
-    if settings.momentum or settings.weight_decay:
-        raise ConfigError("the RNN learners train with Adam: momentum and weight decay do not apply to them")
-    kwargs = dict(lr=settings.lr, dtype=settings.dtype)
-    if impl == "nn":
-        from groundup.nn.rnn import NNRNN
+    """The learner of one implementation, from shared initial parameters (Adam at ``settings.lr``).
 
-        return NNRNN(spec, params, device=device, **kwargs)
-    if spec.loop != "cell":
-        raise ConfigError(f"only nn implements {spec.describe()}")
+    The one place that picks the RNN learners: in a registry of (spec type, impl) -> class it is
+    ``RNNSpec: {"numpy": NumpyRNN, "scratch": ScratchRNN, "nn": NNRNN}``."""
     if impl == "numpy":
-        from groundup.numpy_impl.rnn import NumpyRNN
-
-        return NumpyRNN(spec, params, **kwargs)
-    if impl == "scratch":
-        from groundup.scratch.rnn import ScratchRNN
-
-        return ScratchRNN(spec, params, device=device, **kwargs)
-    raise ConfigError(f"the RNN has no {impl!r} implementation; choose from: numpy, scratch, nn")
+        from groundup.numpy_impl.rnn import NumpyRNN as cls
+    elif impl == "scratch":
+        from groundup.scratch.rnn import ScratchRNN as cls
+    elif impl == "nn":
+        from groundup.nn.rnn import NNRNN as cls
+    else:
+        raise ConfigError(f"the RNN has no {impl!r} implementation; choose from: numpy, scratch, nn")
+    return cls(spec, params, lr=settings.lr, momentum=settings.momentum, weight_decay=settings.weight_decay,
+               dtype=settings.dtype, device=device)
 
 
 def init_rnn(spec: RNNSpec, seed: int) -> dict[str, np.ndarray]:

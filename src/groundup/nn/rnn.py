@@ -57,7 +57,9 @@ def build_rnn(spec) -> nn.Module:
 class NNRNN(NNLearner):
     impl = "nn"
 
-    def __init__(self, spec, params: dict, *, lr: float, dtype: str = "float32", device: str = "cpu"):
+    def __init__(self, spec, params: dict, *, lr: float, momentum: float = 0.0, weight_decay: float = 0.0,
+                 dtype: str = "float32", device: str = "cpu"):
+        spec.check(self.impl, momentum, weight_decay)
         super().__init__(spec, params, lr=lr, dtype=dtype, device=device)
         self.optimizer = torch.optim.Adam(self.model.parameters(), lr=lr)  # the course trains its RNNs with Adam
 

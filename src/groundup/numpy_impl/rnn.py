@@ -78,7 +78,10 @@ class NumpyRNN:
 
     impl = "numpy"
 
-    def __init__(self, spec, params: dict, *, lr: float, dtype: str = "float32", ops=None):
+    def __init__(self, spec, params: dict, *, lr: float, momentum: float = 0.0, weight_decay: float = 0.0,
+                 dtype: str = "float32", device: str = "cpu", ops=None):
+        # NumPy computes on the CPU: ``device`` is accepted like the torch learners' and unused
+        spec.check(self.impl, momentum, weight_decay)
         self.spec, self.dtype = spec, np.dtype(dtype)
         self.ops = ops or sys.modules[__name__]
         self.params = {k: np.array(params[k], dtype=self.dtype) for k in CELL_PARAMS}

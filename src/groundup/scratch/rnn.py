@@ -29,7 +29,9 @@ class ScratchRNN(ScratchLearner):
 
     impl = "scratch"
 
-    def __init__(self, spec, params: dict, *, lr: float, dtype: str = "float32", device: str = "cpu"):
+    def __init__(self, spec, params: dict, *, lr: float, momentum: float = 0.0, weight_decay: float = 0.0,
+                 dtype: str = "float32", device: str = "cpu"):
+        spec.check(self.impl, momentum, weight_decay)
         super().__init__(spec, params, lr=lr, dtype=dtype, device=device)
         self.optimizer = Adam(list(self.params.values()), lr)  # the course trains its RNNs with Adam
 
