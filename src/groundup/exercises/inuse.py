@@ -17,7 +17,8 @@ from groundup.errors import GroundupError
 from groundup.exercises.hints import Failed
 from groundup.models import DenseSpec
 from groundup.numpy_impl.learner import NumpyDense
-from groundup.train import Diverged, History, Split, fit
+from groundup.errors import Diverged
+from groundup.train import History, Split, fit
 
 # (params, x, y, lr) -> (new params, the batch's mean loss)
 Step = Callable[[dict, np.ndarray, np.ndarray, float], tuple[dict, float]]
