@@ -222,8 +222,10 @@ def test_grade_mixed_folder(tmp_path):
         (subs / f"{name}.py").write_text((MISBEHAVING / f"{name}.py").read_text())
     out = tmp_path / "grades.csv"
     r = run_cli("grade", str(subs), "--exercise", "softmax-regression", "--out", str(out),
-                "--jobs", "2", "--timeout", "4", "--no-in-use", "--quiet")
+                "--jobs", "2", "--timeout", "4", "--no-in-use")
     assert r.returncode == 0, r.stderr
+    assert r.stderr == ""  # no progress bar when stderr is not a terminal
+    assert r.stdout.splitlines()[-1].startswith("5 submissions, 1 passed every check; wrote")
     import csv
 
     rows = {row["submission"]: row for row in csv.DictReader(out.open())}
