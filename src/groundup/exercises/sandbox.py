@@ -78,10 +78,10 @@ class Sandbox:
         self.names = reply.get("names", [])
 
     def close(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            try:
+        if self.proc is not None:
+            try:  # the whole group: anything the submission started goes with it
                 os.killpg(self.proc.pid, signal.SIGKILL)
-            except ProcessLookupError:
+            except (ProcessLookupError, PermissionError):
                 pass
             self.proc.wait()
         for fd in ("to_child", "from_child"):
