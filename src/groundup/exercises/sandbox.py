@@ -78,12 +78,7 @@ class Sandbox:
         self.names = reply.get("names", [])
 
     def close(self) -> None:
-        if self.proc is not None:
-            try:  # the whole group: anything the submission started goes with it
-                os.killpg(self.proc.pid, signal.SIGKILL)
-            except (ProcessLookupError, PermissionError):
-                pass
-            self.proc.wait()
+        self._kill()
         for fd in ("to_child", "from_child"):
             if hasattr(self, fd):
                 try:
@@ -95,6 +90,19 @@ class Sandbox:
             self.stderr.close()
             self.workdir.cleanup()
             del self.workdir
+
+    def _kill(self) -> int | None:
+        """Kill the child's whole process group (anything the submission started goes with it)
+        and reap the child; its exit status. Only before the child is reaped: until then its
+        pid, which names the group, cannot belong to anyone else."""
+        if self.proc is None:
+            return None
+        if self.proc.returncode is None:
+            try:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            except (ProcessLookupError, PermissionError):
+                pass
+        return self.proc.wait()
 
     def __enter__(self) -> Sandbox:
         self.start()
@@ -180,8 +188,26 @@ class Sandbox:
             left -= len(chunk)
         return b"".join(parts)
 
+    def _exit_status(self) -> int | None:
+        """The child's exit status once it has ended on its own (EOF on its pipe), then killed
+        with its group; a signal it died of shows as a negative status."""
+        if self.proc is None:
+            return None
+        status = None
+        for _ in range(50):  # up to 1 s for it to finish exiting; it may also just have closed the pipe
+            try:
+                info = os.waitid(os.P_PID, self.proc.pid, os.WEXITED | os.WNOWAIT | os.WNOHANG)  # not reaped
+            except ChildProcessError:
+                break
+            if info is not None:
+                status = info.si_status if info.si_code == os.CLD_EXITED else -info.si_status
+                break
+            time.sleep(0.02)
+        code = self._kill()
+        return status if status is not None else code
+
     def _died(self, what: str) -> CallError:
-        code = self.proc.wait() if self.proc else None
+        code = self._exit_status()
         tail = ""
         if hasattr(self, "stderr"):
             self.stderr.seek(0)
@@ -189,9 +215,9 @@ class Sandbox:
             tail = lines[-1][:200] if lines else ""
         if code is not None and code < 0:
             sig = signal.Signals(-code).name
-            why = {"SIGXCPU": "the CPU-time limit", "SIGKILL": "killed (the memory limit?)",
-                   "SIGSEGV": "a crash"}.get(sig, sig)
-            reason = f"the submission's process was stopped by {why} during {what}"
+            why = {"SIGXCPU": "stopped by the CPU-time limit", "SIGSEGV": "stopped by a crash (SIGSEGV)",
+                   "SIGKILL": "killed (the memory limit, or it closed its result channel)"}.get(sig, f"stopped by {sig}")
+            reason = f"the submission's process was {why} during {what}"
         else:
             reason = f"the submission's process ended (exit code {code}) during {what}: it must not exit"
         err = CallError("died", reason + (f" [{tail}]" if tail else ""))
