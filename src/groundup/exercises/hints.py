@@ -86,8 +86,8 @@ def as_array(what: str, got, want) -> np.ndarray:
 
 def shape_hint(got: np.ndarray, want: np.ndarray, batch: int | None) -> str | None:
     if got.ndim == 2 and want.ndim == 2 and got.shape == want.shape[::-1]:
-        return ("the result is transposed: for W of shape (out, in) the gradient dW = dyᵀ · x has "
-                "W's shape (out, in), not xᵀ · dy")
+        return (f"the result is transposed: {got.shape} instead of {want.shape} (a weight gradient has "
+                f"the weight's shape (out, in): dW = dyᵀ x, not xᵀ dy)")
     if batch is not None and got.ndim == want.ndim + 1 and got.shape[1:] == want.shape and got.shape[0] == batch:
         return ("one row per sample came back: a bias (or loss) gradient must be summed over the batch "
                 "(axis 0), since every sample's b is the same b")
