@@ -156,6 +156,9 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "download":
             p.add_argument("dataset", choices=["mnist", "fashion-mnist"])
         p.add_argument("--data-dir", type=Path, help="a folder to search first")
+    from groundup.exercises import cli as exercises_cli
+
+    exercises_cli.add_parsers(sub)
     return parser
 
 
@@ -306,6 +309,10 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_lab(args)
         if args.command == "data":
             return cmd_data(args)
+        if args.command in ("exercise", "check", "grade"):
+            from groundup.exercises.cli import dispatch
+
+            return dispatch(args)
     except GroundupError as err:
         print(f"groundup: error: {err}", file=sys.stderr)
         return err.exit_code

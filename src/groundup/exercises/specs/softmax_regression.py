@@ -1,0 +1,219 @@
+"""softmax-regression (000 §3, 003): softmax, cross-entropy and its gradient, accuracy, one SGD step."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from groundup.exercises.checking import Exercise, checks
+from groundup.exercises.hints import Failed, Mistake, compare
+from groundup.exercises.inuse import StepLearner, load_images, subset, train
+from groundup.models import DenseSpec, init_dense, softmax
+from groundup.numpy_impl.learner import NumpyDense
+from groundup.numpy_impl.losses import log_softmax, softmax_cross_entropy
+
+N, K, D = 6, 4, 5
+SPEC = DenseSpec((784, 10), loss="ce")
+IN_USE = dict(epochs=5, batch_size=256, lr=0.1, seed=0)
+# The quick preset of softmax-fashion-mnist: 5 epochs on the first 10,000 training images
+# (a minute on the full 60,000 on a busy machine, for the same verdict); the whole test set.
+TRAIN_LIMIT, TOLERANCE = 10_000, 0.005
+
+
+def inputs(seed: int = 0, n: int = N):
+    rng = np.random.default_rng(seed)
+    return rng.normal(0, 3, (n, K)), rng.integers(0, K, n)
+
+
+def large_inputs():
+    """Rows a textbook warns about: logits near 1e4, near -1e4 (every exp underflows), mixed."""
+    z = np.array([[1e4, 0.0, -1e4, 5.0], [-1e4, -1e4 + 1, -1e4 + 2, -1e4 + 3],
+                  [800.0, 799.0, 1.0, 0.0], [1.0, 2.0, 3.0, 4.0]])
+    return z, np.array([1, 0, 2, 3])
+
+
+OVERFLOW = ("np.exp overflowed (exp(710) is inf in float64): subtract each row's maximum before "
+            "exponentiating; softmax(z) = softmax(z - max(z)) exactly")
+
+
+LOG0 = ("log(softmax(z)) is log(0) = -inf for a class far below the row's maximum: compute "
+        "log-softmax directly, z - max - log(sum(exp(z - max)))")
+
+
+def onehot(y, k=K):
+    return np.eye(k)[y]
+
+
+def ce_mistakes():
+    return (Mistake(lambda z, y: float(-(onehot(y, z.shape[1]) * log_softmax(z)).mean()),
+                    "averaged over all n·k entries of the one-hot matrix: sum over the classes, "
+                    "then take the mean over the n rows"),
+            Mistake(lambda z, y: float(-log_softmax(z)[:, 0].mean()) if np.any(y) else None,
+                    "the label's column was not picked: use z[np.arange(n), y]"))
+
+
+def ce_ref(z, y) -> float:
+    return softmax_cross_entropy(z, y)[0]
+
+
+def ce_grad_ref(z, y):
+    return softmax_cross_entropy(z, y)[1]
+
+
+def check_softmax(sub) -> str:
+    z, _ = inputs()
+    got = sub("softmax", z)
+    return compare("softmax(z)", got, softmax(z), batch=N, inputs=(z,), mistakes=(
+        Mistake(lambda z: np.exp(z) / np.exp(z).sum(axis=0, keepdims=True),
+                "normalised over the columns (axis 0): each ROW must sum to 1 (sum(axis=1, keepdims=True))"),
+        Mistake(lambda z: np.exp(z) / np.exp(z).sum(),
+                "divided by the sum over the whole matrix: divide each row by its own sum (axis=1, keepdims=True)"),
+    ))
+
+
+def check_softmax_large(sub) -> str:
+    z, _ = large_inputs()
+    got = sub.strict("softmax", z, hints={"overflow": OVERFLOW, "invalid": OVERFLOW})
+    return compare("softmax of logits up to ±1e4", got, softmax(z), inputs=(z,), large=np.abs(z) > 700)
+
+
+def check_ce(sub) -> str:
+    z, y = inputs()
+    return compare("cross_entropy(z, y)", sub("cross_entropy", z, y), ce_ref(z, y), batch=N,
+                   inputs=(z, y), mistakes=ce_mistakes())
+
+
+def check_ce_large(sub) -> str:
+    z, y = large_inputs()
+    got = sub.strict("cross_entropy", z, y, hints={"overflow": OVERFLOW, "invalid": OVERFLOW, "divide": LOG0})
+    if isinstance(got, (float, int, np.floating)) and not np.isfinite(got):
+        raise Failed(f"cross_entropy of logits up to ±1e4: expected {ce_ref(z, y):.6g}, got {got}",
+                     "log(softmax(z)) is log(0) = -inf when a class is far below the maximum: compute "
+                     "log-softmax directly, z - max - log(sum(exp(z - max)))")
+    return compare("cross_entropy of logits up to ±1e4", got, ce_ref(z, y), batch=len(y), inputs=(z, y))
+
+
+def check_ce_grad(sub) -> str:
+    z, y = inputs()
+    return compare("cross_entropy_grad(z, y)", sub("cross_entropy_grad", z, y), ce_grad_ref(z, y), batch=N,
+                   inputs=(z, y), mistakes=(
+                       Mistake(lambda z, y: (onehot(y) - softmax(z)) / len(y),
+                               "the sign is flipped: dL/dz = (softmax(z) - onehot(y)) / n"),
+                       Mistake(lambda z, y: softmax(z) / len(y),
+                               "the one-hot labels were not subtracted: dL/dz = (softmax(z) - onehot(y)) / n"),
+                   ))
+
+
+def check_ce_gradcheck(sub) -> str:
+    z, y = inputs(1)
+    analytic = sub("cross_entropy_grad", z, y)
+    return sub.gradcheck("cross_entropy_grad against cross_entropy",
+                         analytic, sub.numerical_gradient("cross_entropy", [z, y], 0))
+
+
+def check_batch_of_one(sub) -> str:
+    z, y = inputs(2, n=1)
+    compare("cross_entropy, batch of one", sub("cross_entropy", z, y), ce_ref(z, y), batch=1)
+    return compare("cross_entropy_grad, batch of one", sub("cross_entropy_grad", z, y), ce_grad_ref(z, y), batch=1)
+
+
+def accuracy_inputs():
+    """Rows where no probability reaches 0.5 and the right class is not 0, a tie, a sure row."""
+    z = np.array([[0.0, 0.5, 0.4, 0.3], [0.2, 0.1, 0.0, 0.6], [3.0, 0.0, 0.0, 0.0],
+                  [0.0, 1.0, 1.0, 0.0], [0.1, 0.0, 0.3, 0.2], [0.0, 0.0, 0.0, 9.0]])
+    return z, np.array([1, 3, 0, 1, 2, 2])
+
+
+def check_accuracy(sub) -> str:
+    z, y = accuracy_inputs()
+    want = float((z.argmax(axis=1) == y).mean())
+    return compare("accuracy(z, y)", sub("accuracy", z, y), want, batch=len(y), inputs=(z, y), mistakes=(
+        Mistake(lambda z, y: float(((softmax(z) > 0.5).astype(float).argmax(axis=1) == y).mean()),
+                "a 0.5 threshold before the argmax: rows where no class reaches 0.5 become all zeros "
+                "and argmax answers class 0; take the argmax of the scores themselves"),
+        Mistake(lambda z, y: float(((z > 0.5).astype(float).argmax(axis=1) == y).mean()),
+                "a 0.5 threshold applied to logits (as if they were probabilities) before the argmax; "
+                "take the argmax of z itself"),
+        Mistake(lambda z, y: float((z.argmax(axis=1) == y).sum()),
+                "that is the number of correct rows: divide by n for the share"),
+    ))
+
+
+def ref_train_step(W, b, x, y, lr):
+    z = x @ W.T + b
+    loss, g = softmax_cross_entropy(z, y)
+    return W - lr * (g.T @ x), b - lr * g.sum(axis=0), loss
+
+
+def check_train_step(sub) -> str:
+    rng = np.random.default_rng(3)
+    W, b = rng.normal(0, 0.1, (K, D)), rng.normal(0, 0.1, K)
+    x, y, lr = rng.normal(0, 1, (N, D)), rng.integers(0, K, N), 0.5
+    got = sub("train_step", W, b, x, y, lr)
+    if not (isinstance(got, tuple | list) and len(got) == 3):
+        raise Failed(f"train_step: expected (W, b, loss), got {type(got).__name__}",
+                     "return the three values: return W, b, loss")
+    W2, b2, loss = ref_train_step(W, b, x, y, lr)
+    compare("train_step's loss (before the step)", got[2], loss, batch=N, inputs=(W, b, x, y, lr), mistakes=(
+        Mistake(lambda W, b, x, y, lr: softmax_cross_entropy(x @ got[0].T + got[1], y)[0]
+                if isinstance(got[0], np.ndarray) and isinstance(got[1], np.ndarray) else None,
+                "that is the loss after the step: return the loss of the forward pass that gave the gradient"),))
+    for what, value, start, want in (("W", got[0], W, W2), ("b", got[1], b, b2)):
+        if not isinstance(value, np.ndarray) or value.shape != start.shape:
+            compare(f"train_step's new {what}", value, want, batch=N)
+        # compare the steps taken, (start - new) / lr, i.e. the gradients used
+        compare(f"train_step's gradient of {what} ((old - new) / lr)", (start - value) / lr,
+                (start - want) / lr, batch=N, rtol=1e-5)
+    return "W, b and the loss match the reference"
+
+
+@functools.cache
+def fashion_split():
+    return subset(load_images("fashion-mnist"), TRAIN_LIMIT, 10_000)
+
+
+@functools.cache
+def reference_accuracy() -> float:
+    """The reference's test accuracy from the same start (once per process: grade reuses it)."""
+    params = init_dense(SPEC, 0, "normal", 0.01)
+    learner = NumpyDense(SPEC, params, lr=IN_USE["lr"], dtype="float64")
+    return train(learner, fashion_split(), **IN_USE).last.test_accuracy
+
+
+def check_in_use(sub) -> str:
+    split = fashion_split()
+    params = init_dense(SPEC, 0, "normal", 0.01)
+
+    def step(p, x, y, lr):
+        out = sub("train_step", p["0.weight"], p["0.bias"], x, y, lr)
+        if not (isinstance(out, tuple | list) and len(out) == 3):
+            raise Failed("train_step did not return (W, b, loss)")
+        return {"0.weight": out[0], "0.bias": out[1]}, out[2]
+
+    mine = train(StepLearner(SPEC, params, step, IN_USE["lr"]), split, **IN_USE).last.test_accuracy
+    ref = reference_accuracy()
+    what = (f"5 epochs on Fashion-MNIST ({len(split.y_train)} training images, batch 256, lr 0.1): "
+            f"test accuracy {mine:.4f}, the reference {ref:.4f} from the same start")
+    if abs(mine - ref) > TOLERANCE:
+        raise Failed(what + f"; more than {TOLERANCE} apart",
+                     "the small checks above name the first function that differs")
+    return what
+
+
+EXERCISE = Exercise(
+    name="softmax-regression", section="000 §3, 003",
+    asks="softmax, cross-entropy and its gradient, accuracy, one SGD step of a linear classifier",
+    functions=("softmax", "cross_entropy", "cross_entropy_grad", "accuracy", "train_step"),
+    checks=checks(
+        ("softmax values", check_softmax),
+        ("softmax without overflow", check_softmax_large),
+        ("cross_entropy value", check_ce),
+        ("cross_entropy without overflow", check_ce_large),
+        ("cross_entropy_grad values", check_ce_grad),
+        ("cross_entropy_grad gradient check", check_ce_gradcheck),
+        ("batch of one", check_batch_of_one),
+        ("accuracy", check_accuracy),
+        ("train_step", check_train_step),
+        ("in use: 5 epochs on Fashion-MNIST", check_in_use, True),
+    ))

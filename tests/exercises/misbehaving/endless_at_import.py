@@ -1,0 +1,4 @@
+"""Never ends at import."""
+
+while True:
+    pass

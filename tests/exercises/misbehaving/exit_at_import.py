@@ -1,0 +1,4 @@
+"""Exits at import."""
+import sys
+
+sys.exit(0)

@@ -1,0 +1,4 @@
+"""Syntax error."""
+
+def softmax(z)
+    return z
