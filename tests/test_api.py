@@ -126,7 +126,6 @@ def test_to_pandas_with_and_without_pandas(numpy_run, monkeypatch):
 @pytest.mark.parametrize("kwargs, message", [
     (dict(name="nope"), "unknown experiment 'nope'; choose from: basics, "),
     (dict(name="basics", preset="fast"), "experiment 'basics' has no preset 'fast'; choose from: seed, quick"),
-    (dict(name="cnn-mnist", impl="numpy"), "cnn-mnist has no 'numpy' implementation; choose from: scratch, nn, all"),
     (dict(name="logistic-synthetic", impl="torch"), "unknown implementation 'torch'; choose from: numpy, scratch, nn, all"),
     (dict(name="logistic-synthetic", speed=3), "unknown setting(s): speed"),
     (dict(name="logistic-synthetic", epochs=0), "epochs must be a whole number >= 1, got 0"),
@@ -139,6 +138,18 @@ def test_bad_arguments_raise_config_errors_with_one_line(kwargs, message, tmp_pa
         groundup.run(**kwargs, out=tmp_path / "never")
     assert str(err.value).startswith(message) and "\n" not in str(err.value)
     assert not (tmp_path / "never").exists()
+
+
+def test_an_implementation_the_experiment_lacks(monkeypatch, tmp_path):
+    from dataclasses import replace
+
+    from groundup.experiments import EXPERIMENTS
+
+    exp = EXPERIMENTS["logistic-synthetic"]
+    monkeypatch.setitem(EXPERIMENTS, exp.name, replace(exp, impls=("scratch", "nn")))
+    with pytest.raises(ConfigError) as err:
+        groundup.run(exp.name, impl="numpy", out=tmp_path / "never")
+    assert str(err.value) == "logistic-synthetic has no 'numpy' implementation; choose from: scratch, nn, all"
 
 
 def test_a_named_folder_with_a_completed_run_needs_overwrite(numpy_run):
