@@ -127,7 +127,7 @@ class Result:
         experiment that trains nothing, one row of its own results; for a lab, each
         experiment's first headline number."""
         if self.kind == "lab":
-            return [(f"{name} · {key}", dict(list(numbers.items())[:1]))
+            return [(name if key == name else f"{name} · {key}", dict(list(numbers.items())[:1]))
                     for name, r in self.runs.items() for key, numbers in r.headline()]
         if self.kind == "experiment":
             settings = self.config.get("settings", {})
