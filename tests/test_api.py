@@ -172,7 +172,8 @@ def _copy(src, dst):
 @pytest.mark.parametrize("damage, message", [
     (lambda p: (p / "summary.json").write_text("{not json"), r"summary.json: cannot be read \(JSONDecodeError\)"),
     (lambda p: (p / "summary.json").write_text("[1, 2]"), "summary.json is damaged: expected a JSON object"),
-    (lambda p: (p / "summary.json").unlink(), "holds no summary.json: the run did not finish"),
+    (lambda p: (p / "summary.json").unlink(),
+     r"holds no summary.json: the run did not finish; continue it with: groundup run logistic-synthetic --resume"),
     (lambda p: (p / "metrics.csv").unlink(), "damaged: summary.json is there but metrics.csv is missing"),
     (lambda p: (p / "metrics.csv").write_text("epoch,train_loss\n1,0.5,7\n"), "metrics.csv is damaged"),
 ])

@@ -193,10 +193,12 @@ def open_run(path: str | Path) -> Result:
 
 
 def _open_single(path: Path) -> Result:
-    if not (path / "summary.json").is_file():
-        raise GroundupError(f"{path} holds no summary.json: the run did not finish")
-    summary = _json(path / "summary.json")
     config = _json(path / "config.json") if (path / "config.json").is_file() else {}
+    if not (path / "summary.json").is_file():
+        hint = (f"; continue it with: groundup run {config['experiment']} --resume {path}"
+                if "experiment" in config and any(path.glob("checkpoint*")) else "")
+        raise GroundupError(f"{path} holds no summary.json: the run did not finish{hint}")
+    summary = _json(path / "summary.json")
     experiment = summary.get("experiment") or config.get("experiment")
     if "impl" in summary or "variants" in summary:
         kind = "run"
