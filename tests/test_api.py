@@ -157,6 +157,16 @@ def test_a_named_folder_with_a_completed_run_needs_overwrite(numpy_run):
         groundup.run("logistic-synthetic", impl="numpy", out=numpy_run.path, quiet=True)
 
 
+def test_a_diverged_run_raises_and_its_folder_still_opens(tmp_path):
+    from groundup.train import Diverged
+
+    with pytest.raises(Diverged, match="the loss became non-finite in epoch 1"):
+        groundup.run("linear-regression", impl="numpy", out=tmp_path / "d", lr=10.0, quiet=True)
+    r = groundup.open_run(tmp_path / "d")
+    assert r.status == "diverged" and r.history == []
+    assert "diverged" in r._repr_html_() and "epochs completed" in r._repr_html_()
+
+
 def test_lab_rejects_a_preset_no_experiment_has(tmp_path):
     with pytest.raises(ConfigError, match="no experiment has a preset 'fast'"):
         groundup.lab("fast", out=tmp_path / "lab")

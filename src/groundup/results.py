@@ -26,7 +26,7 @@ MAIN_FIGURES = ("comparison.png", "curves.png", "loss.png", "loss_wb.png", "broa
 HEADLINE = (("test accuracy", ("final", "test_accuracy")), ("best test accuracy", ("best_test_accuracy",)),
             ("test loss", ("final", "test_loss")), ("train loss", ("final", "train_loss")),
             ("predicted", ("final_predicted",)), ("loss", ("final_loss",)), ("accuracy", ("final_accuracy",)),
-            ("s / epoch", ("seconds_per_epoch",)))
+            ("s / epoch", ("seconds_per_epoch",)), ("epochs completed", ("epochs_completed",)))
 # What a card leaves out of an experiment's own summary: bookkeeping, not results.
 _BOOKKEEPING = {"experiment", "preset", "status", "impl", "impls", "device", "dtype", "seed"}
 
