@@ -156,9 +156,11 @@ class Result:
         notes = []
         if self.status != "completed":
             notes.append(f"status: <b>{html.escape(self.status)}</b>")
-        if self.comparison and "max_param_difference" in self.comparison:
-            notes.append(f"largest parameter difference between implementations: "
-                         f"<b>{_fmt(self.comparison['max_param_difference'])}</b>")
+        for key, value in (self.comparison or {}).items():  # "max_param_difference" and the like
+            if key.endswith("max_param_difference"):
+                what = key.removesuffix("max_param_difference").replace("_", " ").strip()
+                notes.append(f"largest parameter difference between implementations{f' ({what})' if what else ''}: "
+                             f"<b>{html.escape(_fmt(value))}</b>")
         notes += [f"{html.escape(name)}: {html.escape(why)}" for name, why in self.not_run.items()]
         image = ""
         if (fig := self.main_figure) is not None:
@@ -218,15 +220,19 @@ def _open_comparison(path: Path) -> Result:
     if not isinstance(summaries, dict) or not summaries:
         raise GroundupError(f"{path / 'comparison.json'} is damaged: it lists no implementations")
     runs = {}
-    for impl in summaries:
-        if not (path / impl).is_dir():
-            raise GroundupError(f"{path} is damaged: comparison.json lists {impl!r} but {path / impl} is missing")
-        runs[impl] = _open_single(path / impl)
+    for key, summary in summaries.items():
+        # One sub-folder per implementation (or model variant), named after it; a variant may
+        # live in its implementation's folder.
+        impl = summary.get("impl") if isinstance(summary, dict) else None
+        folder = next((path / n for n in (key, impl) if n and (path / n).is_dir()), None)
+        if folder is None:
+            raise GroundupError(f"{path} is damaged: comparison.json lists {key!r} but {path / key} is missing")
+        runs[key] = _open_single(folder)
     history = Records({"impl": impl, **row} for impl, r in runs.items() for row in r.history)
-    figures = _figures(path) | {f"{impl}/{n}": p for impl, r in runs.items() for n, p in r.figures.items()}
+    figures = _figures(path) | {f"{r.path.name}/{n}": p for r in runs.values() for n, p in r.figures.items()}
     status = next((r.status for r in runs.values() if r.status != "completed"), "completed")
     return Result(path, "comparison", comparison.get("experiment"), comparison.get("preset"), status,
-                  {impl: r.summary[impl] for impl, r in runs.items()}, history, figures,
+                  {key: summaries[key] for key in runs}, history, figures,
                   runs=runs, comparison=comparison)
 
 
