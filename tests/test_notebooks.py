@@ -1,0 +1,69 @@
+"""Every notebook in notebooks/ runs top to bottom in a fresh Jupyter kernel, and is stored
+without outputs. A notebook that needs a data set which cannot be found is skipped."""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+nbformat = pytest.importorskip("nbformat")
+nbclient = pytest.importorskip("nbclient")
+pytest.importorskip("ipykernel")
+
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+KERNEL = "groundup-test"
+
+
+def _found(name: str) -> bool:
+    from groundup.data import tabular, vision
+
+    return (tabular.locate_diabetes() if name == "diabetes" else vision.locate(name)) is not None
+
+
+@pytest.fixture(scope="module")
+def jupyter_path(tmp_path_factory) -> Path:
+    """A kernel spec for this very interpreter, in a folder of its own: the kernel imports the
+    groundup under test whatever other kernels the machine has."""
+    root = tmp_path_factory.mktemp("jupyter")
+    spec = root / "kernels" / KERNEL
+    spec.mkdir(parents=True)
+    python_path = os.pathsep.join(p for p in (str(ROOT / "src"), os.environ.get("PYTHONPATH")) if p)
+    (spec / "kernel.json").write_text(json.dumps({
+        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "groundup tests", "language": "python",
+        # one torch thread, as in every test (tiny models; the CI machine is shared)
+        "env": {"PYTHONPATH": python_path, "OMP_NUM_THREADS": "1"}}))
+    return root
+
+
+def test_notebooks_exist_and_are_stored_without_outputs():
+    assert len(NOTEBOOKS) >= 6
+    for path in NOTEBOOKS:
+        book = nbformat.read(path, as_version=4)
+        nbformat.validate(book)
+        for cell in book.cells:
+            if cell.cell_type == "code":
+                assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: clear the outputs"
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_top_to_bottom(path, jupyter_path, tmp_path, monkeypatch):
+    book = nbformat.read(path, as_version=4)
+    missing = [n for n in book.metadata.get("groundup", {}).get("needs", []) if not _found(n)]
+    if missing:
+        pytest.skip(f"needs {', '.join(missing)}")
+    monkeypatch.setenv("JUPYTER_PATH", str(jupyter_path))
+    monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's own inline backend, as in Jupyter
+    # Run in a temporary folder: the notebook's runs/ goes there, not into the repository.
+    nbclient.NotebookClient(book, kernel_name=KERNEL, timeout=600,
+                            resources={"metadata": {"path": str(tmp_path)}}).execute()
+    outputs = [o for cell in book.cells if cell.cell_type == "code" for o in cell.outputs]
+    assert not [o for o in outputs if o.output_type == "error"]
+    cards = [o for o in outputs if "groundup-result" in o.get("data", {}).get("text/html", "")]
+    assert cards and all("data:image/png;base64," in o.data["text/html"] for o in cards)
