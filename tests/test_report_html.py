@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from groundup.lab import Entry, write_index
+from groundup.labbook import Entry, write_index
 from groundup.report.html import markdown_to_html, page
 
 

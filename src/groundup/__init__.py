@@ -6,7 +6,7 @@ From Python (a notebook, a script)::
     result = groundup.run("logistic-synthetic", impl="all", preset="quick")
     result.summary["numpy"]["final"]["test_accuracy"], result.history.to_pandas()
     groundup.compare("softmax-mnist"), groundup.lab(only="basics,linear-regression")
-    groundup.open_run("runs/logistic-synthetic-quick")
+    groundup.open_run("runs/logistic-synthetic/latest")
     x_train, y_train, x_test, y_test = groundup.datasets.load("fashion-mnist")
 
 The command line (``groundup run ...``) does the same from a terminal.
@@ -15,7 +15,7 @@ The command line (``groundup run ...``) does the same from a terminal.
 __version__ = "0.1.0"
 
 from groundup import datasets  # noqa: E402
-from groundup.api import compare, lab, run  # noqa: E402
+from groundup.api import compare, lab, resume, run  # noqa: E402
 from groundup.results import Result, open_run  # noqa: E402
 
-__all__ = ["Result", "compare", "datasets", "lab", "open_run", "run", "__version__"]
+__all__ = ["Result", "compare", "datasets", "lab", "open_run", "resume", "run", "__version__"]

@@ -13,7 +13,7 @@ import math
 from numbers import Integral, Real
 from pathlib import Path
 
-from groundup.errors import ConfigError, GroundupError
+from groundup.errors import ConfigError
 from groundup.results import Result, open_run
 
 # The settings the command line has flags for, checked as its flags are: (kind, allowed, ok).
@@ -31,29 +31,32 @@ _CHECKS = {
 
 
 def run(name: str, impl: str = "all", preset: str = "quick", out: str | Path | None = None, *,
-        data_dir: str | Path | None = None, threads: int | None = None, overwrite: bool = False,
+        data_dir: str | Path | None = None, threads: int | str = "auto", overwrite: bool = False,
         quiet: bool = False, **settings) -> Result:
     """Run experiment ``name`` as ``groundup run`` does and return its result.
 
     ``impl``: ``"numpy"``, ``"scratch"``, ``"nn"`` or ``"all"`` (every implementation from the
     same initial parameters, compared). ``preset``: ``"quick"`` (seconds), ``"seed"`` (the
-    course's settings) or ``"best"``. ``out``: the run folder (default ``runs/NAME-PRESET``,
-    replaced if it exists; an ``out`` you name that holds a completed run needs
-    ``overwrite=True``). ``settings`` override the preset: ``epochs``, ``lr``, ``batch_size``,
-    ``seed``, ``momentum``, ``device``, ... (``groundup.experiments.Settings`` lists them all).
+    course's settings) or ``"best"``. ``out``: the run folder (default: a new folder under
+    ``runs/NAME/`` named after what differs, so every run is kept; an ``out`` you name that
+    holds a run needs ``overwrite=True``). ``settings`` override the preset: ``epochs``, ``lr``,
+    ``batch_size``, ``seed``, ``momentum``, ``device``, ... (``groundup.experiments.Settings``
+    lists them all). ``threads``: ``"auto"`` (one for small models, else the free cores) or N.
 
     >>> result = groundup.run("logistic-synthetic", impl="numpy", epochs=5)  # doctest: +SKIP
     >>> result.summary["numpy"]["final"]["test_accuracy"]                     # doctest: +SKIP
     """
+    from groundup import launch
     from groundup.experiments import get
 
     exp = get(name)
-    impls = _implementations(exp, impl)
+    _implementations(exp, impl)
     _check_settings(settings)
-    values = exp.settings(preset, **settings, data_dir=_text(data_dir))
-    _set_threads(threads)
-    folder = _run_experiment(exp, impls, values, preset, None if out is None else Path(out), overwrite, quiet)
-    return open_run(folder)
+    exp.settings(preset, **settings)  # unknown preset or setting: the one-line ConfigError, before any work
+    _set_threads(threads, name)
+    result = launch.start(name, impl, preset, {**settings, "data_dir": _text(data_dir)},
+                          None if out is None else Path(out), overwrite, quiet=quiet, say=_say(quiet))
+    return open_run(result.folder)
 
 
 def compare(name: str, preset: str = "quick", out: str | Path | None = None, **kwargs) -> Result:
@@ -65,55 +68,38 @@ def compare(name: str, preset: str = "quick", out: str | Path | None = None, **k
     return run(name, "all", preset, out, **kwargs)
 
 
+def resume(path: str | Path, *, epochs: int | None = None, data_dir: str | Path | None = None,
+           threads: int | str = "auto", quiet: bool = False) -> Result:
+    """Continue the interrupted run in ``path`` (one implementation's folder or an ``--impl all``
+    folder) from its last saved epoch, as ``groundup run NAME --resume DIR`` does; ``epochs``
+    continues to a new total. Returns the finished run's result."""
+    from groundup import launch
+
+    _check_settings({"epochs": epochs})
+    _set_threads(threads, None)
+    result = launch.resume(Path(path), overrides={"epochs": epochs, "data_dir": _text(data_dir)},
+                           quiet=quiet, say=_say(quiet))
+    return open_run(result.folder)
+
+
 def lab(preset: str = "quick", only: str | list[str] | None = None, out: str | Path | None = None, *,
-        data_dir: str | Path | None = None, threads: int | None = None, quiet: bool = False) -> Result:
+        data_dir: str | Path | None = None, threads: int | str = "auto", quiet: bool = False) -> Result:
     """Run the whole lab (or the experiments in ``only``) as ``groundup lab`` does.
 
     Writes ``OUT/index.md`` and ``OUT/index.html`` (default ``runs/lab-PRESET``) and returns a
     result whose ``runs`` holds one result per experiment; experiments whose data could not
-    be found, or that failed, are in ``not_run`` with the reason.
+    be found, or that failed, are in ``not_run`` with the reason. Running the same lab again
+    into the same folder keeps the experiments that completed and finishes the others.
     """
-    from groundup.experiments import EXPERIMENTS
+    from groundup.labbook import run_lab
 
     names = [n.strip() for n in only.split(",") if n.strip()] if isinstance(only, str) else only
-    chosen = [EXPERIMENTS[n] for n in names or EXPERIMENTS if n in EXPERIMENTS]
-    presets = list(dict.fromkeys(p for e in (chosen or EXPERIMENTS.values()) for p in e.presets))
-    if preset not in presets:
-        raise ConfigError(f"no experiment has a preset {preset!r}; choose from: {', '.join(presets)}")
-    _set_threads(threads)
+    _set_threads(threads, None)
     folder = Path(out) if out is not None else Path("runs") / f"lab-{preset}"
-    not_run = _run_lab(preset, folder, names, _text(data_dir), quiet)
+    entries = run_lab(preset, folder, names, _text(data_dir), quiet=quiet, say=_say(quiet), threads=threads)
     result = open_run(folder)
-    result.not_run.update(not_run)
+    result.not_run.update({e.name: f"{e.status}: {e.reason}" for e in entries if e.status not in ("done",)})
     return result
-
-
-# ------------------------------------------------------ the calls into the orchestration (one per verb)
-
-def _run_experiment(exp, impls: list[str], settings, preset: str, out: Path | None, overwrite: bool,
-                    quiet: bool) -> Path:
-    """Choose the run folder as the command line does, run, and return the folder."""
-    if out is None:
-        out = Path("runs") / f"{exp.name}-{preset}"
-        if len(impls) == 1:
-            out = out / impls[0]
-    elif not overwrite and _holds_completed_run(out):
-        raise GroundupError(f"{out} already holds a completed run; pass overwrite=True to replace it "
-                            f"or choose another out")
-    exp.run(exp, impls, settings, out, preset, quiet=quiet, say=_say(quiet))
-    return out
-
-
-def _run_lab(preset: str, out: Path, only: list[str] | None, data_dir: str | None, quiet: bool) -> dict[str, str]:
-    """Run the lab into ``out``; return {experiment: why it did not run} for those that did not."""
-    import groundup
-    from groundup.lab import run_lab
-
-    # Importing the module groundup.lab binds it as the package's attribute `lab`, over this
-    # module's `lab` re-exported there; put the function back.
-    groundup.lab = lab
-    entries = run_lab(preset, out, only, data_dir, quiet=quiet, say=_say(quiet))
-    return {e.name: f"{e.status}: {e.reason}" for e in entries if e.status != "done"}
 
 
 # ------------------------------------------------------------------------------ checks
@@ -138,22 +124,13 @@ def _check_settings(settings: dict) -> None:
             raise ConfigError(f"{key} must be {allowed}, got {value!r}")
 
 
-def _set_threads(threads: int | None) -> None:
-    if threads is None:
-        return
-    if isinstance(threads, bool) or not isinstance(threads, Integral) or threads < 1:
-        raise ConfigError(f"threads must be a whole number >= 1, got {threads!r}")
-    import torch
+def _set_threads(threads: int | str, name: str | None) -> None:
+    from groundup.threads import MAX_THREADS, apply
 
-    torch.set_num_threads(threads)
-
-
-def _holds_completed_run(folder: Path) -> bool:
-    try:
-        result = open_run(folder)
-    except GroundupError:
-        return False
-    return result.status == "completed"
+    if threads != "auto" and (isinstance(threads, bool) or not isinstance(threads, Integral)
+                              or not 1 <= threads <= MAX_THREADS):
+        raise ConfigError(f"threads must be 'auto' or a whole number from 1 to {MAX_THREADS}, got {threads!r}")
+    apply(threads, name)
 
 
 def _say(quiet: bool):

@@ -2,7 +2,7 @@
 
 Every error a user can cause ends in one line, ``groundup: error: ...``, and exit status 2
 (1 for a diverged run or a lab with failures, 130 for Ctrl-C); no traceback. The work itself
-is done by ``groundup.launch`` and ``groundup.lab``; this module parses and prints.
+is done by ``groundup.launch`` and ``groundup.labbook``; this module parses and prints.
 """
 
 from __future__ import annotations
@@ -238,7 +238,7 @@ def cmd_data(args) -> int:
 
 
 def cmd_lab(args) -> int:
-    from groundup.lab import run_lab
+    from groundup.labbook import run_lab
 
     if args.resume and args.out and args.resume != args.out:
         raise GroundupError("give the lab's folder once: --resume DIR or --out DIR")
@@ -246,7 +246,7 @@ def cmd_lab(args) -> int:
     say = (lambda *a, **k: None) if args.quiet else print
     began = time.perf_counter()
     entries = run_lab(args.preset, out, args.only, str(args.data_dir) if args.data_dir else None,
-                      quiet=args.quiet, say=say, resume=bool(args.resume))
+                      quiet=args.quiet, say=say, resume=bool(args.resume), threads=args.threads)
     done = sum(e.status == "done" for e in entries)
     failed = [e.name for e in entries if e.status == "failed"]
     say(f"{done} of {len(entries)} experiments ran in {time.perf_counter() - began:.0f} s; "

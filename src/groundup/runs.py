@@ -375,10 +375,10 @@ def clear_for_new_run(path: Path, overwrite: bool) -> None:
         raise RunFolderError(f"{path} is not empty and holds no run; choose a new or empty folder for --out")
     if not overwrite:
         if holds_completed_run(path):
-            raise RunFolderError(f"{path} already holds a completed run; add --overwrite to replace it "
-                                 f"or choose another --out")
+            raise RunFolderError(f"{path} already holds a completed run; add --overwrite (overwrite=True "
+                                 f"in Python) to replace it or choose another --out")
         raise RunFolderError(f"{path} holds an unfinished run; continue it with --resume {path}, "
-                             f"or add --overwrite to replace it")
+                             f"or add --overwrite (overwrite=True in Python) to replace it")
     for p in path.iterdir():
         if p.name == LOCK_NAME:
             continue

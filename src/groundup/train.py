@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 import numpy as np
-from tqdm import tqdm
+from tqdm.auto import tqdm  # a widget in Jupyter, text in a terminal
 
 from groundup.data.batches import batch_slices, epoch_order
 from groundup.errors import Diverged
@@ -73,7 +73,14 @@ def lr_at(schedule: str, lr: float, epoch: int, epochs: int) -> float:
 
 
 def show_progress(quiet: bool) -> bool:
-    return not quiet and sys.stderr.isatty()
+    """A progress bar in a terminal, or in a Jupyter kernel that can draw tqdm's widget."""
+    return not quiet and (sys.stderr.isatty() or _notebook_widgets())
+
+
+def _notebook_widgets() -> bool:
+    import importlib.util
+
+    return "ipykernel" in sys.modules and importlib.util.find_spec("ipywidgets") is not None
 
 
 def epoch_line(r: EpochRecord, epochs: int) -> str:

@@ -219,7 +219,8 @@ def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: 
     last = history.last
     acc = f", test accuracy {last.test_accuracy:.4f}" if last.test_accuracy is not None else ""
     say(f"  done: test loss {last.test_loss:.4g}{acc}, {summary['train_seconds']:.2f} s of training")
-    if warning := instability_warning(history, task.spec.loss, outputs): say(warning)  # noqa: E701
+    if warning := instability_warning(history, task.spec.loss, outcome.test_outputs):
+        say(warning)
     return outcome, summary
 
 

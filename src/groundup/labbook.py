@@ -51,7 +51,7 @@ def preset_for(exp, preset: str) -> str:
 
 
 def run_lab(preset: str, out: Path, only: list[str] | None = None, data_dir: str | None = None,
-            quiet: bool = False, say=print, resume: bool = False) -> list[Entry]:
+            quiet: bool = False, say=print, resume: bool = False, threads: int | str = "auto") -> list[Entry]:
     """Run the selected experiments into ``out/<name>``, writing the index after each one.
 
     A lab folder that already holds this lab (``resume``, or the same command again) keeps the
@@ -68,10 +68,11 @@ def run_lab(preset: str, out: Path, only: list[str] | None = None, data_dir: str
     with os_errors(None, "lab"):
         out.mkdir(parents=True, exist_ok=True)
     with os_errors(None, "lab"), folder_lock(out):
-        return _run_locked(exps, preset, out, data_dir, quiet, say)
+        return _run_locked(exps, preset, out, data_dir, quiet, say, threads)
 
 
-def _run_locked(exps, preset: str, out: Path, data_dir: str | None, quiet: bool, say) -> list[Entry]:
+def _run_locked(exps, preset: str, out: Path, data_dir: str | None, quiet: bool, say,
+                threads: int | str = "auto") -> list[Entry]:
     previous = _previous(out, preset)
     entries: list[Entry] = []
     try:
@@ -85,7 +86,7 @@ def _run_locked(exps, preset: str, out: Path, data_dir: str | None, quiet: bool,
                 say(f"{prefix} done before, kept  {_headline(kept)}")
                 entries.append(kept)
             else:
-                entries.append(_run_one(exp, own, preset, out, data_dir, prefix, say))
+                entries.append(_run_one(exp, own, preset, out, data_dir, prefix, say, threads))
             write_index(entries, preset, out)
     except Interrupted as stop:
         stop.hint = f"lab interrupted; continue it with: groundup lab --resume {out}"
@@ -93,9 +94,12 @@ def _run_locked(exps, preset: str, out: Path, data_dir: str | None, quiet: bool,
     return entries
 
 
-def _run_one(exp, own: str, preset: str, out: Path, data_dir: str | None, prefix: str, say) -> Entry:
+def _run_one(exp, own: str, preset: str, out: Path, data_dir: str | None, prefix: str, say,
+             threads: int | str = "auto") -> Entry:
     from groundup import launch
+    from groundup.threads import apply
 
+    apply(threads, exp.name)  # a small model gets one thread, a large one the free cores
     began = time.perf_counter()
     folder = out / exp.name
     silent = lambda *a, **kw: None  # noqa: E731
