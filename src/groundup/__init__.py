@@ -12,7 +12,7 @@ From Python (a notebook, a script)::
 The command line (``groundup run ...``) does the same from a terminal.
 """
 
-__version__ = "0.1.0"
+from groundup.version import __version__  # noqa: E402
 
 from groundup import datasets  # noqa: E402
 from groundup.api import compare, lab, resume, run  # noqa: E402

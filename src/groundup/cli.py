@@ -24,7 +24,8 @@ import argparse  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from groundup import __version__, threads  # noqa: E402
+from groundup import threads  # noqa: E402
+from groundup.version import __version__  # noqa: E402
 from groundup.errors import GroundupError, Interrupted, StorageError  # noqa: E402
 from groundup.models import IMPLS  # noqa: E402
 

@@ -143,7 +143,7 @@ def versions() -> dict:
     import matplotlib
     import torch
 
-    from groundup import __version__
+    from groundup.version import __version__
 
     return {"groundup": __version__, "python": platform.python_version(), "numpy": np.__version__,
             "torch": torch.__version__, "matplotlib": matplotlib.__version__}
