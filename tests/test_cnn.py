@@ -240,3 +240,19 @@ def test_cuda_run_matches_cpu(impl):
         out[device] = learner.parameters()
     for k in params:
         np.testing.assert_allclose(out["cuda"][k], out["cpu"][k], rtol=0, atol=1e-10)
+
+
+def test_numpy_cnn_checkpoint_resumes_the_same_trajectory():
+    """state() after a step, loaded into a fresh learner: the next steps are the same."""
+    images, y = digit_like(48)
+    settings = get("cnn-mnist").settings("seed", dtype="float64")
+    params = CNN.init_params(settings)
+    a = build_learner(CNN, "numpy", params, settings)
+    X, Y = a.prepare(normalise(images), y)
+    a.train_step(X[:16], Y[:16])
+    b = build_learner(CNN, "numpy", params, settings)
+    b.load_state(a.state())
+    for s in (slice(16, 32), slice(32, 48)):  # momentum carries over: the velocity was restored
+        assert a.train_step(X[s], Y[s]) == b.train_step(X[s], Y[s])
+    for k, v in a.parameters().items():
+        np.testing.assert_array_equal(b.parameters()[k], v)
