@@ -9,7 +9,7 @@ from groundup.experiments.base import Experiment
 from groundup.experiments.supervised import Data, Outcome, Task, run
 from groundup.models import IMPLS, DenseSpec
 from groundup.report import figures
-from groundup.report.analysis import COURSE_LAB
+from groundup.report.analysis import course_lab
 from groundup.report.markdown import figure
 from groundup.train import Split
 
@@ -55,7 +55,7 @@ def extras(o: Outcome, data: Data, folder):
         f"b = {b:.3f}; scaled by {scale:.2f} this is [{w[0] * scale:.2f}, {w[1] * scale:.2f}], "
         f"{b * scale:.2f}: only the direction of (w, b) matters for the boundary, and its length "
         f"grows as training sharpens the probabilities.",
-        f"Why the two versions of {COURSE_LAB} learned at different speeds: its by-hand SGD computed "
+        f"Why the two versions of {course_lab()} learned at different speeds: its by-hand SGD computed "
         "the gradient of a *mean* loss (BCELoss averages over the batch) and then divided it by "
         "the batch size again, so with lr 0.6 and batch 64 its real step was 0.6/64 ≈ 0.009, "
         "about a tenth of the torch.nn version's lr 0.1. Here every implementation "

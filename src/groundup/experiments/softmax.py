@@ -23,7 +23,7 @@ from groundup.experiments.base import Experiment
 from groundup.experiments.supervised import Data, Outcome, Task, image_prediction_figures, run
 from groundup.models import IMPLS, DenseSpec, softmax
 from groundup.report import images
-from groundup.report.analysis import COURSE_LAB
+from groundup.report.analysis import course_lab
 from groundup.report.markdown import figure
 from groundup.train import Split
 
@@ -113,7 +113,7 @@ def threshold_text(o: Outcome, probs: np.ndarray, y_test: np.ndarray, classes: l
         f"the rest to 0, then took the argmax of those 0/1 rows. When no class reaches 0.5 the "
         f"row is all zeros and argmax returns index 0, so the sample is predicted "
         f"'{classes[0]}' whatever the model thought. Its training accuracy used the plain argmax, "
-        f"which is why the two Fashion-MNIST runs of {COURSE_LAB} show about the same train accuracy "
+        f"which is why the two Fashion-MNIST runs of {course_lab()} show about the same train accuracy "
         f"(0.748 after the first epoch, 0.869 after the last, in both) while the by-hand test "
         f"accuracy trails (0.699 against 0.787 after the first epoch, when the model is least "
         f"sure). For this run's final model, {unsure.sum()} of {len(y_test)} test images ({unsure.mean():.1%}) have no "
