@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import functools
 from contextvars import ContextVar
+from pathlib import Path
 
 from groundup.errors import check_choice
 from groundup.i18n.en import EN
@@ -24,6 +25,8 @@ NEEDS_CJK = {"zh"}
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
              "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC",
              "Heiti SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Arial Unicode MS")
+
+CJK_FILES = ("cjk", "sourcehansans", "wqy", "msyh", "simhei", "pingfang", "notosanssc", "unicode")
 
 _LANG: ContextVar[str] = ContextVar("groundup_lang", default="en")
 
@@ -57,8 +60,19 @@ def find_cjk_font() -> str | None:
     """The name of an installed font that draws Chinese, from matplotlib's font list, or None."""
     from matplotlib import font_manager
 
-    installed = {f.name for f in font_manager.fontManager.ttflist}
-    return next((name for name in CJK_FONTS if name in installed), None)
+    def known() -> str | None:
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        return next((name for name in CJK_FONTS if name in installed), None)
+
+    if found := known():
+        return found
+    # matplotlib's font cache may predate the font's installation: add the system's CJK font
+    # files to its list (this adds fonts to choose from; it changes no setting).
+    for path in font_manager.findSystemFonts():
+        if any(part in Path(path).name.lower() for part in CJK_FILES):
+            with contextlib.suppress(Exception):  # a damaged font file is one font fewer
+                font_manager.fontManager.addfont(path)
+    return known()
 
 
 def figure_lang() -> str:
@@ -77,8 +91,9 @@ def figure_rc() -> dict:
     any glyph it lacks; nothing for English."""
     if figure_lang() not in NEEDS_CJK:
         return {}
-    return {"font.family": "sans-serif", "font.sans-serif": [find_cjk_font(), "DejaVu Sans"],
-            "axes.unicode_minus": False}
+    # Named fonts, not the generic "sans-serif": a text keeps its family names and resolves them
+    # when the figure is saved, after this context has restored the user's rcParams.
+    return {"font.family": [find_cjk_font(), "DejaVu Sans"]}
 
 
 def font_note() -> str | None:
