@@ -16,7 +16,7 @@ from pathlib import Path
 
 from groundup.errors import ConfigError, DataError, GroundupError, Interrupted, RunFolderError, StorageError
 from groundup.experiments import EXPERIMENTS
-from groundup.i18n import current, font_note, t
+from groundup.i18n import current, experiment_title, font_note, t
 from groundup.launch import os_errors
 from groundup.report.html import page
 from groundup.report.markdown import fmt, table
@@ -185,7 +185,7 @@ def _rebase(markdown: str, prefix: str, demote: int) -> str:
 
 
 def _section(exp, entry: Entry, out: Path) -> str:
-    head = t("lab.section", title=exp.title, name=exp.name, section=exp.section) + "\n"
+    head = t("lab.section", title=experiment_title(exp), name=exp.name, section=exp.section) + "\n"
     if entry.status != "done":
         return head + "\n" + t("lab.not_done", status=t("lab.status." + entry.status).capitalize(),
                                 reason=entry.reason) + "\n"

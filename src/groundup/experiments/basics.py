@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from groundup.experiments.base import Experiment, Settings
+from groundup.i18n import experiment_title, ft, t
 from groundup.report.figures import styled, subplots
 from groundup.report.markdown import figure
 from groundup.runs import RunFolder
@@ -246,7 +247,7 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
     values = lab(settings.seed)
     results, why = result_lines(values), explanations(values)
     say(f"{exp.name}: {exp.title} (course {exp.section}) -> {folder.path}")
-    report = [f"# {exp.title}", "", f"Experiment `{exp.name}` (course section {exp.section}), "
+    report = [f"# {experiment_title(exp)}", "", f"Experiment `{exp.name}` (course section {exp.section}), "
               f"preset `{preset}`, seed {settings.seed} (for P and Q).", ""]
     for key, title in TITLES.items():
         say("")

@@ -27,6 +27,7 @@ from groundup.data.batches import batch_slices, epoch_order
 from groundup.data.synthetic import linear_set
 from groundup.errors import Diverged
 from groundup.experiments.base import Experiment, Settings
+from groundup.i18n import experiment_title, ft, t
 from groundup.report.figures import styled, subplots
 from groundup.report.markdown import figure, fmt, table
 from groundup.runs import RunFolder
@@ -318,7 +319,7 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
         f"start w = {W0:g}, b = {B0:g} -> {folder.path}")
     results, stats = compare(settings)
     check_converging(results, stats, settings.lr)
-    report = [f"# {exp.title}", "",
+    report = [f"# {experiment_title(exp)}", "",
               f"Experiment `{exp.name}` (course sections {exp.section}), preset `{preset}`: {settings.epochs} "
               f"epochs, learning rate {settings.lr:g} for every method, start w = {W0:g}, b = {B0:g}, seed "
               f"{settings.seed}. NumPy only; the gradients of the MSE are written out by hand: "

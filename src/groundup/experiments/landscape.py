@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from groundup.experiments.base import Experiment, Settings
+from groundup.i18n import experiment_title, ft, t
 from groundup.report.figures import styled, subplots
 from groundup.report.markdown import figure, table
 from groundup.runs import RunFolder
@@ -173,7 +174,7 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
         ["y = w·x + b", "[3, 5, 7]", "w, b = 0, 0.1, ..., 4",
          f"(w, b) = ({r['wb_min'][0]:.1f}, {r['wb_min'][1]:.1f})", r["mse_wb_min"]]])
     curve = table(["w"] + [f"{r['w'][i]:.1f}" for i in shown], [["MSE"] + [float(r["mse_w"][i]) for i in shown]])
-    report = [f"# {exp.title}", "",
+    report = [f"# {experiment_title(exp)}", "",
               f"Experiment `{exp.name}` (course section {exp.section}), preset `{preset}`. "
               "Loss: MSE, the mean over the samples of (prediction − y)².", "",
               "## Results", "", results, "", curve, "",

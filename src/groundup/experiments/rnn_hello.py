@@ -32,6 +32,7 @@ from matplotlib.figure import Figure
 from groundup.errors import GroundupError
 from groundup.experiments import supervised
 from groundup.experiments.base import Experiment, Settings
+from groundup.i18n import experiment_title, ft, t
 from groundup.experiments.supervised import Data, Outcome, Task
 from groundup.models_rnn import RNNSpec
 from groundup.registry import build_learner
@@ -243,7 +244,7 @@ def _overview(exp: Experiment, folder: RunFolder, variants: list[Variant], outco
         "almost independent of the gradient's scale, so this changes the printed loss (×5) but hardly the "
         "training.",
     ] + ([parity] if parity else [])
-    lines = [f"# {exp.title}: variants compared", "",
+    lines = [f"# {experiment_title(exp)}: variants compared", "",
              f"Experiment `{exp.name}` (course section {exp.section}), preset `{preset}`: {settings.epochs} epochs, "
              f"seed {settings.seed}, {settings.dtype}, on {settings.device}. Each variant's run folder holds its "
              "own report, metrics, checkpoint and figures.", "",

@@ -26,7 +26,7 @@ from groundup.runs import RunFolder, fault_point
 from groundup.torch_common import resolve_device
 from groundup import checkpoint
 from groundup.errors import Interrupted, RunFolderError
-from groundup.i18n import font_note, ft, t
+from groundup.i18n import experiment_title, font_note, ft, t
 from groundup.train import Diverged, EpochRecord, History, Split, fit, index_batches
 
 
@@ -322,7 +322,7 @@ def image_prediction_figures(o: Outcome, data: Data, folder: RunFolder, title: s
 def _report(exp: Experiment, o: Outcome, data: Data, summary: dict, blocks, analysis, preset) -> str:
     s = o.settings
     final = summary["final"]
-    lines = [t("report.title", title=exp.title, impl=o.impl), "",
+    lines = [t("report.title", title=experiment_title(exp), impl=o.impl), "",
              t("report.intro", name=exp.name, section=exp.section, impl=o.impl, preset=preset,
                model=exp.task.spec.describe(), dataset=data.dataset, n_train=len(data.split.y_train),
                n_test=len(data.split.y_test)), ""]
@@ -360,7 +360,7 @@ def write_comparison(exp: Experiment, folder: RunFolder, outcomes: dict[str, Out
                                                      ft("fig.compare_title", name=exp.name, preset=preset)),
                             "comparison.png")
     impls = ", ".join(f"`{i}`" for i in outcomes)
-    text = [t("compare.title", title=exp.title, impls=impls), "",
+    text = [t("compare.title", title=experiment_title(exp), impls=impls), "",
             t("compare.agree", diff=diff, dtype=dtype)
             + (t("compare.float32") if dtype == "float32" and diff > 1e-5 else ""), "",
             table(t("compare.head").split("|"), rows), "",

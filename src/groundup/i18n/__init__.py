@@ -55,6 +55,12 @@ def t(key: str, lang: str | None = None, **fields) -> str:
     return CATALOGUES[lang or current()][key].format(**fields)
 
 
+def experiment_title(exp) -> str:
+    """An experiment's title in the report's language: its own (English) ``title`` unless the
+    catalogue has ``title.<name>``."""
+    return CATALOGUES[current()].get("title." + exp.name, exp.title)
+
+
 @functools.lru_cache(maxsize=None)
 def find_cjk_font() -> str | None:
     """The name of an installed font that draws Chinese, from matplotlib's font list, or None."""

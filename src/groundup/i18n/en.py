@@ -130,4 +130,160 @@ EN = {
     "lab.page_title": "groundup lab report ({preset})",
     "html.contents": "Contents", "html.file_note": "(file in the run folder)",
     "html.file_title": "{target}: a file in the run folder",
+    # ---- logistic-synthetic
+    "exp.logistic.fig_title": "{impl}: test set and boundaries",
+    "exp.logistic.ceiling": ("The generating boundary 1.9·x1 − 3.1·x2 + 0.6 = 0 itself classifies {ceiling:.4f} of "
+                             "this test set correctly (the label noise flips points close to it): that is the "
+                             "ceiling. This run reaches {acc:.4f}, {below:.4f} below it. Learned: w = [{w0:.3f}, "
+                             "{w1:.3f}], b = {b:.3f}; scaled by {scale:.2f} this is [{sw0:.2f}, {sw1:.2f}], "
+                             "{sb:.2f}: only the direction of (w, b) matters for the boundary, and its length "
+                             "grows as training sharpens the probabilities."),
+    "exp.logistic.speeds": ("Why the two versions of {course_lab} learned at different speeds: its by-hand SGD "
+                            "computed the gradient of a *mean* loss (BCELoss averages over the batch) and then "
+                            "divided it by the batch size again, so with lr 0.6 and batch 64 its real step was "
+                            "0.6/64 ≈ 0.009, about a tenth of the torch.nn version's lr 0.1. Here every "
+                            "implementation takes the mean loss's gradient once, so one learning rate gives one "
+                            "trajectory."),
+    "exp.logistic.caption": "Test points, the true boundary (dashed) and the learned one.",
+    # ---- softmax-*
+    "exp.softmax.loss_scale": (
+        "**Why the classic by-hand loss was ~256× the torch.nn loss.** Both versions printed a sum "
+        "per epoch, but of different things. The by-hand version summed the loss of every sample "
+        "(its cross-entropy returned one value per sample and the epoch total added them all), "
+        "so its number is n × (mean loss): {n_train} samples in training. The torch.nn version "
+        "added the *batch means* returned by nn.CrossEntropyLoss, one per batch, so its number "
+        "is the number of batches × (mean loss): {batches_train} batches of up to {bs}. The ratio "
+        "is {n_train}/{batches_train} = {ratio_train:.1f} in training and "
+        "{n_test}/{batches_test} = {ratio_test:.1f} on the test set: it is the batch "
+        "size, not a difference in the model. With this run's final mean losses (train "
+        "{train:.4f}, test {test:.4f}) the by-hand code would have printed "
+        "about {hand_train:.0f} and {hand_test:.0f}, the torch.nn "
+        "code {nn_train:.1f} and {nn_test:.2f}. "
+        "(Its by-hand SGD divided the summed loss's gradient by the batch size, which is the "
+        "mean loss's gradient: the two versions took the same steps.) Every loss in this "
+        "project is the mean per sample, so train, test and every implementation compare "
+        "directly."),
+    "exp.softmax.threshold": (
+        "**Why the classic by-hand test accuracy came out lower.** Its test loop did not take "
+        "the argmax of the probabilities: it first set every probability above 0.5 to 1 and "
+        "the rest to 0, then took the argmax of those 0/1 rows. When no class reaches 0.5 the "
+        "row is all zeros and argmax returns index 0, so the sample is predicted "
+        "'{first}' whatever the model thought. Its training accuracy used the plain argmax, "
+        "which is why the two Fashion-MNIST runs of {course_lab} show about the same train accuracy "
+        "(0.748 after the first epoch, 0.869 after the last, in both) while the by-hand test "
+        "accuracy trails (0.699 against 0.787 after the first epoch, when the model is least "
+        "sure). For this run's final model, {unsure} of {n} test images ({share:.1%}) have no "
+        "class above 0.5; the classic rule scores {classic:.4f} on them all instead of "
+        "{acc:.4f} ({lost} correct argmax predictions turned wrong)."),
+    "exp.softmax.hardest": ("The hardest classes here are {classes} (recall in the table above). A linear "
+                            "model scores each class with one template (the weight images below), so the "
+                            "classes whose templates overlap most are the ones it mixes up."),
+    "exp.softmax.fig_title": "{impl} · {dataset}",
+    "exp.softmax.weights_title": ": learned weights",
+    "exp.softmax.weights_caption": ("Each class's 784 weights as a 28×28 image: red pixels raise that class's "
+                                    "score when lit, blue pixels lower it"),
+    "exp.softmax.weights_mapped": " (mapped back to raw pixels: weight / pixel std).",
+    # ---- linear-regression
+    "exp.linreg.samples": "test samples",
+    "exp.linreg.true": "true: {w:g}·x{j} + {b:g}",
+    "exp.linreg.fitted": "fitted: {w:.4f}·x{j} + {b:.4f}",
+    "exp.linreg.against": ("y against x{j}; lines: the plane at x{k} = 0\n"
+                           "(the spread around them is x{k}'s part, {wk:g}·x{k})"),
+    "exp.linreg.residuals": "test residuals y − ŷ",
+    "exp.linreg.noise": "the noise, N(0, {noise}²)",
+    "exp.linreg.density": "density",
+    "exp.linreg.residual_title": "residuals: mean {mean:.2g}, std {std:.4f}",
+    "exp.linreg.fig_title": "{impl}: fitted plane {fitted}; true {true}",
+    "exp.linreg.recovered": ("Recovered w = [{w0:.4f}, {w1:.4f}] and b = {b:.4f} against the true [2, −3.4] and "
+                             "4.2: errors {e0:.2g}, {e1:.2g} and {eb:.2g}, after {epochs} epochs of {steps} steps "
+                             "each. The test MSE, {mse:.3g}, is close to the noise variance {var:g}: no model can "
+                             "predict the N(0, {noise}²) noise, so that is the floor."),
+    "exp.linreg.loss": ("Loss: MSE, the mean over the batch of (ŷ − y)², in every implementation (the project's "
+                        "rule: losses are means per sample, so train and test losses compare). d2l uses "
+                        "(ŷ − y)²/2 summed over the batch and divides the gradient by the batch size in its sgd: "
+                        "the mean of (ŷ − y)²/2, half our loss. Its gradient is half ours too, so our lr {lr:g} "
+                        "takes the steps d2l's lr {lr2:g} would, and d2l's printed losses are half of ours: the "
+                        "noise floor {var:g} shows there as {half:g}."),
+    "exp.linreg.caption": ("Test samples against each feature with the fitted plane's cross-section (true one "
+                           "dashed), and the test residuals against the noise's distribution."),
+    # ---- diabetes, diabetes-minibatch
+    "exp.diabetes.full_batch": "full batch: every step uses all {n} training rows, one step per epoch (the course's loop)",
+    "exp.diabetes.mini_batches": ("mini-batches of {bs} in a shuffled order seeded by (seed, epoch), {steps} steps "
+                                  "per epoch, taken from "),
+    "exp.diabetes.loader": ("a `torch.utils.data.DataLoader` over a `Dataset` whose `__getitem__` returns one row "
+                            "(the course's pipeline); its sampler yields groundup's seeded order, so the batches "
+                            "are exactly those the numpy and scratch runs slice"),
+    "exp.diabetes.slices": "index slices of the training array, prepared once",
+    "exp.diabetes.nn_loader": " (the nn run of this experiment draws the same batches through a DataLoader)",
+    "exp.diabetes.against": "{diff:+.4f} against it",
+    "exp.diabetes.exactly": ("exactly the baseline: the network answers class {majority} for every test row, so "
+                             "it has learned the class ratio and nothing else"),
+    "exp.diabetes.what": "What was run: {batches}.",
+    "exp.diabetes.baseline": ("Baseline: always answering the training set's majority class ({majority}) is right "
+                              "on {baseline:.4f} of the test rows. This run's test accuracy is {acc:.4f}, {verdict} "
+                              "({share:.1%} of the test rows predicted as class {majority}). Accuracy on this "
+                              "table only means something above that line."),
+    "exp.diabetes.logits": (
+        "The course ends the network with a sigmoid and trains it with `BCELoss` on the "
+        "probability p = σ(z). Here the last layer returns the logit z and the loss takes it "
+        "directly (`BCEWithLogitsLoss`, and the same formula by hand): "
+        "−[y log σ(z) + (1−y) log(1−σ(z))] = max(z, 0) − z·y + log(1 + e^−|z|), the same "
+        "number, with the same gradient (σ(z) − y)/n, and p > 0.5 exactly when z > 0, so the "
+        "model, its trajectory and its predictions are the course's. The logit form is the "
+        "stabler one. In float32 σ(z) rounds to exactly 1.0 once z is above about 17: then "
+        "log(1 − p) is log 0 = −inf (`BCELoss` clamps it at −100, so a confidently wrong answer "
+        "costs a flat 100), and the gradient that reaches z, dL/dp · dp/dz = "
+        "(p − y)/(p(1 − p)) · p(1 − p), becomes a huge number times 0: the confidently wrong "
+        "answer gets no gradient at all. With logits the loss stays finite and exact and the "
+        "gradient σ(z) − y is formed directly: −1 for that answer, the strongest push there is."),
+    "exp.diabetes.caption": "Test accuracy per epoch against the majority-class baseline.",
+    "exp.diabetes.majority_line": "majority baseline {baseline:.4f}",
+    # ---- mlp-mnist, cnn-mnist
+    "exp.mnist.course": ("The course's write-up (001) reports 97 % test accuracy (printed with `%d`: anything from "
+                         "0.970 to 0.9799) after {epochs} epochs on all 60,000 training images with batch {bs}, "
+                         "lr {lr:g} and momentum {momentum:g}."),
+    "exp.mnist.same": " This run used those settings and ends at {acc:.4f}.",
+    "exp.mnist.not_same": (" This run (epochs {epochs}, {n_train:,} training and {n_test:,} test images, batch {bs}, "
+                           "lr {lr:g}, momentum {momentum:g}) is not comparable to it; `groundup run mlp-mnist "
+                           "--preset seed` runs the course's settings."),
+    "exp.mnist.mlp_params": "The network has {n:,} parameters, {first:,} of them in the first layer. ",
+    "exp.mnist.mlp_init": (
+        "Same initialisation in all three implementations: the weights and biases of every layer "
+        "are drawn once, in NumPy, from U(−1/√fan_in, 1/√fan_in) (what nn.Linear draws), and "
+        "loaded into each implementation; with the same batch order they follow the same "
+        "trajectory: to 1e-8 in float64 (tests/test_mlp.py). In float32 NumPy's and torch's "
+        "matrix products add in different orders, and training can amplify those rounding "
+        "differences while the loss and accuracy curves stay on top of each other: `--impl all` "
+        "measures how far the weights of this run's settings drift apart (the largest parameter "
+        "difference, in comparison.md)."),
+    "exp.mnist.cnn_params": ("The network has {n:,} parameters, {times:.0f} times fewer than the MLP's {mlp:,}: "
+                             "each 5×5 kernel is shared by every position of the image."),
+    "exp.mnist.cnn_pool": (
+        "Max-pooling comes before ReLU here (conv → pool → ReLU); the course's code applies ReLU "
+        "first. Both keep the larger of two values, so max(relu(a), relu(b)) = "
+        "relu(max(a, b)) and the two orders compute the same network; this one runs ReLU on a "
+        "quarter of the pixels."),
+    "exp.mnist.cnn_im2col": (
+        "`numpy` writes the convolution's backward pass out (numpy_impl/conv.py, beside a loop "
+        "version to read): im2col copies every 5×5 window into a row of one matrix, so the forward "
+        "is one product and the weight gradient another, and col2im adds the windows' gradients "
+        "back onto the image's pixels. The `scratch` convolution is the same im2col on tensors "
+        "(`Tensor.unfold`), differentiated by autograd. Both max-pools give a 2×2 window's whole "
+        "gradient to its first maximum in reading order, as nn.MaxPool2d does, which matters on "
+        "MNIST's blank background where a window's values tie."),
+    "exp.mnist.cnn_float": (
+        "In float64 the three implementations follow one trajectory (the tests prove 1e-8 over "
+        "whole epochs, and every hand-written backward passes a gradient check by central "
+        "differences). In float32 they drift apart, by about 1e-3 in the parameters after a "
+        "hundred steps: im2col and torch's direct convolution add the same products in different "
+        "orders, and when a pooling window's two largest values are closer than float32's "
+        "rounding the implementations can pick different winners. The curves stay on top of "
+        "each other."),
+    "exp.mnist.cnn_devices": (
+        "Devices: the training and test sets are converted to tensors once, on the device of the "
+        "model (`--device`, where `auto` picks CUDA when present), so the course's error of moving "
+        "the model to the GPU but feeding it CPU batches cannot happen."),
+    "exp.mnist.filter": "filter {i}",
+    "exp.mnist.kernels_title": "{impl}: the {n} learned 5×5 kernels of conv1",
+    "exp.mnist.kernels_caption": "The first layer's kernels (red: positive weights, blue: negative).",
 }

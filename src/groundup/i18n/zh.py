@@ -114,4 +114,135 @@ ZH = {
     "lab.page_title": "groundup 实验报告（{preset}）",
     "html.contents": "目录", "html.file_note": "（运行文件夹中的文件）",
     "html.file_title": "{target}：运行文件夹中的文件",
+    # ---- 实验标题（英文标题在各实验的定义里）
+    "title.basics": "张量基础：广播、矩阵与自动求导",
+    "title.linear-model": "线性模型的损失函数曲面",
+    "title.gradient-descent": "梯度下降：全批量、SGD 与小批量",
+    "title.linear-regression": "合成数据上的线性回归",
+    "title.logistic-synthetic": "合成数据上的逻辑回归",
+    "title.softmax-fashion-mnist": "Fashion-MNIST 上的 softmax 回归",
+    "title.softmax-mnist": "MNIST 上的 softmax 回归",
+    "title.diabetes": "糖尿病：8-6-4-1 sigmoid 网络，全批量",
+    "title.diabetes-minibatch": "糖尿病：8-6-4-1 sigmoid 网络，小批量（nn 经由 Dataset/DataLoader）",
+    "title.mlp-mnist": "MNIST 上的五层 MLP",
+    "title.cnn-mnist": "MNIST 上的小型卷积神经网络（CNN）",
+    "title.rnn-hello": "循环神经网络（RNN）：\"hello\" → \"ohlol\"",
+    # ---- logistic-synthetic
+    "exp.logistic.fig_title": "{impl}：测试集与决策边界",
+    "exp.logistic.ceiling": ("生成数据所用的边界 1.9·x1 − 3.1·x2 + 0.6 = 0 本身能把这个测试集的 {ceiling:.4f} "
+                             "分对（标签噪声会翻转靠近边界的点）：这就是上限。本次运行达到 {acc:.4f}，比上限低 "
+                             "{below:.4f}。学到的参数：w = [{w0:.3f}, {w1:.3f}]，b = {b:.3f}；乘以 {scale:.2f} 后为 "
+                             "[{sw0:.2f}, {sw1:.2f}]、{sb:.2f}：决定边界的只是 (w, b) 的方向，其长度会随着训练"
+                             "让概率变得更确定而增大。"),
+    "exp.logistic.speeds": ("为什么{course_lab}的两个版本学习速度不同：手写的 SGD 先求*平均*损失的梯度（BCELoss "
+                            "对批量取平均），又再除以一次批量大小，所以在学习率 0.6、批量 64 时实际步长是 "
+                            "0.6/64 ≈ 0.009，约为 torch.nn 版本学习率 0.1 的十分之一。这里每个实现都只求一次平均"
+                            "损失的梯度，因此同一个学习率给出同一条轨迹。"),
+    "exp.logistic.caption": "测试集上的点、真实决策边界（虚线）和学到的决策边界。",
+    # ---- softmax-*
+    "exp.softmax.loss_scale": (
+        "**为什么课程手写版本的损失值约为 torch.nn 版本的 256 倍。** 两个版本每个 epoch 打印的都是一个和，"
+        "但加的东西不同。手写版本把每个样本的损失都加起来（它的交叉熵对每个样本返回一个值，epoch 的总和把它们"
+        "全部相加），所以它的数字是 n ×（平均损失）：训练集 {n_train} 个样本。torch.nn 版本加的是 "
+        "nn.CrossEntropyLoss 返回的*批量平均值*，每个批量一个，所以它的数字是批量数 ×（平均损失）："
+        "{batches_train} 个批量，每个至多 {bs} 个样本。两者之比在训练集上是 {n_train}/{batches_train} = "
+        "{ratio_train:.1f}，在测试集上是 {n_test}/{batches_test} = {ratio_test:.1f}：这正是批量大小，"
+        "而不是模型的差别。按本次运行最终的平均损失值（训练集 {train:.4f}，测试集 {test:.4f}），手写代码会打印"
+        "约 {hand_train:.0f} 和 {hand_test:.0f}，torch.nn 代码会打印 {nn_train:.1f} 和 {nn_test:.2f}。"
+        "（它手写的 SGD 把求和损失的梯度除以批量大小，这正是平均损失的梯度：两个版本走的是同样的步子。）"
+        "本项目中的损失值一律是每个样本的平均，所以训练集、测试集和每个实现都可以直接比较。"),
+    "exp.softmax.threshold": (
+        "**为什么课程手写版本的测试集正确率偏低。** 它的测试循环没有对概率取 argmax：而是先把大于 0.5 的概率"
+        "置为 1、其余置为 0，再对这些 0/1 行取 argmax。当没有任何类别达到 0.5 时，这一行全是 0，argmax 返回"
+        "下标 0，于是不管模型怎么想，这个样本都被预测为 '{first}'。它的训练集正确率用的是普通的 argmax，"
+        "这就是为什么{course_lab}在 Fashion-MNIST 上的两次运行训练集正确率差不多（两者都是第一个 epoch 后 "
+        "0.748、最后一个 epoch 后 0.869），而手写版本的测试集正确率落后（第一个 epoch 后 0.699 对 0.787，"
+        "此时模型最没有把握）。对本次运行的最终模型，{n} 张测试图像中有 {unsure} 张（{share:.1%}）没有任何"
+        "类别的概率超过 0.5；按课程的规则，整体得分是 {classic:.4f} 而不是 {acc:.4f}（{lost} 个本来正确的 "
+        "argmax 预测变成了错误）。"),
+    "exp.softmax.hardest": ("这里最难的类别是 {classes}（召回率见上表）。线性模型用一个模板（下面的权重图像）"
+                            "给每个类别打分，所以模板重叠最多的类别就是它最容易混淆的。"),
+    "exp.softmax.fig_title": "{impl} · {dataset}",
+    "exp.softmax.weights_title": "：学到的权重",
+    "exp.softmax.weights_caption": "每个类别的 784 个权重画成 28×28 的图像：红色像素亮起时提高该类别的得分，蓝色像素降低它",
+    "exp.softmax.weights_mapped": "（换算回原始像素：权重 / 像素标准差）。",
+    # ---- linear-regression
+    "exp.linreg.samples": "测试样本",
+    "exp.linreg.true": "真实：{w:g}·x{j} + {b:g}",
+    "exp.linreg.fitted": "拟合：{w:.4f}·x{j} + {b:.4f}",
+    "exp.linreg.against": "y 对 x{j}；直线：x{k} = 0 处的平面\n（周围的散布是 x{k} 的贡献 {wk:g}·x{k}）",
+    "exp.linreg.residuals": "测试集残差 y − ŷ",
+    "exp.linreg.noise": "噪声 N(0, {noise}²)",
+    "exp.linreg.density": "概率密度",
+    "exp.linreg.residual_title": "残差：均值 {mean:.2g}，标准差 {std:.4f}",
+    "exp.linreg.fig_title": "{impl}：拟合的平面 {fitted}；真实 {true}",
+    "exp.linreg.recovered": ("学到 w = [{w0:.4f}, {w1:.4f}]、b = {b:.4f}，真实值为 [2, −3.4] 和 4.2：误差分别为 "
+                             "{e0:.2g}、{e1:.2g} 和 {eb:.2g}，共训练 {epochs} 个 epoch，每个 epoch {steps} 步。"
+                             "测试集 MSE 为 {mse:.3g}，接近噪声方差 {var:g}：没有模型能预测 N(0, {noise}²) 的噪声，"
+                             "所以这就是下限。"),
+    "exp.linreg.loss": ("损失函数：MSE，即批量上 (ŷ − y)² 的平均，所有实现都一样（本项目的规则：损失值是每个样本的"
+                        "平均，所以训练集和测试集的损失值可以比较）。d2l 用批量上 (ŷ − y)²/2 的和，并在它的 sgd 中把"
+                        "梯度除以批量大小：即 (ŷ − y)²/2 的平均，是我们损失的一半。它的梯度也是我们的一半，所以我们"
+                        "的学习率 {lr:g} 走的步子与 d2l 的学习率 {lr2:g} 相同，而 d2l 打印的损失值是我们的一半："
+                        "噪声下限 {var:g} 在那里显示为 {half:g}。"),
+    "exp.linreg.caption": "测试样本对每个特征的散点图，附拟合平面的截面（真实的为虚线），以及测试集残差与噪声分布的对比。",
+    # ---- diabetes, diabetes-minibatch
+    "exp.diabetes.full_batch": "全批量：每一步都使用全部 {n} 行训练数据，每个 epoch 一步（课程的循环）",
+    "exp.diabetes.mini_batches": "大小为 {bs} 的小批量，顺序由 (seed, epoch) 决定的随机打乱给出，每个 epoch {steps} 步，取自",
+    "exp.diabetes.loader": ("一个 `Dataset` 上的 `torch.utils.data.DataLoader`，其 `__getitem__` 返回一行（课程的数据"
+                            "管线）；它的采样器给出 groundup 的带种子的顺序，所以批量与 numpy 和 scratch 运行切出的完全相同"),
+    "exp.diabetes.slices": "训练数组的下标切片，只准备一次",
+    "exp.diabetes.nn_loader": "（本实验的 nn 运行通过 DataLoader 取同样的批量）",
+    "exp.diabetes.against": "与基线相差 {diff:+.4f}",
+    "exp.diabetes.exactly": "恰好等于基线：网络对每一行测试数据都回答类别 {majority}，所以它只学到了类别比例，别的什么也没学到",
+    "exp.diabetes.what": "本次运行：{batches}。",
+    "exp.diabetes.baseline": ("基线：总是回答训练集中占多数的类别（{majority}），在测试集上有 {baseline:.4f} 的行是对的。"
+                              "本次运行的测试集正确率为 {acc:.4f}，{verdict}（{share:.1%} 的测试行被预测为类别 "
+                              "{majority}）。在这张表上，只有高于这条线的正确率才有意义。"),
+    "exp.diabetes.logits": (
+        "课程在网络末尾用 sigmoid，并用 `BCELoss` 在概率 p = σ(z) 上训练。这里最后一层返回 logit z，损失函数直接"
+        "使用它（`BCEWithLogitsLoss`，手写版本用同一个公式）：−[y log σ(z) + (1−y) log(1−σ(z))] = "
+        "max(z, 0) − z·y + log(1 + e^−|z|)，数值相同，梯度同为 (σ(z) − y)/n，且 p > 0.5 当且仅当 z > 0，所以模型、"
+        "训练轨迹和预测都与课程一致。logit 形式在数值上更稳定。在 float32 下，z 大于约 17 时 σ(z) 会被舍入为恰好 "
+        "1.0：此时 log(1 − p) 是 log 0 = −inf（`BCELoss` 把它截断在 −100，于是一个很有把握的错误答案只付出固定的 "
+        "100），而传到 z 的梯度 dL/dp · dp/dz = (p − y)/(p(1 − p)) · p(1 − p) 变成一个巨大的数乘以 0：很有把握的"
+        "错误答案完全得不到梯度。用 logit 时损失值保持有限且精确，梯度 σ(z) − y 直接算出：对这个答案是 −1，"
+        "是最强的推动。"),
+    "exp.diabetes.caption": "每个 epoch 的测试集正确率与多数类基线的对比。",
+    "exp.diabetes.majority_line": "多数类基线 {baseline:.4f}",
+    # ---- mlp-mnist, cnn-mnist
+    "exp.mnist.course": ("课程报告（001）给出的测试集正确率为 97 %（用 `%d` 打印：0.970 到 0.9799 之间都会显示成这样），"
+                         "条件是在全部 60,000 张训练图像上训练 {epochs} 个 epoch，批量 {bs}，学习率 {lr:g}，动量 {momentum:g}。"),
+    "exp.mnist.same": "本次运行使用了这些设置，最终为 {acc:.4f}。",
+    "exp.mnist.not_same": ("本次运行（{epochs} 个 epoch，训练图像 {n_train:,} 张、测试图像 {n_test:,} 张，批量 {bs}，"
+                           "学习率 {lr:g}，动量 {momentum:g}）与之不可比；`groundup run mlp-mnist --preset seed` "
+                           "使用课程的设置。"),
+    "exp.mnist.mlp_params": "网络共有 {n:,} 个参数，其中 {first:,} 个在第一层。",
+    "exp.mnist.mlp_init": (
+        "三个实现的初始化相同：每一层的权重和偏置都用 NumPy 从 U(−1/√fan_in, 1/√fan_in)（nn.Linear 的取法）抽取一次，"
+        "再载入每个实现；批量顺序相同时，它们沿同一条轨迹训练：在 float64 下一致到 1e-8（tests/test_mlp.py）。"
+        "在 float32 下，NumPy 和 torch 的矩阵乘法按不同的顺序相加，训练可能放大这些舍入误差，而损失值和正确率"
+        "曲线仍然重合：`--impl all` 会测出在本次设置下权重相差多远（comparison.md 中的最大参数差）。"),
+    "exp.mnist.cnn_params": "网络共有 {n:,} 个参数，比 MLP 的 {mlp:,} 个少 {times:.0f} 倍：每个 5×5 卷积核在图像的所有位置共享。",
+    "exp.mnist.cnn_pool": (
+        "这里最大池化在 ReLU 之前（卷积 → 池化 → ReLU）；课程的代码先做 ReLU。两者都保留两个值中较大的那个，"
+        "所以 max(relu(a), relu(b)) = relu(max(a, b))，两种顺序计算的是同一个网络；这里的 ReLU 只作用在四分之一"
+        "的像素上。"),
+    "exp.mnist.cnn_im2col": (
+        "`numpy` 把卷积的反向传播写了出来（numpy_impl/conv.py，旁边还有一个便于阅读的循环版本）：im2col 把每个 "
+        "5×5 窗口复制成一个矩阵的一行，于是前向传播是一次矩阵乘法，权重梯度是另一次，col2im 再把各窗口的梯度加回"
+        "到图像的像素上。`scratch` 的卷积是在张量上做同样的 im2col（`Tensor.unfold`），由自动求导求微分。两种最大"
+        "池化都像 nn.MaxPool2d 一样，把 2×2 窗口的全部梯度交给按阅读顺序的第一个最大值，这在 MNIST 的空白背景上"
+        "（窗口内数值相等）很重要。"),
+    "exp.mnist.cnn_float": (
+        "在 float64 下三个实现沿同一条轨迹训练（测试证明整个 epoch 内一致到 1e-8，每个手写的反向传播都通过了中心"
+        "差分的梯度检验）。在 float32 下它们会逐渐分开，一百步后参数相差约 1e-3：im2col 和 torch 的直接卷积按不同"
+        "的顺序把同样的乘积相加，当池化窗口中最大的两个值之差小于 float32 的舍入误差时，各实现可能选出不同的最大值。"
+        "曲线仍然重合。"),
+    "exp.mnist.cnn_devices": (
+        "设备：训练集和测试集只在模型所在的设备上转换成张量一次（`--device`，`auto` 在有 CUDA 时选用它），所以课程"
+        "中把模型移到 GPU 却喂给它 CPU 批量的错误不会发生。"),
+    "exp.mnist.filter": "卷积核 {i}",
+    "exp.mnist.kernels_title": "{impl}：conv1 学到的 {n} 个 5×5 卷积核",
+    "exp.mnist.kernels_caption": "第一层的卷积核（红色：正权重，蓝色：负权重）。",
 }
