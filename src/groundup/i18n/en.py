@@ -286,4 +286,42 @@ EN = {
     "exp.mnist.filter": "filter {i}",
     "exp.mnist.kernels_title": "{impl}: the {n} learned 5×5 kernels of conv1",
     "exp.mnist.kernels_caption": "The first layer's kernels (red: positive weights, blue: negative).",
+    # ---- rnn-hello
+    "exp.rnn.after": "After {n} epochs the model predicts `{final}` for `{source}` (target `{target}`)",
+    "exp.rnn.first_right": "; first right after epoch {first}.",
+    "exp.rnn.never_right": "; never right.",
+    "exp.rnn.no_heldout": " There is no held-out text: the test numbers of this report score the training sequence itself.",
+    "exp.rnn.tanh": ("The hidden state is the output, and a tanh keeps every score in [−1, 1]: the loss can never go "
+                     "below {floor:.4f} (right character +1, the others −1). The model can be right but never "
+                     "confident."),
+    "exp.rnn.epoch_head": "epoch|predicted|loss",
+    "exp.rnn.floor": "floor of tanh scores ({floor:.3f})",
+    "exp.rnn.ce_axis": "cross-entropy (mean per character)",
+    "exp.rnn.chars_right": "characters right (of {n})",
+    "exp.rnn.predicted_vs": "Predicted vs {target}",
+    "exp.rnn.parity": ("{names} are one model in {n} implementations, started from the same parameters with the "
+                       "same learning rate; they end {diff:.3g} apart (largest absolute parameter difference, "
+                       "{dtype}): the hand-written backpropagation through time and the autograd through the "
+                       "hand-written loop compute what `nn.RNNCell` computes."),
+    "exp.rnn.reads": ("Every variant reads {source} one character at a time (one-hot vectors over {vocab}, or ids "
+                      "for the Embedding version) and is scored at each step against {target} with cross-entropy. "
+                      "An epoch is one Adam step on the whole sequence; the string of an epoch is what the model "
+                      "predicts after that step."),
+    "exp.rnn.cells": ("The cell variants use their 4-dimensional hidden state directly as the four scores. A tanh "
+                      "keeps every score in [−1, 1], so their loss can never go below {floor:.4f} (right character "
+                      "+1, the others −1): the model can be right but never confident. The Embedding version puts "
+                      "a Linear layer after the RNN, whose scores are unbounded."),
+    "exp.rnn.nn_rnn": ("`nn.RNN` computes exactly the loop that `nn-rnncell` writes out; it starts from the same "
+                       "parameters and differs here only because the course gives it half the learning rate. The "
+                       "course's RNNCell loop sums the five characters' losses where the others average them: with "
+                       "Adam the update is almost independent of the gradient's scale, so this changes the printed "
+                       "loss (×5) but hardly the training."),
+    "exp.rnn.title": "# {title}: variants compared",
+    "exp.rnn.intro": ("Experiment `{name}` (course section {section}), preset `{preset}`: {epochs} epochs, seed "
+                      "{seed}, {dtype}, on {device}. Each variant's run folder holds its own report, metrics, "
+                      "checkpoint and figures."),
+    "exp.rnn.head": "variant|impl|model|parameters|Adam lr|optimizer|final loss|final string|first epoch with `{target}`",
+    "exp.rnn.caption": "Loss (mean cross-entropy per character) and characters right, per epoch and variant.",
+    "exp.rnn.per_epoch": "## Predicted string per epoch",
+    "exp.rnn.see_summary": "See each variant's `summary.json` (`predicted`).",
 }

@@ -245,4 +245,35 @@ ZH = {
     "exp.mnist.filter": "卷积核 {i}",
     "exp.mnist.kernels_title": "{impl}：conv1 学到的 {n} 个 5×5 卷积核",
     "exp.mnist.kernels_caption": "第一层的卷积核（红色：正权重，蓝色：负权重）。",
+    # ---- rnn-hello
+    "exp.rnn.after": "训练 {n} 个 epoch 后，模型对 `{source}` 预测出 `{final}`（目标 `{target}`）",
+    "exp.rnn.first_right": "；第一次预测正确是在 epoch {first} 之后。",
+    "exp.rnn.never_right": "；始终没有预测正确。",
+    "exp.rnn.no_heldout": "这里没有留出的测试文本：本报告中的测试数字评估的就是训练序列本身。",
+    "exp.rnn.tanh": ("隐藏层状态就是输出，tanh 把每个得分限制在 [−1, 1] 内：损失值永远不会低于 {floor:.4f}"
+                     "（正确字符 +1，其余 −1）。模型可以预测正确，但永远不会很有把握。"),
+    "exp.rnn.epoch_head": "epoch|预测|损失值",
+    "exp.rnn.floor": "tanh 得分的损失下限（{floor:.3f}）",
+    "exp.rnn.ce_axis": "交叉熵（每个字符的平均）",
+    "exp.rnn.chars_right": "预测正确的字符数（共 {n} 个）",
+    "exp.rnn.predicted_vs": "预测与 {target} 的对比",
+    "exp.rnn.parity": ("{names} 是同一个模型的 {n} 种实现，从相同的参数、以相同的学习率出发；最终相差 {diff:.3g}"
+                       "（最大绝对参数差，{dtype}）：手写的随时间反向传播，以及对手写循环的自动求导，计算的都是 "
+                       "`nn.RNNCell` 所计算的东西。"),
+    "exp.rnn.reads": ("每个变体一次读入 {source} 的一个字符（{vocab} 上的 one-hot 向量，Embedding 版本则是字符编号），"
+                      "并在每一步用交叉熵与 {target} 比较打分。一个 epoch 是在整个序列上的一步 Adam；一个 epoch 的"
+                      "字符串是模型在这一步之后的预测。"),
+    "exp.rnn.cells": ("RNNCell 各变体直接把 4 维的隐藏层状态当作四个得分。tanh 把每个得分限制在 [−1, 1] 内，所以它们的"
+                      "损失值永远不会低于 {floor:.4f}（正确字符 +1，其余 −1）：模型可以预测正确，但永远不会很有把握。"
+                      "Embedding 版本在循环神经网络之后加了一个 Linear 层，它的得分没有界限。"),
+    "exp.rnn.nn_rnn": ("`nn.RNN` 计算的正是 `nn-rnncell` 写出来的那个循环；它从相同的参数出发，这里的差别只因为课程给它"
+                       "一半的学习率。课程的 RNNCell 循环把五个字符的损失相加，而其他版本取平均：用 Adam 时更新几乎"
+                       "与梯度的尺度无关，所以这只改变打印出的损失值（×5），几乎不影响训练。"),
+    "exp.rnn.title": "# {title}：各变体的比较",
+    "exp.rnn.intro": ("实验 `{name}`（课程第 {section} 部分），预设 `{preset}`：{epochs} 个 epoch，随机种子 {seed}，"
+                      "{dtype}，设备 {device}。每个变体的运行文件夹中有它自己的报告、指标、检查点和图。"),
+    "exp.rnn.head": "变体|实现|模型|参数数|Adam 学习率|优化器|最终损失值|最终字符串|第一次得到 `{target}` 的 epoch",
+    "exp.rnn.caption": "每个 epoch、每个变体的损失值（每个字符的平均交叉熵）和预测正确的字符数。",
+    "exp.rnn.per_epoch": "## 每个 epoch 预测的字符串",
+    "exp.rnn.see_summary": "见每个变体的 `summary.json`（`predicted`）。",
 }
