@@ -324,4 +324,35 @@ EN = {
     "exp.rnn.caption": "Loss (mean cross-entropy per character) and characters right, per epoch and variant.",
     "exp.rnn.per_epoch": "## Predicted string per epoch",
     "exp.rnn.see_summary": "See each variant's `summary.json` (`predicted`).",
+    # ---- basics
+    "exp.basics.broadcast.0": ("M - N and torch.sub(M, N) are the same operation: broadcasting repeats M's row twice "
+                               "and N's column three times, so both operands become 2×3 and are subtracted element by "
+                               "element."),
+    "exp.basics.broadcast.1": ("The repeated copies are never stored: torch.broadcast_tensors returns views with "
+                               "stride 0 along the stretched dimension."),
+    "exp.basics.in_place.0": ("M.sub_(N) fails with {error}: an in-place operation writes its result into M's own "
+                              "memory, which holds a 1×3 matrix, but the broadcast result is 2×3."),
+    "exp.basics.in_place.1": ("N may be broadcast to M's shape, M itself cannot grow; M is left unchanged (write "
+                              "M = M - N to get the 2×3 result in a new tensor)."),
+    "exp.basics.matrices.0": ("Qᵀ swaps rows and columns (4×2 becomes 2×4) and is a view of Q's memory, not a copy; "
+                              "P·Qᵀ needs the inner sizes to agree, (3×2)·(2×4) = 3×4."),
+    "exp.basics.matrices.1": ("Entry (i, j) is row i of P dotted with row j of Q: two products of numbers of size "
+                              "0.01, so about 1e-4 (mean |entry| here {typical:.2g}) — why small initial weights give "
+                              "small outputs."),
+    "exp.basics.autograd.0": ("Under torch.no_grad(), x³ is computed as a constant (requires_grad={y2_requires_grad}, "
+                              "no grad_fn), so the graph of y3 holds only the x² branch."),
+    "exp.basics.autograd.1": ("backward() therefore gives dy3/dx = 2x = {grad:g} at x = 1, not 2x + 3x² = "
+                              "{grad_tracked:g}, which a fully tracked y3 gives."),
+    "exp.basics.broadcast_of": "{name} broadcast",
+    "exp.basics.broadcast_note": ("Hatched cells are repeated copies (stride-0 views, never stored).\n"
+                                  "In place, M.sub_(N) → {error}: {message}"),
+    "exp.basics.matmul_note": ("P, Q ~ N(0, 0.01²): each entry of P·Qᵀ is a sum of two products, so about 10⁻⁴ "
+                               "(red > 0, blue < 0)."),
+    "exp.basics.title.subtraction": "1. Subtraction with broadcasting: M (1×3) − N (2×1), three ways",
+    "exp.basics.title.matrices": "2. Normal random matrices, transpose and matrix product",
+    "exp.basics.title.autograd": "3. Autograd with torch.no_grad(): y3 = x² + x³ at x = 1",
+    "exp.basics.intro": "Experiment `{name}` (course section {section}), preset `{preset}`, seed {seed} (for P and Q).",
+    "exp.basics.why": "Why: ", "exp.basics.join": " ",
+    "exp.basics.broadcast_caption": "M and N broadcast to 2×3 (hatched: repeated copies), and M − N.",
+    "exp.basics.matmul_caption": "P · Qᵀ = P·Qᵀ, coloured by sign and size.",
 }

@@ -276,4 +276,29 @@ ZH = {
     "exp.rnn.caption": "每个 epoch、每个变体的损失值（每个字符的平均交叉熵）和预测正确的字符数。",
     "exp.rnn.per_epoch": "## 每个 epoch 预测的字符串",
     "exp.rnn.see_summary": "见每个变体的 `summary.json`（`predicted`）。",
+    # ---- basics
+    "exp.basics.broadcast.0": ("M - N 和 torch.sub(M, N) 是同一个运算：广播把 M 的一行重复两次、N 的一列重复三次，"
+                               "两个操作数都变成 2×3，再逐元素相减。"),
+    "exp.basics.broadcast.1": "重复的副本从不真正存储：torch.broadcast_tensors 返回在被拉伸的维度上步长（stride）为 0 的视图。",
+    "exp.basics.in_place.0": ("M.sub_(N) 报错 {error}：原地运算把结果写进 M 自己的内存，那里存的是 1×3 矩阵，"
+                              "而广播后的结果是 2×3。"),
+    "exp.basics.in_place.1": "N 可以被广播到 M 的形状，M 自己却不能变大；M 保持不变（写 M = M - N 可以在一个新张量中得到 2×3 的结果）。",
+    "exp.basics.matrices.0": ("Qᵀ 交换行和列（4×2 变成 2×4），它是 Q 的内存的一个视图，而不是副本；P·Qᵀ 要求内侧的"
+                              "维数相同，(3×2)·(2×4) = 3×4。"),
+    "exp.basics.matrices.1": ("第 (i, j) 个元素是 P 的第 i 行与 Q 的第 j 行的点积：两个大小约为 0.01 的数的乘积之和，"
+                              "所以约为 1e-4（这里 |元素| 的平均值为 {typical:.2g}）——这就是为什么较小的初始权重给出较小的输出。"),
+    "exp.basics.autograd.0": ("在 torch.no_grad() 下，x³ 被当作常数计算（requires_grad={y2_requires_grad}，没有 "
+                              "grad_fn），所以 y3 的计算图中只有 x² 这一支。"),
+    "exp.basics.autograd.1": ("因此 backward() 在 x = 1 处给出 dy3/dx = 2x = {grad:g}，而不是完全跟踪的 y3 会给出的 "
+                              "2x + 3x² = {grad_tracked:g}。"),
+    "exp.basics.broadcast_of": "广播后的 {name}",
+    "exp.basics.broadcast_note": "斜线格是重复的副本（步长为 0 的视图，从不存储）。\n原地运算 M.sub_(N) → {error}：{message}",
+    "exp.basics.matmul_note": "P, Q ~ N(0, 0.01²)：P·Qᵀ 的每个元素是两个乘积之和，所以约为 10⁻⁴（红色 > 0，蓝色 < 0）。",
+    "exp.basics.title.subtraction": "1. 带广播的减法：M (1×3) − N (2×1)，三种写法",
+    "exp.basics.title.matrices": "2. 正态分布随机矩阵、转置与矩阵乘法",
+    "exp.basics.title.autograd": "3. torch.no_grad() 下的自动求导：x = 1 处的 y3 = x² + x³",
+    "exp.basics.intro": "实验 `{name}`（课程第 {section} 部分），预设 `{preset}`，随机种子 {seed}（用于 P 和 Q）。",
+    "exp.basics.why": "原因：", "exp.basics.join": "",
+    "exp.basics.broadcast_caption": "M 和 N 广播成 2×3（斜线格：重复的副本），以及 M − N。",
+    "exp.basics.matmul_caption": "P · Qᵀ = P·Qᵀ，按符号和大小着色。",
 }
