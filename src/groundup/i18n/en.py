@@ -355,4 +355,32 @@ EN = {
     "exp.basics.why": "Why: ", "exp.basics.join": " ",
     "exp.basics.broadcast_caption": "M and N broadcast to 2×3 (hatched: repeated copies), and M − N.",
     "exp.basics.matmul_caption": "P · Qᵀ = P·Qᵀ, coloured by sign and size.",
+    # ---- linear-model
+    "exp.landscape.line": ("The search tries {n} values of w and finds the smallest MSE, {mse:.3g}, at w = {w:.1f}: "
+                           "the three points lie exactly on y = 2x. The curve is the parabola MSE(w) = "
+                           "(Σx²/n)(w − 2)² = {a:.4g}·(w − 2)² (at w = 3 it is {a:.4g}). A grid search is only as "
+                           "precise as its step (0.1 here); it lands on the exact answer only because 2.0 is on "
+                           "the grid."),
+    "exp.landscape.bowl": ("With the bias, the {nw}×{nb} = {size} grid points find the minimum at (w, b) = "
+                           "({w:.1f}, {b:.1f}), MSE {mse:.3g}. The bowl is not round: its curvatures (Hessian "
+                           "eigenvalues) are {steep:.3f} and {flat:.3f}, a ratio of {ratio:.0f}. Along the valley "
+                           "floor, direction (Δw, Δb) = ({d0:.2f}, {d1:.2f}), raising w and lowering b together "
+                           "barely changes the loss: the long, thin contours on the right."),
+    "exp.landscape.cost": ("The cost is the lesson: k parameters at 41 values each need 41^k evaluations — 41 for "
+                           "one, {two} for two, 41^7850 ≈ 10^{power:,.0f} for the 7,850 weights of softmax regression "
+                           "on MNIST. Gradient descent (`groundup run gradient-descent`) follows the slope instead."),
+    "exp.landscape.grid_point": "grid point (step 0.1)",
+    "exp.landscape.minimum_w": "minimum: w = {w:.1f}, MSE = {mse:.3g}",
+    "exp.landscape.mse_axis": "MSE (mean per sample)",
+    "exp.landscape.line_title": "y = w·x on x = [1, 2, 3], y = [2, 4, 6]",
+    "exp.landscape.minimum_wb": "minimum (w, b) = ({w:.1f}, {b:.1f})\nMSE = {mse:.3g}",
+    "exp.landscape.surface": "MSE(w, b) surface; ★ minimum at ({w:.1f}, {b:.1f})",
+    "exp.landscape.valley": "valley floor (flattest direction)",
+    "exp.landscape.contours": "MSE(w, b) contours",
+    "exp.landscape.surface_title": "y = w·x + b on x = [1, 2, 3], y = [3, 5, 7]: grid step 0.1 in w and b",
+    "exp.landscape.line_caption": "MSE against w for y = w·x, the minimum marked.",
+    "exp.landscape.surface_caption": "MSE over (w, b) for y = w·x + b: surface and contours, the minimum marked.",
+    "exp.landscape.head": "model|data y|grid|minimum|MSE there",
+    "exp.landscape.intro": ("Experiment `{name}` (course section {section}), preset `{preset}`. Loss: MSE, the mean "
+                            "over the samples of (prediction − y)²."),
 }

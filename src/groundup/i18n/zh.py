@@ -301,4 +301,28 @@ ZH = {
     "exp.basics.why": "原因：", "exp.basics.join": "",
     "exp.basics.broadcast_caption": "M 和 N 广播成 2×3（斜线格：重复的副本），以及 M − N。",
     "exp.basics.matmul_caption": "P · Qᵀ = P·Qᵀ，按符号和大小着色。",
+    # ---- linear-model
+    "exp.landscape.line": ("搜索尝试了 {n} 个 w 值，在 w = {w:.1f} 处找到最小的 MSE {mse:.3g}：三个点恰好在 y = 2x 上。"
+                           "这条曲线是抛物线 MSE(w) = (Σx²/n)(w − 2)² = {a:.4g}·(w − 2)²（在 w = 3 处为 {a:.4g}）。"
+                           "网格搜索的精度只取决于步长（这里是 0.1）；它能落在精确答案上，只是因为 2.0 恰好在网格上。"),
+    "exp.landscape.bowl": ("加上偏置后，{nw}×{nb} = {size} 个网格点在 (w, b) = ({w:.1f}, {b:.1f}) 处找到最小值，"
+                           "MSE 为 {mse:.3g}。这个碗不是圆的：它的曲率（Hessian 矩阵的特征值）为 {steep:.3f} 和 "
+                           "{flat:.3f}，比值为 {ratio:.0f}。沿着谷底的方向 (Δw, Δb) = ({d0:.2f}, {d1:.2f})，同时增大 "
+                           "w、减小 b 几乎不改变损失值：这就是右图中细长的等高线。"),
+    "exp.landscape.cost": ("代价就是教训：k 个参数、每个取 41 个值，需要计算 41^k 次——一个参数 41 次，两个 {two} 次，"
+                           "MNIST 上 softmax 回归的 7,850 个权重则需要 41^7850 ≈ 10^{power:,.0f} 次。梯度下降"
+                           "（`groundup run gradient-descent`）则是沿着斜坡走。"),
+    "exp.landscape.grid_point": "网格点（步长 0.1）",
+    "exp.landscape.minimum_w": "最小值：w = {w:.1f}，MSE = {mse:.3g}",
+    "exp.landscape.mse_axis": "MSE（每个样本的平均）",
+    "exp.landscape.line_title": "y = w·x，x = [1, 2, 3]，y = [2, 4, 6]",
+    "exp.landscape.minimum_wb": "最小值 (w, b) = ({w:.1f}, {b:.1f})\nMSE = {mse:.3g}",
+    "exp.landscape.surface": "MSE(w, b) 曲面；★ 最小值在 ({w:.1f}, {b:.1f})",
+    "exp.landscape.valley": "谷底（最平缓的方向）",
+    "exp.landscape.contours": "MSE(w, b) 等高线",
+    "exp.landscape.surface_title": "y = w·x + b，x = [1, 2, 3]，y = [3, 5, 7]：w 和 b 的网格步长均为 0.1",
+    "exp.landscape.line_caption": "y = w·x 的 MSE 随 w 的变化，标出了最小值。",
+    "exp.landscape.surface_caption": "y = w·x + b 在 (w, b) 上的 MSE：曲面和等高线，标出了最小值。",
+    "exp.landscape.head": "模型|数据 y|网格|最小值位置|该处的 MSE",
+    "exp.landscape.intro": "实验 `{name}`（课程第 {section} 部分），预设 `{preset}`。损失函数：MSE，即 (预测 − y)² 在样本上的平均。",
 }
