@@ -383,4 +383,64 @@ EN = {
     "exp.landscape.head": "model|data y|grid|minimum|MSE there",
     "exp.landscape.intro": ("Experiment `{name}` (course section {section}), preset `{preset}`. Loss: MSE, the mean "
                             "over the samples of (prediction − y)²."),
+    # ---- gradient-descent
+    "exp.gd.same_work": (
+        "**The same work.** With learning rate {lr:g} and {e} epochs, every method evaluated "
+        "{full[sample_gradients]:,} per-sample gradients on the noisy set. Full batch averaged all {n} "
+        "into each of its {full[updates]} updates, SGD took one step per sample ({sgd[updates]:,} "
+        "updates), mini-batch one per {mini[batch_size]} samples ({mini[updates]:,} updates)."),
+    "exp.gd.progress": (
+        "**Progress per gradient.** After one epoch the loss is above its minimum by "
+        "{full[excess_epoch_1]:.3g} (full batch), {sgd[excess_epoch_1]:.3g} (SGD) and "
+        "{mini[excess_epoch_1]:.3g} (mini-batch); after {e}: {full[excess]:.3g}, {sgd[excess]:.3g} "
+        "and {mini[excess]:.3g}. Full batch ends at w = {full[w]:.4f}, b = {full[b]:.4f}; the "
+        "least-squares minimum is ({mn.w:.4f}, {mn.b:.4f}), and {best} ends closest to it. "
+        "Against updates the three curves start out together: a step is a step, the full batch just takes "
+        "far fewer of them. On the course's three exact points, full batch reaches "
+        "w = {course_full:.6f} and SGD w = {course_sgd:.6f}."),
+    "exp.gd.noisy": (
+        "**SGD's noisy path.** One sample's gradient is not zero at the minimum of the mean loss, so SGD "
+        "never settles: in its last epoch {sgd[rises_last_epoch]:.0%} of its updates *raised* the loss "
+        "over the whole set, and w wandered over a range of {sgd[w_spread_last_epoch]:.3g} (mini-batch: "
+        "{mini[rises_last_epoch]:.0%} and {mini[w_spread_last_epoch]:.3g}; full batch: "
+        "{full[rises_last_epoch]:.0%}, it only ever goes down). The noise shrinks as the learning rate "
+        "falls and the batch grows. The course's exact three points have no such floor: there every "
+        "sample's gradient vanishes at w = 2."),
+    "exp.gd.parallel": (
+        "**The full batch's parallelism.** Full batch took {full_ms:.2f} ms for all {e} "
+        "epochs: each update is one vectorised pass over {n} samples. SGD took {sgd_ms:.1f} ms, "
+        "{sgd_ratio:.0f}× longer for the same gradients, because each of its updates "
+        "needs the w left by the previous one: they cannot run side by side, and each pays Python's "
+        "per-step overhead ({sgd[us_per_update]:.1f} µs per update)."),
+    "exp.gd.mini": (
+        "**Mini-batch, the compromise.** With batches of {mini[batch_size]}, mini-batch took "
+        "{mini_ms:.1f} ms ({mini_speedup:.0f}× faster than SGD) and ended "
+        "{mini[excess]:.3g} above the minimum, against SGD's {sgd[excess]:.3g}: averaging "
+        "{mini[batch_size]} gradients divides their noise's variance by {mini[batch_size]}, while each "
+        "step is still one vectorised operation and there are still {mini[updates_per_epoch]} steps per "
+        "epoch. That is why the rest of the course trains with mini-batches."),
+    "exp.gd.excess_axis": "MSE − minimum MSE",
+    "exp.gd.epoch_axis": "epoch (= n per-sample gradients)",
+    "exp.gd.update_axis": "update (parameter step)",
+    "exp.gd.against_epochs": "against epochs (bold: end of epoch; faint: every update)",
+    "exp.gd.minimum4": "minimum MSE {loss:.4g} at w = {w:.4f}",
+    "exp.gd.minimum6": "minimum MSE {loss:.6g} at w = {w:.6f}",
+    "exp.gd.against_updates": "against updates; batch sizes: {batches}",
+    "exp.gd.comparison_title": "Full batch, SGD and mini-batch gradient descent, learning rate {lr:g}",
+    "exp.gd.ls_minimum": "least-squares minimum",
+    "exp.gd.method_batch": "{method} (batch {batch})",
+    "exp.gd.from": "from (w, b) = ({w0:g}, {b0:g}); ● where each method ended",
+    "exp.gd.zoom": "zoom on the minimum: each method's last epoch",
+    "exp.gd.paths_title": ": the paths of (w, b) over the loss contours",
+    "exp.gd.head": "method|batch|updates|sample grads|final w|final b|final MSE|MSE − min|time (ms)|µs / update",
+    "exp.gd.intro": ("Experiment `{name}` (course sections {section}), preset `{preset}`: {epochs} epochs, learning "
+                     "rate {lr:g} for every method, start w = {w0:g}, b = {b0:g}, seed {seed}. NumPy only; the "
+                     "gradients of the MSE are written out by hand: ∂L/∂w = (2/n) Σ (w x + b − y) x, "
+                     "∂L/∂b = (2/n) Σ (w x + b − y)."),
+    "exp.gd.least_squares": "Least-squares {best}.",
+    "exp.gd.comparison_caption": ("How far above its minimum the loss is, against epochs (the same number of "
+                                  "gradients) and against updates."),
+    "exp.gd.paths_caption": ("The noisy set: (w, b) after every update over the loss contours, and each method's "
+                             "last epoch near the minimum."),
+    "exp.gd.csv": "Per-epoch losses of every method: [epochs.csv](epochs.csv).",
 }

@@ -325,4 +325,52 @@ ZH = {
     "exp.landscape.surface_caption": "y = w·x + b 在 (w, b) 上的 MSE：曲面和等高线，标出了最小值。",
     "exp.landscape.head": "模型|数据 y|网格|最小值位置|该处的 MSE",
     "exp.landscape.intro": "实验 `{name}`（课程第 {section} 部分），预设 `{preset}`。损失函数：MSE，即 (预测 − y)² 在样本上的平均。",
+    # ---- gradient-descent
+    "exp.gd.same_work": (
+        "**同样的工作量。** 学习率 {lr:g}、{e} 个 epoch，每种方法在含噪数据集上都计算了 {full[sample_gradients]:,} "
+        "个单样本梯度。全批量把全部 {n} 个梯度平均后用于它的每一次更新（共 {full[updates]} 次），SGD 每个样本走一步"
+        "（{sgd[updates]:,} 次更新），小批量每 {mini[batch_size]} 个样本走一步（{mini[updates]:,} 次更新）。"),
+    "exp.gd.progress": (
+        "**每个梯度带来的进展。** 一个 epoch 后，损失值比最小值高出 {full[excess_epoch_1]:.3g}（全批量）、"
+        "{sgd[excess_epoch_1]:.3g}（SGD）和 {mini[excess_epoch_1]:.3g}（小批量）；{e} 个 epoch 后为 "
+        "{full[excess]:.3g}、{sgd[excess]:.3g} 和 {mini[excess]:.3g}。全批量最终停在 w = {full[w]:.4f}、"
+        "b = {full[b]:.4f}；最小二乘的最小值是 ({mn.w:.4f}, {mn.b:.4f})，{best} 最终离它最近。按更新次数看，"
+        "三条曲线一开始是重合的：一步就是一步，只是全批量走的步数少得多。在课程的三个精确数据点上，全批量达到 "
+        "w = {course_full:.6f}，SGD 达到 w = {course_sgd:.6f}。"),
+    "exp.gd.noisy": (
+        "**SGD 的噪声路径。** 单个样本的梯度在平均损失的最小值处并不为零，所以 SGD 永远停不下来：在最后一个 epoch 中，"
+        "它有 {sgd[rises_last_epoch]:.0%} 的更新*提高*了整个数据集上的损失值，w 在 {sgd[w_spread_last_epoch]:.3g} "
+        "的范围内游走（小批量：{mini[rises_last_epoch]:.0%} 和 {mini[w_spread_last_epoch]:.3g}；全批量："
+        "{full[rises_last_epoch]:.0%}，它只会下降）。学习率越小、批量越大，噪声越小。课程的三个精确数据点没有这样的"
+        "下限：在那里每个样本的梯度都在 w = 2 处为零。"),
+    "exp.gd.parallel": (
+        "**全批量的并行性。** 全批量训练全部 {e} 个 epoch 用了 {full_ms:.2f} 毫秒：每次更新是对 {n} 个样本的一次"
+        "向量化计算。SGD 用了 {sgd_ms:.1f} 毫秒，同样多的梯度却慢了 {sgd_ratio:.0f} 倍，因为它的每次更新都需要上一次"
+        "更新留下的 w：它们不能并行执行，而且每一步都要付出 Python 的开销（每次更新 {sgd[us_per_update]:.1f} 微秒）。"),
+    "exp.gd.mini": (
+        "**小批量，折中的办法。** 批量为 {mini[batch_size]} 时，小批量用了 {mini_ms:.1f} 毫秒（比 SGD 快 "
+        "{mini_speedup:.0f} 倍），最终比最小值高 {mini[excess]:.3g}，而 SGD 高 {sgd[excess]:.3g}：把 "
+        "{mini[batch_size]} 个梯度取平均，噪声的方差就除以 {mini[batch_size]}，而每一步仍然是一次向量化运算，"
+        "每个 epoch 仍有 {mini[updates_per_epoch]} 步。这就是课程后面都用小批量训练的原因。"),
+    "exp.gd.excess_axis": "MSE − 最小 MSE",
+    "exp.gd.epoch_axis": "epoch（= n 个单样本梯度）",
+    "exp.gd.update_axis": "更新次数（参数走的步数）",
+    "exp.gd.against_epochs": "按 epoch（粗线：epoch 结束时；细线：每次更新）",
+    "exp.gd.minimum4": "最小 MSE {loss:.4g}，在 w = {w:.4f}",
+    "exp.gd.minimum6": "最小 MSE {loss:.6g}，在 w = {w:.6f}",
+    "exp.gd.against_updates": "按更新次数；批量大小：{batches}",
+    "exp.gd.comparison_title": "全批量、SGD 与小批量梯度下降，学习率 {lr:g}",
+    "exp.gd.ls_minimum": "最小二乘的最小值",
+    "exp.gd.method_batch": "{method}（批量 {batch}）",
+    "exp.gd.from": "从 (w, b) = ({w0:g}, {b0:g}) 出发；● 各方法的终点",
+    "exp.gd.zoom": "最小值附近的放大：各方法的最后一个 epoch",
+    "exp.gd.paths_title": "：(w, b) 在损失函数等高线上的路径",
+    "exp.gd.head": "方法|批量|更新次数|单样本梯度数|最终 w|最终 b|最终 MSE|MSE − 最小值|时间（毫秒）|微秒 / 次更新",
+    "exp.gd.intro": ("实验 `{name}`（课程第 {section} 部分），预设 `{preset}`：{epochs} 个 epoch，每种方法的学习率都是 "
+                     "{lr:g}，起点 w = {w0:g}、b = {b0:g}，随机种子 {seed}。只用 NumPy；MSE 的梯度手写为："
+                     "∂L/∂w = (2/n) Σ (w x + b − y) x，∂L/∂b = (2/n) Σ (w x + b − y)。"),
+    "exp.gd.least_squares": "最小二乘：{best}。",
+    "exp.gd.comparison_caption": "损失值比最小值高出多少：按 epoch（梯度数相同）和按更新次数。",
+    "exp.gd.paths_caption": "含噪数据集：每次更新后的 (w, b) 画在损失函数等高线上，以及各方法在最小值附近的最后一个 epoch。",
+    "exp.gd.csv": "每种方法每个 epoch 的损失值：[epochs.csv](epochs.csv)。",
 }
