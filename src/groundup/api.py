@@ -14,7 +14,7 @@ import math
 from numbers import Integral, Real
 from pathlib import Path
 
-from groundup import i18n
+from groundup.i18n import font_note, language
 from groundup.errors import ConfigError
 from groundup.results import Result, open_run
 
@@ -144,8 +144,8 @@ def _set_threads(threads: int | str, name: str | None) -> None:
 @contextlib.contextmanager
 def _language(lang: str, quiet: bool):
     """Write the reports in ``lang`` inside the block; say once if figures cannot be drawn in it."""
-    with i18n.language(lang):
-        if (note := i18n.font_note()) and not quiet:
+    with language(lang):
+        if (note := font_note()) and not quiet:
             print(note)
         yield
 
