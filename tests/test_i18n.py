@@ -176,3 +176,29 @@ def test_chinese_lab_page_renders_without_missing_glyphs_in_chromium(tmp_path):
     check = json.loads(found.group(1).replace("&quot;", '"'))
     assert check["chars"] >= 30, check
     assert check["distinct"] == check["chars"] and not check["blank"] and not check["box"], check
+
+
+def test_the_language_changes_the_words_not_the_numbers_files_or_json(tmp_path):
+    import groundup
+
+    runs = {lang: groundup.run("logistic-synthetic", impl="all", epochs=2, out=tmp_path / lang, lang=lang,
+                               quiet=True) for lang in ("en", "zh")}
+    en, zh = (sorted(p.relative_to(tmp_path / lang) for p in (tmp_path / lang).rglob("*") if p.is_file())
+              for lang in ("en", "zh"))
+    assert en == zh  # the same files
+    s_en, s_zh = (json.loads((tmp_path / lang / "nn" / "summary.json").read_text()) for lang in ("en", "zh"))
+    assert s_en.keys() == s_zh.keys() and s_en["final"] == s_zh["final"]
+    assert runs["en"].comparison["max_param_difference"] == runs["zh"].comparison["max_param_difference"]
+    report_en, report_zh = ((tmp_path / lang / "nn" / "report.md").read_text() for lang in ("en", "zh"))
+    assert "## Settings" in report_en and not CJK.search(report_en)
+    assert "## 设置" in report_zh and "## Settings" not in report_zh
+    assert f"{s_en['final']['test_accuracy']:.4f}" in report_zh  # numbers as in English
+    assert "# 合成数据上的逻辑回归：`numpy`、`scratch`、`nn` 的比较" in (tmp_path / "zh" / "comparison.md").read_text()
+
+
+def test_cli_takes_lang_and_refuses_an_unknown_one(tmp_path):
+    done = run_cli("run", "linear-model", "--lang", "zh", "--out", str(tmp_path / "run"))
+    assert done.returncode == 0, done.stderr
+    assert "## 结果" in (tmp_path / "run" / "report.md").read_text()
+    bad = run_cli("run", "linear-model", "--lang", "fr", "--out", str(tmp_path / "bad"))
+    assert bad.returncode == 2 and "fr" in bad.stderr and "Traceback" not in bad.stderr

@@ -359,7 +359,7 @@ def write_comparison(exp: Experiment, folder: RunFolder, outcomes: dict[str, Out
     name = folder.save_figure(figures.compare_curves({i: o.history.as_dicts() for i, o in outcomes.items()},
                                                      ft("fig.compare_title", name=exp.name, preset=preset)),
                             "comparison.png")
-    impls = ", ".join(f"`{i}`" for i in outcomes)
+    impls = t("sep").join(f"`{i}`" for i in outcomes)
     text = [t("compare.title", title=experiment_title(exp), impls=impls), "",
             t("compare.agree", diff=diff, dtype=dtype)
             + (t("compare.float32") if dtype == "float32" and diff > 1e-5 else ""), "",
