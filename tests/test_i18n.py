@@ -91,12 +91,16 @@ def _draw_everything(out: Path) -> None:
 
 @pytest.mark.skipif(i18n.find_cjk_font() is None, reason="no CJK font installed (Debian: fonts-noto-cjk)")
 def test_chinese_figures_have_no_missing_glyphs(tmp_path):
+    import matplotlib
+
+    family = list(matplotlib.rcParams["font.family"])
     with i18n.language("zh"), warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         fig = figures.curves([dict(epoch=1, train_loss=1.0, test_loss=1.2, train_accuracy=0.5,
                                    test_accuracy=0.4)], "t")
         _draw_everything(tmp_path)
     assert _glyph_warnings(caught) == []
+    assert list(matplotlib.rcParams["font.family"]) == family  # the font applied only while drawing
     labels = [fig.axes[0].get_title(), fig.axes[0].get_ylabel(), fig.axes[1].get_title()]
     assert all(CJK.search(label) for label in labels), labels  # the figures are in Chinese
     assert len(list(tmp_path.rglob("*.png"))) >= 15
