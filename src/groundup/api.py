@@ -9,10 +9,12 @@ exits the interpreter. torch and matplotlib are imported only when an experiment
 
 from __future__ import annotations
 
+import contextlib
 import math
 from numbers import Integral, Real
 from pathlib import Path
 
+from groundup.i18n import font_note, language
 from groundup.errors import ConfigError
 from groundup.results import Result, open_run
 
@@ -32,7 +34,7 @@ _CHECKS = {
 
 def run(name: str, impl: str = "all", preset: str = "quick", out: str | Path | None = None, *,
         data_dir: str | Path | None = None, threads: int | str = "auto", overwrite: bool = False,
-        quiet: bool = False, **settings) -> Result:
+        quiet: bool = False, lang: str = "en", **settings) -> Result:
     """Run experiment ``name`` as ``groundup run`` does and return its result.
 
     ``impl``: ``"numpy"``, ``"scratch"``, ``"nn"`` or ``"all"`` (every implementation from the
@@ -42,6 +44,7 @@ def run(name: str, impl: str = "all", preset: str = "quick", out: str | Path | N
     holds a run needs ``overwrite=True``). ``settings`` override the preset: ``epochs``, ``lr``,
     ``batch_size``, ``seed``, ``momentum``, ``device``, ... (``groundup.experiments.Settings``
     lists them all). ``threads``: ``"auto"`` (one for small models, else the free cores) or N.
+    ``lang``: the language of report.md and the figures, ``"en"`` or ``"zh"`` (Chinese).
 
     >>> result = groundup.run("logistic-synthetic", impl="numpy", epochs=5)  # doctest: +SKIP
     >>> result.summary["numpy"]["final"]["test_accuracy"]                     # doctest: +SKIP
@@ -54,8 +57,9 @@ def run(name: str, impl: str = "all", preset: str = "quick", out: str | Path | N
     _check_settings(settings)
     exp.settings(preset, **settings)  # unknown preset or setting: the one-line ConfigError, before any work
     _set_threads(threads, name)
-    result = launch.start(name, impl, preset, {**settings, "data_dir": _text(data_dir)},
-                          None if out is None else Path(out), overwrite, quiet=quiet, say=_say(quiet))
+    with _language(lang, quiet):
+        result = launch.start(name, impl, preset, {**settings, "data_dir": _text(data_dir)},
+                              None if out is None else Path(out), overwrite, quiet=quiet, say=_say(quiet))
     return open_run(result.folder)
 
 
@@ -69,7 +73,7 @@ def compare(name: str, preset: str = "quick", out: str | Path | None = None, **k
 
 
 def resume(path: str | Path, *, epochs: int | None = None, data_dir: str | Path | None = None,
-           threads: int | str = "auto", quiet: bool = False) -> Result:
+           threads: int | str = "auto", quiet: bool = False, lang: str = "en") -> Result:
     """Continue the interrupted run in ``path`` (one implementation's folder or an ``--impl all``
     folder) from its last saved epoch, as ``groundup run NAME --resume DIR`` does; ``epochs``
     continues to a new total. Returns the finished run's result."""
@@ -77,26 +81,30 @@ def resume(path: str | Path, *, epochs: int | None = None, data_dir: str | Path 
 
     _check_settings({"epochs": epochs})
     _set_threads(threads, None)
-    result = launch.resume(Path(path), overrides={"epochs": epochs, "data_dir": _text(data_dir)},
-                           quiet=quiet, say=_say(quiet))
+    with _language(lang, quiet):
+        result = launch.resume(Path(path), overrides={"epochs": epochs, "data_dir": _text(data_dir)},
+                               quiet=quiet, say=_say(quiet))
     return open_run(result.folder)
 
 
 def lab(preset: str = "quick", only: str | list[str] | None = None, out: str | Path | None = None, *,
-        data_dir: str | Path | None = None, threads: int | str = "auto", quiet: bool = False) -> Result:
+        data_dir: str | Path | None = None, threads: int | str = "auto", quiet: bool = False,
+        lang: str = "en") -> Result:
     """Run the whole lab (or the experiments in ``only``) as ``groundup lab`` does.
 
     Writes ``OUT/index.md`` and ``OUT/index.html`` (default ``runs/lab-PRESET``) and returns a
     result whose ``runs`` holds one result per experiment; experiments whose data could not
     be found, or that failed, are in ``not_run`` with the reason. Running the same lab again
     into the same folder keeps the experiments that completed and finishes the others.
+    ``lang``: the language of the reports and figures, ``"en"`` or ``"zh"`` (Chinese).
     """
     from groundup.labbook import run_lab
 
     names = [n.strip() for n in only.split(",") if n.strip()] if isinstance(only, str) else only
     _set_threads(threads, None)
     folder = Path(out) if out is not None else Path("runs") / f"lab-{preset}"
-    entries = run_lab(preset, folder, names, _text(data_dir), quiet=quiet, say=_say(quiet), threads=threads)
+    with _language(lang, quiet):
+        entries = run_lab(preset, folder, names, _text(data_dir), quiet=quiet, say=_say(quiet), threads=threads)
     result = open_run(folder)
     result.not_run.update({e.name: f"{e.status}: {e.reason}" for e in entries if e.status not in ("done",)})
     return result
@@ -131,6 +139,15 @@ def _set_threads(threads: int | str, name: str | None) -> None:
                               or not 1 <= threads <= MAX_THREADS):
         raise ConfigError(f"threads must be 'auto' or a whole number from 1 to {MAX_THREADS}, got {threads!r}")
     apply(threads, name)
+
+
+@contextlib.contextmanager
+def _language(lang: str, quiet: bool):
+    """Write the reports in ``lang`` inside the block; say once if figures cannot be drawn in it."""
+    with language(lang):
+        if (note := font_note()) and not quiet:
+            print(note)
+        yield
 
 
 def _say(quiet: bool):

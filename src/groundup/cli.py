@@ -24,7 +24,7 @@ import argparse  # noqa: E402
 import time  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from groundup import threads  # noqa: E402
+from groundup import i18n, threads  # noqa: E402
 from groundup.version import __version__  # noqa: E402
 from groundup.errors import GroundupError, Interrupted, StorageError  # noqa: E402
 from groundup.models import IMPLS  # noqa: E402
@@ -80,12 +80,18 @@ def _add_run_flags(p: argparse.ArgumentParser, with_impl: bool) -> None:
     p.add_argument("--out", type=Path, help="run folder (default: a new folder runs/NAME/IMPL-PRESET..., "
                    "with runs/NAME/latest pointing at it)")
     p.add_argument("--quiet", action="store_true", help="no progress bar or progress lines")
+    _add_lang(p)
     p.add_argument("--overwrite", action="store_true",
                    help="replace the run in --out (its old files are removed); without it a run is never replaced")
     if with_impl:
         p.add_argument("--resume", type=Path, metavar="DIR",
                        help="continue the run in DIR (one implementation's folder or an --impl all folder) "
                             "from its last complete epoch; --epochs N continues to N")
+
+
+def _add_lang(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--lang", choices=list(i18n.LANGS), default="en",
+                   help="language of the reports and figures: en (default) or zh (Chinese)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -122,6 +128,7 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--threads", type=threads.parse, default="auto", help="CPU threads for torch and "
                      "NumPy: auto (default: the cores other programs leave free) or N")
     lab.add_argument("--quiet", action="store_true", help="no progress lines")
+    _add_lang(lab)
     lab.add_argument("--resume", type=Path, metavar="DIR", help="continue the lab in DIR: skip the "
                      "experiments that completed, finish the rest (running the same command again "
                      "does the same)")
@@ -296,24 +303,10 @@ def main(argv: list[str] | None = None) -> int:
         args = _parse(argv)
         if getattr(args, "threads", None):
             threads.apply(args.threads, getattr(args, "name", None))
-        if args.command == "list":
-            return cmd_list(args)
-        if args.command == "run":
-            return cmd_run(args, args.impl)
-        if args.command == "compare":
-            return cmd_run(args, "all")
-        if args.command == "runs":
-            return cmd_runs(args)
-        if args.command == "predict":
-            return cmd_predict(args)
-        if args.command == "lab":
-            return cmd_lab(args)
-        if args.command == "data":
-            return cmd_data(args)
-        if args.command in ("exercise", "check", "grade"):
-            from groundup.exercises.cli import dispatch
-
-            return dispatch(args)
+        with i18n.language(getattr(args, "lang", None)):
+            if (note := i18n.font_note()) and not getattr(args, "quiet", False):
+                print(note)
+            return _command(args)
     except GroundupError as err:
         print(f"groundup: error: {err}", file=sys.stderr)
         return err.exit_code
@@ -323,4 +316,26 @@ def main(argv: list[str] | None = None) -> int:
     except Interrupted as stop:
         print(f"groundup: {stop.hint or 'interrupted'}", file=sys.stderr)
         return stop.exit_code
+
+
+def _command(args) -> int:
+    """Run the parsed command."""
+    if args.command == "list":
+        return cmd_list(args)
+    if args.command == "run":
+        return cmd_run(args, args.impl)
+    if args.command == "compare":
+        return cmd_run(args, "all")
+    if args.command == "runs":
+        return cmd_runs(args)
+    if args.command == "predict":
+        return cmd_predict(args)
+    if args.command == "lab":
+        return cmd_lab(args)
+    if args.command == "data":
+        return cmd_data(args)
+    if args.command in ("exercise", "check", "grade"):
+        from groundup.exercises.cli import dispatch
+
+        return dispatch(args)
     return 2

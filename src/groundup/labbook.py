@@ -16,6 +16,7 @@ from pathlib import Path
 
 from groundup.errors import ConfigError, DataError, GroundupError, Interrupted, RunFolderError, StorageError
 from groundup.experiments import EXPERIMENTS
+from groundup.i18n import current, experiment_title, font_note, t
 from groundup.launch import os_errors
 from groundup.report.html import page
 from groundup.report.markdown import fmt, table
@@ -103,7 +104,7 @@ def _run_one(exp, own: str, preset: str, out: Path, data_dir: str | None, prefix
     began = time.perf_counter()
     folder = out / exp.name
     silent = lambda *a, **kw: None  # noqa: E731
-    note = f"ran with preset {own!r} ({exp.name} has no {preset!r})" if own != preset else ""
+    note = t("lab.fallback", own=repr(own), name=exp.name, preset=repr(preset)) if own != preset else ""
     try:
         if exp.task is not None and is_run_folder(folder) and _preset_of(folder) == own:
             result = launch.resume(folder, overrides={"data_dir": data_dir}, quiet=True, say=silent)
@@ -154,10 +155,10 @@ def _rows(entry: Entry) -> list[tuple[str, dict]]:
 def _metric(s: dict) -> tuple[str, str]:
     final = s["final"]
     if final.get("test_accuracy") is not None:
-        return "test accuracy", fmt(final["test_accuracy"])
+        return t("lab.test_accuracy"), fmt(final["test_accuracy"])
     if final.get("test_loss") is not None:
-        return "test MSE", fmt(final["test_loss"])
-    return "train accuracy", fmt(final.get("train_accuracy"))
+        return t("lab.test_mse"), fmt(final["test_loss"])
+    return t("lab.train_accuracy"), fmt(final.get("train_accuracy"))
 
 
 def _headline(entry: Entry) -> str:
@@ -184,16 +185,17 @@ def _rebase(markdown: str, prefix: str, demote: int) -> str:
 
 
 def _section(exp, entry: Entry, out: Path) -> str:
-    head = f"## {exp.title} (`{exp.name}`, course {exp.section})\n"
+    head = t("lab.section", title=experiment_title(exp), name=exp.name, section=exp.section) + "\n"
     if entry.status != "done":
-        return head + f"\n**{entry.status.capitalize()}:** {entry.reason}\n"
+        return head + "\n" + t("lab.not_done", status=t("lab.status." + entry.status).capitalize(),
+                                reason=entry.reason) + "\n"
     folder = out / exp.name
     parts = [head]
     if (folder / "comparison.md").exists() and any((folder / i / "report.md").exists() for i in ("nn", "scratch", "numpy")):
         parts.append(_rebase((folder / "comparison.md").read_text(), f"{exp.name}/", 2))
         shown = next((i for i in ("nn", "scratch", "numpy") if (folder / i / "report.md").exists()), None)
         if shown:
-            parts.append(f"\n#### The `{shown}` run in detail\n")
+            parts.append("\n" + t("lab.in_detail", impl=shown) + "\n")
             parts.append(_rebase((folder / shown / "report.md").read_text(), f"{exp.name}/{shown}/", 3))
     elif (folder / "report.md").exists():
         parts.append(_rebase((folder / "report.md").read_text(), f"{exp.name}/", 2))
@@ -206,11 +208,12 @@ def write_index(entries: list[Entry], preset: str, out: Path) -> None:
     for entry in entries:
         exp = EXPERIMENTS[entry.name]
         if entry.status != "done":
-            rows.append([f"[{exp.name}](#{exp.name})", "–", exp.dataset, "–", entry.status, "–", "–", "–"])
+            rows.append([f"[{exp.name}](#{exp.name})", "–", exp.dataset, "–", t("lab.status." + entry.status),
+                         "–", "–", "–"])
             continue
         trained = _rows(entry)
         if not trained:
-            rows.append([exp.name, "–", exp.dataset, "–", "done", "–", "–", f"{entry.seconds:.1f}"])
+            rows.append([exp.name, "–", exp.dataset, "–", t("lab.status.done"), "–", "–", f"{entry.seconds:.1f}"])
         for impl, s in trained:
             kind, value = _metric(s)
             rows.append([exp.name, impl, exp.dataset, s.get("epochs", "–"), f"{kind} {value}",
@@ -218,22 +221,21 @@ def write_index(entries: list[Entry], preset: str, out: Path) -> None:
                          f"{entry.seconds:.1f}"])
     done = sum(e.status == "done" for e in entries)
     skipped = [e for e in entries if e.status != "done"]
-    md = [f"# groundup lab report: preset `{preset}`", "",
-          f"Generated {time.strftime('%Y-%m-%d %H:%M')} by `groundup lab --preset {preset}` "
-          f"(groundup {v['groundup']}, torch {v['torch']}, numpy {v['numpy']}, Python {v['python']}). "
-          f"{done} of {len(entries)} experiments ran. Losses are means per sample; every experiment "
-          f"was trained by each implementation from the same initial parameters on the same batches.", "",
-          "## Results", "",
-          table(["experiment", "impl", "data", "epochs", "final", "best test acc.", "train s",
-                 "experiment s"], rows), ""]
+    command = f"groundup lab --preset {preset}" + (f" --lang {current()}" if current() != "en" else "")
+    md = [t("lab.title", preset=preset), "",
+          t("lab.intro", when=time.strftime("%Y-%m-%d %H:%M"), command=command, done=done, n=len(entries), **v), ""]
+    if note := font_note():
+        md += [note, ""]
+    md += [t("report.results"), "", table(t("lab.head").split("|"), rows), ""]
     if skipped:
-        md += ["Not run:", ""] + [f"- `{e.name}` ({e.status}): {e.reason}" for e in skipped] + [""]
+        md += [t("lab.not_run"), ""] + [f"- `{e.name}` ({t('lab.status.' + e.status)}): {e.reason}"
+                                        for e in skipped] + [""]
     fallbacks = [e for e in entries if e.status == "done" and e.reason]
     if fallbacks:
-        md += ["Presets:", ""] + [f"- `{e.name}`: {e.reason}" for e in fallbacks] + [""]
+        md += [t("lab.presets"), ""] + [f"- `{e.name}`: {e.reason}" for e in fallbacks] + [""]
     md += [_section(EXPERIMENTS[e.name], e, out) for e in entries]
     text = "\n".join(md) + "\n"
     folder = RunFolder(out)
     folder.write_json(LAB_STATE, {"preset": preset, "entries": [asdict(e) for e in entries]})
     folder.write_text("index.md", text)
-    folder.write_text("index.html", page(f"groundup lab report ({preset})", text, out))
+    folder.write_text("index.html", page(t("lab.page_title", preset=preset), text, out))

@@ -20,6 +20,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from groundup.experiments.base import Experiment, Settings
+from groundup.i18n import experiment_title, ft, t
 from groundup.report.figures import styled, subplots
 from groundup.report.markdown import figure
 from groundup.runs import RunFolder
@@ -79,32 +80,10 @@ def lab(seed: int = 0) -> dict:
 def explanations(values: dict) -> dict[str, list[str]]:
     s, m, a = values["subtraction"], values["matrices"], values["autograd"]
     typical = m["product"].abs().mean().item()
-    return {
-        "broadcast": [
-            "M - N and torch.sub(M, N) are the same operation: broadcasting repeats M's row twice "
-            "and N's column three times, so both operands become 2×3 and are subtracted element by element.",
-            "The repeated copies are never stored: torch.broadcast_tensors returns views with stride 0 "
-            "along the stretched dimension.",
-        ],
-        "in_place": [
-            f"M.sub_(N) fails with {type(s['in_place_error']).__name__}: an in-place operation writes "
-            "its result into M's own memory, which holds a 1×3 matrix, but the broadcast result is 2×3.",
-            "N may be broadcast to M's shape, M itself cannot grow; M is left unchanged "
-            "(write M = M - N to get the 2×3 result in a new tensor).",
-        ],
-        "matrices": [
-            "Qᵀ swaps rows and columns (4×2 becomes 2×4) and is a view of Q's memory, not a copy; "
-            "P·Qᵀ needs the inner sizes to agree, (3×2)·(2×4) = 3×4.",
-            f"Entry (i, j) is row i of P dotted with row j of Q: two products of numbers of size 0.01, so "
-            f"about 1e-4 (mean |entry| here {typical:.2g}) — why small initial weights give small outputs.",
-        ],
-        "autograd": [
-            f"Under torch.no_grad(), x³ is computed as a constant (requires_grad={a['y2_requires_grad']}, "
-            "no grad_fn), so the graph of y3 holds only the x² branch.",
-            f"backward() therefore gives dy3/dx = 2x = {a['grad']:g} at x = 1, not 2x + 3x² = "
-            f"{a['grad_tracked']:g}, which a fully tracked y3 gives.",
-        ],
-    }
+    fields = dict(error=type(s["in_place_error"]).__name__, typical=typical, y2_requires_grad=a["y2_requires_grad"],
+                  grad=a["grad"], grad_tracked=a["grad_tracked"])
+    return {part: [t(f"exp.basics.{part}.{k}", **fields) for k in (0, 1)]
+            for part in ("broadcast", "in_place", "matrices", "autograd")}
 
 
 # -------------------------------------------------------------------------------- the figures
@@ -153,12 +132,11 @@ def broadcast_figure(s: dict) -> Figure:
     err = s["in_place_error"]
     return _equation(
         [(s["M"], "M", {}), (s["N"], "N", {}),
-         (s["M_expanded"], "M broadcast", {"faded": [[False] * 3, [True] * 3]}),
-         (s["N_expanded"], "N broadcast", {"faded": [[False, True, True]] * 2}),
+         (s["M_expanded"], ft("exp.basics.broadcast_of", name="M"), {"faded": [[False] * 3, [True] * 3]}),
+         (s["N_expanded"], ft("exp.basics.broadcast_of", name="N"), {"faded": [[False, True, True]] * 2}),
          (s["minus"], "M − N", {})],
         ["−", "→", "−", "="], height=2,
-        note="Hatched cells are repeated copies (stride-0 views, never stored).\n"
-             f"In place, M.sub_(N) → {type(err).__name__}: {err}")
+        note=ft("exp.basics.broadcast_note", error=type(err).__name__, message=err))
 
 
 @styled
@@ -168,8 +146,7 @@ def matmul_figure(m: dict) -> Figure:
         [(m["P"] * 100, "P  (×10⁻²)", {}), (m["Qt"] * 100, "Qᵀ  (×10⁻²)", {}),
          (m["product"] * 1e4, "P·Qᵀ  (×10⁻⁴)", {})],
         ["@", "="], height=3, fmt="{:.2f}", colour=True,
-        note="P, Q ~ N(0, 0.01²): each entry of P·Qᵀ is a sum of two products, so about 10⁻⁴ "
-             "(red > 0, blue < 0).")
+        note=ft("exp.basics.matmul_note"))
 
 
 # ------------------------------------------------------------------------- terminal and report
@@ -212,9 +189,7 @@ def result_lines(values: dict) -> dict[str, list[str]]:
     }
 
 
-TITLES = {"subtraction": "1. Subtraction with broadcasting: M (1×3) − N (2×1), three ways",
-          "matrices": "2. Normal random matrices, transpose and matrix product",
-          "autograd": "3. Autograd with torch.no_grad(): y3 = x² + x³ at x = 1"}
+PARTS = ("subtraction", "matrices", "autograd")  # their titles: exp.basics.title.<part>
 EXPLAINED_BY = {"subtraction": ["broadcast", "in_place"], "matrices": ["matrices"], "autograd": ["autograd"]}
 
 
@@ -246,24 +221,25 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
     values = lab(settings.seed)
     results, why = result_lines(values), explanations(values)
     say(f"{exp.name}: {exp.title} (course {exp.section}) -> {folder.path}")
-    report = [f"# {exp.title}", "", f"Experiment `{exp.name}` (course section {exp.section}), "
-              f"preset `{preset}`, seed {settings.seed} (for P and Q).", ""]
-    for key, title in TITLES.items():
+    report = [f"# {experiment_title(exp)}", "", t("exp.basics.intro", name=exp.name, section=exp.section,
+                                                  preset=preset, seed=settings.seed), ""]
+    for key in PARTS:
+        title = t("exp.basics.title." + key)
         say("")
         say(title)
         report += [f"## {title}", "", "```"] + results[key] + ["```", ""]
         for line in results[key]:
             say("   " + line)
         for part in EXPLAINED_BY[key]:
-            say("   Why: " + why[part][0])
+            say("   " + t("exp.basics.why") + why[part][0])
             say("        " + why[part][1])
-            report += [" ".join(why[part]), ""]
+            report += [t("exp.basics.join").join(why[part]), ""]
         if key == "subtraction":
             report.append(figure(folder.save_figure(broadcast_figure(values["subtraction"]), "broadcast.png"),
-                                 "M and N broadcast to 2×3 (hatched: repeated copies), and M − N.") + "\n")
+                                 t("exp.basics.broadcast_caption")) + "\n")
         if key == "matrices":
             report.append(figure(folder.save_figure(matmul_figure(values["matrices"]), "matmul.png"),
-                                 "P · Qᵀ = P·Qᵀ, coloured by sign and size.") + "\n")
+                                 t("exp.basics.matmul_caption")) + "\n")
     summary = summary_of(values, settings, preset)
     folder.write_json("summary.json", summary)
     folder.write_text("report.md", "\n".join(report))

@@ -17,6 +17,7 @@ import numpy as np
 from groundup.data.tabular import load_diabetes
 from groundup.experiments.base import Experiment, Settings
 from groundup.experiments.supervised import Data, Outcome, Task, run
+from groundup.i18n import ft, t
 from groundup.models import IMPLS, DenseSpec
 from groundup.nn.dataloader import loader_batches
 from groundup.report import figures
@@ -98,61 +99,41 @@ def make_extras(exp_name: str):
                                   "baseline.png")
         loader = uses_loader(exp_name, o.impl)
         if s.batch_size >= n_train:
-            batches = (f"full batch: every step uses all {n_train} training rows, one step per epoch "
-                       "(the course's loop)")
+            batches = t("exp.diabetes.full_batch", n=n_train)
         else:
-            steps = -(-n_train // s.batch_size)
-            batches = (f"mini-batches of {s.batch_size} in a shuffled order seeded by (seed, epoch), "
-                       f"{steps} steps per epoch, taken from ")
-            batches += ("a `torch.utils.data.DataLoader` over a `Dataset` whose `__getitem__` returns "
-                        "one row (the course's pipeline); its sampler yields groundup's seeded order, "
-                        "so the batches are exactly those the numpy and scratch runs slice" if loader else
-                        "index slices of the training array, prepared once")
+            batches = t("exp.diabetes.mini_batches", bs=s.batch_size, steps=-(-n_train // s.batch_size))
+            batches += t("exp.diabetes.loader") if loader else t("exp.diabetes.slices")
             if exp_name == "diabetes-minibatch" and not loader:
-                batches += " (the nn run of this experiment draws the same batches through a DataLoader)"
-        verdict = (f"{acc - baseline:+.4f} against it" if share < 1 else
-                   "exactly the baseline: the network answers class "
-                   f"{majority} for every test row, so it has learned the class ratio and nothing else")
+                batches += t("exp.diabetes.nn_loader")
+        verdict = (t("exp.diabetes.against", diff=acc - baseline) if share < 1 else
+                   t("exp.diabetes.exactly", majority=majority))
         analysis = [
-            f"What was run: {batches}.",
-            f"Baseline: always answering the training set's majority class ({majority}) is right on "
-            f"{baseline:.4f} of the test rows. This run's test accuracy is {acc:.4f}, {verdict} "
-            f"({share:.1%} of the test rows predicted as class {majority}). Accuracy on this table "
-            "only means something above that line.",
-            "The course ends the network with a sigmoid and trains it with `BCELoss` on the "
-            "probability p = σ(z). Here the last layer returns the logit z and the loss takes it "
-            "directly (`BCEWithLogitsLoss`, and the same formula by hand): "
-            "−[y log σ(z) + (1−y) log(1−σ(z))] = max(z, 0) − z·y + log(1 + e^−|z|), the same "
-            "number, with the same gradient (σ(z) − y)/n, and p > 0.5 exactly when z > 0, so the "
-            "model, its trajectory and its predictions are the course's. The logit form is the "
-            "stabler one. In float32 σ(z) rounds to exactly 1.0 once z is above about 17: then "
-            "log(1 − p) is log 0 = −inf (`BCELoss` clamps it at −100, so a confidently wrong answer "
-            "costs a flat 100), and the gradient that reaches z, dL/dp · dp/dz = "
-            "(p − y)/(p(1 − p)) · p(1 − p), becomes a huge number times 0: the confidently wrong "
-            "answer gets no gradient at all. With logits the loss stays finite and exact and the "
-            "gradient σ(z) − y is formed directly: −1 for that answer, the strongest push there is.",
+            t("exp.diabetes.what", batches=batches),
+            t("exp.diabetes.baseline", majority=majority, baseline=baseline, acc=acc, verdict=verdict, share=share),
+            t("exp.diabetes.logits"),
         ]
         fields = {"batches": "DataLoader" if loader else "index slices",
                   "test_predicted_majority_fraction": share}
-        return [figure(name, "Test accuracy per epoch against the majority-class baseline.")], analysis, fields
+        return [figure(name, t("exp.diabetes.caption"))], analysis, fields
     return extras
 
 
 @figures.styled
+@figures.styled
 def _baseline_figure(history: History, baseline: float, title: str):
     fig, ax = figures.subplots(figsize=(5.5, 3.6))
     epochs = history.column("epoch")
-    ax.plot(epochs, history.column("train_accuracy"), color=figures.TRAIN, label="train")
-    ax.plot(epochs, history.column("test_accuracy"), color=figures.TEST, label="test")
-    ax.axhline(baseline, color="k", ls="--", lw=1.2, zorder=1, label=f"majority baseline {baseline:.4f}")
+    ax.plot(epochs, history.column("train_accuracy"), color=figures.TRAIN, label=ft("fig.train"))
+    ax.plot(epochs, history.column("test_accuracy"), color=figures.TEST, label=ft("fig.test"))
+    ax.axhline(baseline, color="k", ls="--", lw=1.2, zorder=1, label=ft("exp.diabetes.majority_line", baseline=baseline))
     values = history.column("train_accuracy") + history.column("test_accuracy") + [baseline]
     lo, hi = min(values) - 0.02, max(values) + 0.02
     if hi - lo < 0.15:  # a flat run (the course's settings) must not be zoomed into noise
         mid = (lo + hi) / 2
         lo, hi = mid - 0.075, mid + 0.075
     ax.set_ylim(lo, hi)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("accuracy")
+    ax.set_xlabel(ft("fig.epoch"))
+    ax.set_ylabel(ft("fig.accuracy_axis"))
     ax.set_title(title, fontsize=10)
     ax.legend(loc="lower right")
     fig.tight_layout()

@@ -27,6 +27,7 @@ from groundup.data.batches import batch_slices, epoch_order
 from groundup.data.synthetic import linear_set
 from groundup.errors import Diverged
 from groundup.experiments.base import Experiment, Settings
+from groundup.i18n import experiment_title, ft, t
 from groundup.report.figures import styled, subplots
 from groundup.report.markdown import figure, fmt, table
 from groundup.runs import RunFolder
@@ -177,17 +178,17 @@ def comparison_figure(results: list[tuple[DataSet, Minimum, list[Descent]]], lr:
                        zorder=3 if d.method == "full batch" else 2)
         for ax in (left, right):
             ax.set_yscale("log")
-            ax.set_ylabel("MSE − minimum MSE")
-        left.set_xlabel("epoch (= n per-sample gradients)")
-        right.set_xlabel("update (parameter step)")
+            ax.set_ylabel(ft("exp.gd.excess_axis"))
+        left.set_xlabel(ft("exp.gd.epoch_axis"))
+        right.set_xlabel(ft("exp.gd.update_axis"))
         right.set_xscale("log")
         batches = ", ".join(f"{d.method} {d.batch_size}" for d in runs)
-        left.set_title(f"{data.name}\nagainst epochs (bold: end of epoch; faint: every update)", fontsize=9)
-        best = f"minimum MSE {m.loss:.4g} at w = {m.w:.4f}" + (f", b = {m.b:.4f}" if data.fit_bias else "")
-        right.set_title(f"{best}\nagainst updates; batch sizes: {batches}", fontsize=9)
+        left.set_title(data.name + "\n" + ft("exp.gd.against_epochs"), fontsize=9)
+        best = ft("exp.gd.minimum4", loss=m.loss, w=m.w) + (f", b = {m.b:.4f}" if data.fit_bias else "")
+        right.set_title(best + "\n" + ft("exp.gd.against_updates", batches=batches), fontsize=9)
     handles = [Line2D([], [], color=c, lw=2) for c in COLORS.values()]
     fig.legend(handles, list(COLORS), loc="upper center", ncol=3, bbox_to_anchor=(0.5, 0.965), frameon=False)
-    fig.suptitle(f"Full batch, SGD and mini-batch gradient descent, learning rate {lr:g}", fontsize=11)
+    fig.suptitle(ft("exp.gd.comparison_title", lr=lr), fontsize=11)
     fig.tight_layout(rect=(0, 0, 1, 0.95))
     return fig
 
@@ -206,29 +207,30 @@ def paths_figure(data: DataSet, m: Minimum, runs: list[Descent]) -> Figure:
         excess = m.excess(gw, gb)
         ax.contour(gw, gb, excess, levels=np.geomspace(excess.max() / 300, excess.max(), 6),
                    colors="#bbbbbb", linewidths=0.8)
-        ax.plot(m.w, m.b, "*", color="k", ms=13, ls="none", zorder=1, label="least-squares minimum")
+        ax.plot(m.w, m.b, "*", color="k", ms=13, ls="none", zorder=1, label=ft("exp.gd.ls_minimum"))
         for d in sorted(runs, key=lambda d: -d.updates_per_epoch):  # SGD first, the full batch on top
             part = slice(-d.updates_per_epoch - 1, None) if zoom else slice(None)
             ax.plot(d.w[part], d.b[part], "-", color=COLORS[d.method], lw=0.7 if d is sgd else 1.8,
-                    alpha=0.8 if d is sgd else 1.0, label=f"{d.method} (batch {d.batch_size})")
+                    alpha=0.8 if d is sgd else 1.0, label=ft("exp.gd.method_batch", method=d.method, batch=d.batch_size))
             ax.plot(d.w[-1], d.b[-1], "o", color=COLORS[d.method], ms=6, mec="white")
         ax.set_xlim(m.w - r, m.w + r)
         ax.set_ylim(m.b - r, m.b + r)
         ax.set_aspect("equal")
         ax.set_xlabel("w")
         ax.set_ylabel("b")
-    axes[0].set_title(f"from (w, b) = ({W0:g}, {B0:g}); ● where each method ended", fontsize=9)
-    axes[1].set_title("zoom on the minimum: each method's last epoch", fontsize=9)
+    axes[0].set_title(ft("exp.gd.from", w0=W0, b0=B0), fontsize=9)
+    axes[1].set_title(ft("exp.gd.zoom"), fontsize=9)
     axes[0].legend(fontsize=8, loc="lower right")
-    fig.suptitle(f"{data.name}: the paths of (w, b) over the loss contours", fontsize=10)
+    fig.suptitle(data.name + ft("exp.gd.paths_title"), fontsize=10)
     fig.tight_layout()
     return fig
 
 
 # ------------------------------------------------------------------------- terminal and report
 
-HEADERS = ["method", "batch", "updates", "sample grads", "final w", "final b", "final MSE",
-           "MSE − min", "time (ms)", "µs / update"]
+def headers() -> list[str]:
+    """The columns of the results tables."""
+    return t("exp.gd.head").split("|")
 
 
 def rows(stats: list[dict], fit_bias: bool) -> list[list]:
@@ -251,42 +253,11 @@ def analysis(results, stats_by_set: list[list[dict]], settings: Settings) -> lis
     course_full, course_sgd, _ = stats_by_set[0]
     n, e = len(noisy.x), settings.epochs
     best = min((full, sgd, mini), key=lambda s: s["excess"])
-    return [
-        f"**The same work.** With learning rate {settings.lr:g} and {e} epochs, every method evaluated "
-        f"{full['sample_gradients']:,} per-sample gradients on the noisy set. Full batch averaged all {n} "
-        f"into each of its {full['updates']} updates, SGD took one step per sample ({sgd['updates']:,} "
-        f"updates), mini-batch one per {mini['batch_size']} samples ({mini['updates']:,} updates).",
-
-        f"**Progress per gradient.** After one epoch the loss is above its minimum by "
-        f"{full['excess_epoch_1']:.3g} (full batch), {sgd['excess_epoch_1']:.3g} (SGD) and "
-        f"{mini['excess_epoch_1']:.3g} (mini-batch); after {e}: {full['excess']:.3g}, {sgd['excess']:.3g} "
-        f"and {mini['excess']:.3g}. Full batch ends at w = {full['w']:.4f}, b = {full['b']:.4f}; the "
-        f"least-squares minimum is ({mn.w:.4f}, {mn.b:.4f}), and {best['method']} ends closest to it. "
-        f"Against updates the three curves start out together: a step is a step, the full batch just takes "
-        f"far fewer of them. On the course's three exact points, full batch reaches "
-        f"w = {course_full['w']:.6f} and SGD w = {course_sgd['w']:.6f}.",
-
-        f"**SGD's noisy path.** One sample's gradient is not zero at the minimum of the mean loss, so SGD "
-        f"never settles: in its last epoch {sgd['rises_last_epoch']:.0%} of its updates *raised* the loss "
-        f"over the whole set, and w wandered over a range of {sgd['w_spread_last_epoch']:.3g} (mini-batch: "
-        f"{mini['rises_last_epoch']:.0%} and {mini['w_spread_last_epoch']:.3g}; full batch: "
-        f"{full['rises_last_epoch']:.0%}, it only ever goes down). The noise shrinks as the learning rate "
-        f"falls and the batch grows. The course's exact three points have no such floor: there every "
-        f"sample's gradient vanishes at w = 2.",
-
-        f"**The full batch's parallelism.** Full batch took {1e3 * full['seconds']:.2f} ms for all {e} "
-        f"epochs: each update is one vectorised pass over {n} samples. SGD took {1e3 * sgd['seconds']:.1f} ms, "
-        f"{sgd['seconds'] / full['seconds']:.0f}× longer for the same gradients, because each of its updates "
-        f"needs the w left by the previous one: they cannot run side by side, and each pays Python's "
-        f"per-step overhead ({sgd['us_per_update']:.1f} µs per update).",
-
-        f"**Mini-batch, the compromise.** With batches of {mini['batch_size']}, mini-batch took "
-        f"{1e3 * mini['seconds']:.1f} ms ({sgd['seconds'] / mini['seconds']:.0f}× faster than SGD) and ended "
-        f"{mini['excess']:.3g} above the minimum, against SGD's {sgd['excess']:.3g}: averaging "
-        f"{mini['batch_size']} gradients divides their noise's variance by {mini['batch_size']}, while each "
-        f"step is still one vectorised operation and there are still {mini['updates_per_epoch']} steps per "
-        f"epoch. That is why the rest of the course trains with mini-batches.",
-    ]
+    fields = dict(lr=settings.lr, e=e, n=n, full=full, sgd=sgd, mini=mini, mn=mn, best=best["method"],
+                  course_full=course_full["w"], course_sgd=course_sgd["w"], full_ms=1e3 * full["seconds"],
+                  sgd_ms=1e3 * sgd["seconds"], mini_ms=1e3 * mini["seconds"],
+                  sgd_ratio=sgd["seconds"] / full["seconds"], mini_speedup=sgd["seconds"] / mini["seconds"])
+    return [t(f"exp.gd.{part}", **fields) for part in ("same_work", "progress", "noisy", "parallel", "mini")]
 
 
 def _epochs_csv(results) -> str:
@@ -318,33 +289,29 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
         f"start w = {W0:g}, b = {B0:g} -> {folder.path}")
     results, stats = compare(settings)
     check_converging(results, stats, settings.lr)
-    report = [f"# {exp.title}", "",
-              f"Experiment `{exp.name}` (course sections {exp.section}), preset `{preset}`: {settings.epochs} "
-              f"epochs, learning rate {settings.lr:g} for every method, start w = {W0:g}, b = {B0:g}, seed "
-              f"{settings.seed}. NumPy only; the gradients of the MSE are written out by hand: "
-              "∂L/∂w = (2/n) Σ (w x + b − y) x, ∂L/∂b = (2/n) Σ (w x + b − y).", "",
-              "## Results", ""]
+    report = [f"# {experiment_title(exp)}", "",
+              t("exp.gd.intro", name=exp.name, section=exp.section, preset=preset, epochs=settings.epochs,
+                lr=settings.lr, w0=W0, b0=B0, seed=settings.seed), "",
+              t("report.results"), ""]
     for (data, m, _), s in zip(results, stats):
         body = rows(s, data.fit_bias)
-        best = f"minimum MSE {m.loss:.6g} at w = {m.w:.6f}" + (f", b = {m.b:.6f}" if data.fit_bias else "")
+        best = t("exp.gd.minimum6", loss=m.loss, w=m.w) + (f", b = {m.b:.6f}" if data.fit_bias else "")
         say("")
         say(f"{data.name}  ({best})")
-        for line in text_table(HEADERS, body):
+        for line in text_table(headers(), body):
             say("   " + line)
-        report += [f"### {data.name}", "", f"Least-squares {best}.", "", table(HEADERS, body), ""]
+        report += [f"### {data.name}", "", t("exp.gd.least_squares", best=best), "", table(headers(), body), ""]
     text = analysis(results, stats, settings)
     blocks = [figure(folder.save_figure(comparison_figure(results, settings.lr), "comparison.png"),
-                     "How far above its minimum the loss is, against epochs (the same number of gradients) "
-                     "and against updates."),
+                     t("exp.gd.comparison_caption")),
               figure(folder.save_figure(paths_figure(*results[1]), "paths.png"),
-                     "The noisy set: (w, b) after every update over the loss contours, and each method's last "
-                     "epoch near the minimum.")]
+                     t("exp.gd.paths_caption"))]
     folder.write_text("epochs.csv", _epochs_csv(results))
     say("")
     say(f"SGD took {stats[1][1]['seconds'] / stats[1][0]['seconds']:.0f}× the full batch's time for the same "
         f"gradients; see the analysis in {folder.path / 'report.md'}")
-    report += ["## Analysis", ""] + [p + "\n" for p in text] + ["## Figures", ""] + [b + "\n" for b in blocks]
-    report += ["Per-epoch losses of every method: [epochs.csv](epochs.csv).", ""]
+    report += [t("report.analysis"), ""] + [p + "\n" for p in text] + [t("report.figures"), ""] + [b + "\n" for b in blocks]
+    report += [t("exp.gd.csv"), ""]
     folder.write_text("report.md", "\n".join(report))
     summary = {"experiment": exp.name, "preset": preset, "status": "completed", **used,
                "data_sets": [{"name": data.name, "n": len(data.x), "fit_bias": data.fit_bias,

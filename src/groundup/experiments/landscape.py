@@ -13,6 +13,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from groundup.experiments.base import Experiment, Settings
+from groundup.i18n import experiment_title, ft, t
 from groundup.report.figures import styled, subplots
 from groundup.report.markdown import figure, table
 from groundup.runs import RunFolder
@@ -66,14 +67,14 @@ def landscape() -> dict:
 def line_figure(r: dict) -> Figure:
     fig, ax = subplots(figsize=(5.6, 3.9))
     ax.plot(r["w"], r["mse_w"], "-", color="#1f77b4", lw=1.5)
-    ax.plot(r["w"], r["mse_w"], "o", color="#1f77b4", ms=3, label="grid point (step 0.1)")
+    ax.plot(r["w"], r["mse_w"], "o", color="#1f77b4", ms=3, label=ft("exp.landscape.grid_point"))
     ax.plot([r["w_min"]], [r["mse_w_min"]], "*", color="#d62728", ms=16, ls="none",
-            label=f"minimum: w = {r['w_min']:.1f}, MSE = {r['mse_w_min']:.3g}")
+            label=ft("exp.landscape.minimum_w", w=r["w_min"], mse=r["mse_w_min"]))
     ax.annotate(f"w = {r['w_min']:.1f}", (r["w_min"], r["mse_w_min"]), (r["w_min"], 8),
                 ha="center", arrowprops=dict(arrowstyle="->", color="#d62728"), color="#d62728")
     ax.set_xlabel("w")
-    ax.set_ylabel("MSE (mean per sample)")
-    ax.set_title("y = w·x on x = [1, 2, 3], y = [2, 4, 6]", fontsize=10)
+    ax.set_ylabel(ft("exp.landscape.mse_axis"))
+    ax.set_title(ft("exp.landscape.line_title"), fontsize=10)
     ax.legend(loc="upper center")
     fig.tight_layout()
     return fig
@@ -84,7 +85,7 @@ def surface_figure(r: dict) -> Figure:
     w, b = np.meshgrid(r["w"], r["b"], indexing="ij")
     z = r["mse_wb"]
     (wm, bm), zm = r["wb_min"], r["mse_wb_min"]
-    label = f"minimum (w, b) = ({wm:.1f}, {bm:.1f})\nMSE = {zm:.3g}"
+    label = ft("exp.landscape.minimum_wb", w=wm, b=bm, mse=zm)
     fig = Figure(figsize=(10, 4.8))
     ax = fig.add_subplot(1, 2, 1, projection="3d", computed_zorder=False)  # draw in call order
     ax.plot_surface(w, b, z, cmap="viridis", linewidth=0, alpha=0.85, zorder=1)
@@ -94,23 +95,23 @@ def surface_figure(r: dict) -> Figure:
     ax.set_ylabel("b")
     ax.set_zlabel("MSE")
     ax.view_init(elev=28, azim=-125)
-    ax.set_title(f"MSE(w, b) surface; ★ minimum at ({wm:.1f}, {bm:.1f})", fontsize=10)
+    ax.set_title(ft("exp.landscape.surface", w=wm, b=bm), fontsize=10)
 
     ax = fig.add_subplot(1, 2, 2)
     cs = ax.contour(w, b, z, levels=[0.1, 0.5, 2, 5, 10, 20, 40], cmap="viridis")
     ax.clabel(cs, fontsize=7, fmt="%g")
     d = r["curvature"]["valley_direction"]
-    t = np.array([-3.0, 3.0])
-    ax.plot(wm + t * d[0], bm + t * d[1], "--", color="gray", lw=1, label="valley floor (flattest direction)")
+    span = np.array([-3.0, 3.0])
+    ax.plot(wm + span * d[0], bm + span * d[1], "--", color="gray", lw=1, label=ft("exp.landscape.valley"))
     ax.plot([wm], [bm], "*", color="#d62728", ms=16, ls="none", label=label.replace("\n", ", "))
     ax.set_xlim(r["w"][0], r["w"][-1])
     ax.set_ylim(r["b"][0], r["b"][-1])
     ax.set_xlabel("w")
     ax.set_ylabel("b")
     ax.set_aspect("equal")
-    ax.set_title("MSE(w, b) contours", fontsize=10)
+    ax.set_title(ft("exp.landscape.contours"), fontsize=10)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.13), fontsize=8, ncol=1, frameon=False)
-    fig.suptitle("y = w·x + b on x = [1, 2, 3], y = [3, 5, 7]: grid step 0.1 in w and b", fontsize=11)
+    fig.suptitle(ft("exp.landscape.surface_title"), fontsize=11)
     fig.tight_layout()
     return fig
 
@@ -123,19 +124,10 @@ def analysis(r: dict) -> list[str]:
     d = c["valley_direction"]
     a = float((X ** 2).mean())
     return [
-        f"The search tries {len(r['w'])} values of w and finds the smallest MSE, {r['mse_w_min']:.3g}, at "
-        f"w = {r['w_min']:.1f}: the three points lie exactly on y = 2x. The curve is the parabola "
-        f"MSE(w) = (Σx²/n)(w − 2)² = {a:.4g}·(w − 2)² (at w = 3 it is {a:.4g}). A grid search is only as "
-        f"precise as its step (0.1 here); it lands on the exact answer only because 2.0 is on the grid.",
-        f"With the bias, the {len(r['w'])}×{len(r['b'])} = {r['mse_wb'].size} grid points find the minimum "
-        f"at (w, b) = ({r['wb_min'][0]:.1f}, {r['wb_min'][1]:.1f}), MSE {r['mse_wb_min']:.3g}. The bowl is not "
-        f"round: its curvatures (Hessian eigenvalues) are {steep:.3f} and {flat:.3f}, a ratio of "
-        f"{c['ratio']:.0f}. "
-        f"Along the valley floor, direction (Δw, Δb) = ({d[0]:.2f}, {d[1]:.2f}), raising w and lowering b "
-        f"together barely changes the loss: the long, thin contours on the right.",
-        f"The cost is the lesson: k parameters at 41 values each need 41^k evaluations — 41 for one, "
-        f"{41 ** 2} for two, 41^7850 ≈ 10^{7850 * np.log10(41):,.0f} for the 7,850 weights of softmax "
-        f"regression on MNIST. Gradient descent (`groundup run gradient-descent`) follows the slope instead.",
+        t("exp.landscape.line", n=len(r["w"]), mse=r["mse_w_min"], w=r["w_min"], a=a),
+        t("exp.landscape.bowl", nw=len(r["w"]), nb=len(r["b"]), size=r["mse_wb"].size, w=r["wb_min"][0],
+          b=r["wb_min"][1], mse=r["mse_wb_min"], steep=steep, flat=flat, ratio=c["ratio"], d0=d[0], d1=d[1]),
+        t("exp.landscape.cost", two=41 ** 2, power=7850 * np.log10(41)),
     ]
 
 
@@ -158,9 +150,9 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
     say(f"   minimum at (w, b) = ({r['wb_min'][0]:.1f}, {r['wb_min'][1]:.1f}), MSE = {r['mse_wb_min']:.3g}")
     text = analysis(r)
     blocks = [figure(folder.save_figure(line_figure(r), "loss_w.png"),
-                     "MSE against w for y = w·x, the minimum marked."),
+                     t("exp.landscape.line_caption")),
               figure(folder.save_figure(surface_figure(r), "loss_wb.png"),
-                     "MSE over (w, b) for y = w·x + b: surface and contours, the minimum marked.")]
+                     t("exp.landscape.surface_caption"))]
     summary = {"experiment": exp.name, "preset": preset, "status": "completed", "x": X,
                "line": {"y": Y_LINE, "w": r["w"], "mse": r["mse_w"],
                         "minimum": {"w": r["w_min"], "mse": r["mse_w_min"]}},
@@ -168,16 +160,15 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
                           "minimum": {"w": r["wb_min"][0], "b": r["wb_min"][1], "mse": r["mse_wb_min"]},
                           "hessian": r["curvature"]["hessian"], "curvatures": r["curvature"]["eigenvalues"]}}
     folder.write_json("summary.json", summary)
-    results = table(["model", "data y", "grid", "minimum", "MSE there"], [
+    results = table(t("exp.landscape.head").split("|"), [
         ["y = w·x", "[2, 4, 6]", "w = 0, 0.1, ..., 4", f"w = {r['w_min']:.1f}", r["mse_w_min"]],
         ["y = w·x + b", "[3, 5, 7]", "w, b = 0, 0.1, ..., 4",
          f"(w, b) = ({r['wb_min'][0]:.1f}, {r['wb_min'][1]:.1f})", r["mse_wb_min"]]])
     curve = table(["w"] + [f"{r['w'][i]:.1f}" for i in shown], [["MSE"] + [float(r["mse_w"][i]) for i in shown]])
-    report = [f"# {exp.title}", "",
-              f"Experiment `{exp.name}` (course section {exp.section}), preset `{preset}`. "
-              "Loss: MSE, the mean over the samples of (prediction − y)².", "",
-              "## Results", "", results, "", curve, "",
-              "## Analysis", ""] + [p + "\n" for p in text] + ["## Figures", ""] + [b + "\n" for b in blocks]
+    report = [f"# {experiment_title(exp)}", "",
+              t("exp.landscape.intro", name=exp.name, section=exp.section, preset=preset), "",
+              t("report.results"), "", results, "", curve, "",
+              t("report.analysis"), ""] + [p + "\n" for p in text] + [t("report.figures"), ""] + [b + "\n" for b in blocks]
     folder.write_text("report.md", "\n".join(report))
     return summary
 

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from groundup.data import synthetic
 from groundup.experiments.base import Experiment
 from groundup.experiments.supervised import Data, Outcome, Task, run
+from groundup.i18n import ft, t
 from groundup.models import IMPLS, DenseSpec
 from groundup.report.figures import styled, subplots
 from groundup.report.markdown import figure
@@ -53,24 +54,23 @@ def fit_figure(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float, title: str
     fig, axes = subplots(1, 3, figsize=(13, 4))
     for j, ax in enumerate(axes[:2]):
         k = 1 - j
-        ax.scatter(x[:, j], y, s=4, alpha=0.4, color="#1f77b4", label="test samples")
+        ax.scatter(x[:, j], y, s=4, alpha=0.4, color="#1f77b4", label=ft("exp.linreg.samples"))
         xs = np.linspace(x[:, j].min(), x[:, j].max(), 2)
-        ax.plot(xs, true_w[j] * xs + true_b, "k--", lw=2.5, label=f"true: {true_w[j]:g}·x{j + 1} + {true_b:g}")
-        ax.plot(xs, w[j] * xs + b, "-", color="#d62728", lw=1.2, label=f"fitted: {w[j]:.4f}·x{j + 1} + {b:.4f}")
+        ax.plot(xs, true_w[j] * xs + true_b, "k--", lw=2.5, label=ft("exp.linreg.true", w=true_w[j], j=j + 1, b=true_b))
+        ax.plot(xs, w[j] * xs + b, "-", color="#d62728", lw=1.2, label=ft("exp.linreg.fitted", w=w[j], j=j + 1, b=b))
         ax.set_xlabel(f"x{j + 1}")
         ax.set_ylabel("y")
-        ax.set_title(f"y against x{j + 1}; lines: the plane at x{k + 1} = 0\n"
-                     f"(the spread around them is x{k + 1}'s part, {true_w[k]:g}·x{k + 1})", fontsize=9)
+        ax.set_title(ft("exp.linreg.against", j=j + 1, k=k + 1, wk=true_w[k]), fontsize=9)
         ax.legend(fontsize=8, loc="upper left" if w[j] > 0 else "upper right")
     ax = axes[2]
     residual = y - (x @ w + b)
-    ax.hist(residual, bins=40, density=True, color="#1f77b4", alpha=0.6, label="test residuals y − ŷ")
+    ax.hist(residual, bins=40, density=True, color="#1f77b4", alpha=0.6, label=ft("exp.linreg.residuals"))
     r = np.linspace(-4 * NOISE, 4 * NOISE, 200)
     ax.plot(r, np.exp(-0.5 * (r / NOISE) ** 2) / (NOISE * np.sqrt(2 * np.pi)), "k--",
-            label=f"the noise, N(0, {NOISE}²)")
+            label=ft("exp.linreg.noise", noise=NOISE))
     ax.set_xlabel("y − ŷ")
-    ax.set_ylabel("density")
-    ax.set_title(f"residuals: mean {residual.mean():.2g}, std {residual.std():.4f}", fontsize=9)
+    ax.set_ylabel(ft("exp.linreg.density"))
+    ax.set_title(ft("exp.linreg.residual_title", mean=residual.mean(), std=residual.std()), fontsize=9)
     ax.legend(fontsize=8, loc="upper left")
     fig.suptitle(title, fontsize=10)
     fig.tight_layout()
@@ -84,23 +84,16 @@ def extras(o: Outcome, data: Data, folder):
     test_mse = o.history.last.test_loss
     s = o.settings
     name = folder.save_figure(fit_figure(data.split.x_test, data.split.y_test, w, b,
-                                         f"{o.impl}: fitted plane {plane(w, b)}; true {plane(true_w, true_b, 1)}"),
+                                         ft("exp.linreg.fig_title", impl=o.impl, fitted=plane(w, b),
+                                            true=plane(true_w, true_b, 1))),
                               "fit.png")
     analysis = [
-        f"Recovered w = [{w[0]:.4f}, {w[1]:.4f}] and b = {b:.4f} against the true [2, −3.4] and 4.2: "
-        f"errors {w_err[0]:.2g}, {w_err[1]:.2g} and {b_err:.2g}, after {s.epochs} epochs of "
-        f"{-(-len(data.split.y_train) // s.batch_size)} steps each. The test MSE, {test_mse:.3g}, is close to the "
-        f"noise variance {NOISE ** 2:g}: no model can predict the N(0, {NOISE}²) noise, so that is the floor.",
-        f"Loss: MSE, the mean over the batch of (ŷ − y)², in every implementation (the project's rule: "
-        f"losses are means per sample, so train and test losses compare). d2l uses (ŷ − y)²/2 summed over "
-        f"the batch and divides the gradient by the batch size in its sgd: the mean of (ŷ − y)²/2, half our "
-        f"loss. Its gradient is half ours too, so our lr {s.lr:g} takes the steps d2l's lr {2 * s.lr:g} "
-        f"would, and d2l's printed losses are half of ours: the noise floor {NOISE ** 2:g} shows there as "
-        f"{NOISE ** 2 / 2:g}.",
+        t("exp.linreg.recovered", w0=w[0], w1=w[1], b=b, e0=w_err[0], e1=w_err[1], eb=b_err, epochs=s.epochs,
+          steps=-(-len(data.split.y_train) // s.batch_size), mse=test_mse, var=NOISE ** 2, noise=NOISE),
+        t("exp.linreg.loss", lr=s.lr, lr2=2 * s.lr, var=NOISE ** 2, half=NOISE ** 2 / 2),
     ]
     summary = {"w": w, "b": b, "test_mse": test_mse, "w_error": w_err, "b_error": b_err}
-    return ([figure(name, "Test samples against each feature with the fitted plane's cross-section (true one "
-                          "dashed), and the test residuals against the noise's distribution.")],
+    return ([figure(name, t("exp.linreg.caption"))],
             analysis, summary)
 
 

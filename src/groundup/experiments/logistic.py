@@ -7,9 +7,10 @@ import numpy as np
 from groundup.data import synthetic
 from groundup.experiments.base import Experiment
 from groundup.experiments.supervised import Data, Outcome, Task, run
+from groundup.i18n import ft, t
 from groundup.models import IMPLS, DenseSpec
 from groundup.report import figures
-from groundup.report.analysis import COURSE_LAB
+from groundup.report.analysis import course_lab
 from groundup.report.markdown import figure
 from groundup.train import Split
 
@@ -44,24 +45,16 @@ def extras(o: Outcome, data: Data, folder):
         x = x * data.scaling[1] + data.scaling[0]
     name = folder.save_figure(figures.decision_boundary(
         x, y, w, b, synthetic.LOGISTIC_W, synthetic.LOGISTIC_B,
-        f"{o.impl}: test set and boundaries"), "boundary.png")
+        ft("exp.logistic.fig_title", impl=o.impl)), "boundary.png")
     ceiling = data.summary["reference_test_accuracy"]
     acc = o.history.last.test_accuracy
     scale = abs(synthetic.LOGISTIC_B / b) if b else float("nan")
     analysis = [
-        f"The generating boundary 1.9·x1 − 3.1·x2 + 0.6 = 0 itself classifies {ceiling:.4f} of this "
-        f"test set correctly (the label noise flips points close to it): that is the ceiling. This "
-        f"run reaches {acc:.4f}, {ceiling - acc:.4f} below it. Learned: w = [{w[0]:.3f}, {w[1]:.3f}], "
-        f"b = {b:.3f}; scaled by {scale:.2f} this is [{w[0] * scale:.2f}, {w[1] * scale:.2f}], "
-        f"{b * scale:.2f}: only the direction of (w, b) matters for the boundary, and its length "
-        f"grows as training sharpens the probabilities.",
-        f"Why the two versions of {COURSE_LAB} learned at different speeds: its by-hand SGD computed "
-        "the gradient of a *mean* loss (BCELoss averages over the batch) and then divided it by "
-        "the batch size again, so with lr 0.6 and batch 64 its real step was 0.6/64 ≈ 0.009, "
-        "about a tenth of the torch.nn version's lr 0.1. Here every implementation "
-        "takes the mean loss's gradient once, so one learning rate gives one trajectory.",
+        t("exp.logistic.ceiling", ceiling=ceiling, acc=acc, below=ceiling - acc, w0=w[0], w1=w[1], b=b,
+          scale=scale, sw0=w[0] * scale, sw1=w[1] * scale, sb=b * scale),
+        t("exp.logistic.speeds", course_lab=course_lab()),
     ]
-    return ([figure(name, "Test points, the true boundary (dashed) and the learned one.")],
+    return ([figure(name, t("exp.logistic.caption"))],
             analysis, {"w": w, "b": b})
 
 

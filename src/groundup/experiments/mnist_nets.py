@@ -13,6 +13,7 @@ from groundup.data import vision
 from groundup.data.preprocess import scale_images
 from groundup.experiments.base import Experiment
 from groundup.experiments.supervised import Data, Outcome, Task, image_prediction_figures, run
+from groundup.i18n import ft, t
 from groundup.models import IMPLS, DenseSpec
 from groundup.models_cnn import ConvSpec, n_parameters
 from groundup.registry import impls_of
@@ -47,31 +48,22 @@ def load(settings) -> Data:
 
 def course_comparison(settings, n_train: int, n_test: int, acc: float) -> str:
     """The course's 97 % beside this run's accuracy, only when this run used the course's settings."""
-    course = (f"The course's write-up (001) reports 97 % test accuracy (printed with `%d`: anything from "
-              f"0.970 to 0.9799) after {SEED['epochs']} epochs on all 60,000 training images with batch "
-              f"{SEED['batch_size']}, lr {SEED['lr']:g} and momentum {SEED['momentum']:g}.")
+    course = t("exp.mnist.course", epochs=SEED["epochs"], bs=SEED["batch_size"], lr=SEED["lr"],
+               momentum=SEED["momentum"])
     same = (all(getattr(settings, k) == v for k, v in SEED.items())
             and settings.train_limit is None and n_train == 60_000 and n_test == 10_000)
     if same:
-        return f"{course} This run used those settings and ends at {acc:.4f}."
-    return (f"{course} This run (epochs {settings.epochs}, {n_train:,} training and {n_test:,} test images, "
-            f"batch {settings.batch_size}, lr {settings.lr:g}, momentum {settings.momentum:g}) is not "
-            f"comparable to it; `groundup run mlp-mnist --preset seed` runs the course's settings.")
+        return course + t("exp.mnist.same", acc=acc)
+    return course + t("exp.mnist.not_same", epochs=settings.epochs, n_train=n_train, n_test=n_test,
+                      bs=settings.batch_size, lr=settings.lr, momentum=settings.momentum)
 
 
 def mlp_extras(o: Outcome, data: Data, folder):
     acc = o.history.last.test_accuracy
     analysis = [
-        f"The network has {n_parameters(o.params):,} parameters, {FIRST_LAYER:,} of them in the first "
-        f"layer. " + course_comparison(o.settings, len(data.split.y_train), len(data.split.y_test), acc),
-        "Same initialisation in all three implementations: the weights and biases of every layer "
-        "are drawn once, in NumPy, from U(−1/√fan_in, 1/√fan_in) (what nn.Linear draws), and "
-        "loaded into each implementation; with the same batch order they follow the same "
-        "trajectory: to 1e-8 in float64 (tests/test_mlp.py). In float32 NumPy's and torch's "
-        "matrix products add in different orders, and training can amplify those rounding "
-        "differences while the loss and accuracy curves stay on top of each other: `--impl all` "
-        "measures how far the weights of this run's settings drift apart (the largest parameter "
-        "difference, in comparison.md).",
+        t("exp.mnist.mlp_params", n=n_parameters(o.params), first=FIRST_LAYER)
+        + course_comparison(o.settings, len(data.split.y_train), len(data.split.y_test), acc),
+        t("exp.mnist.mlp_init"),
     ]
     return image_prediction_figures(o, data, folder, f"{o.impl} · MNIST"), analysis, {"n_parameters": n_parameters(o.params)}
 
@@ -79,36 +71,12 @@ def mlp_extras(o: Outcome, data: Data, folder):
 def cnn_extras(o: Outcome, data: Data, folder):
     w = o.params["conv1.weight"]  # (10, 1, 5, 5)
     filters = folder.save_figure(images.weight_images(
-        w.reshape(len(w), -1), [f"filter {i + 1}" for i in range(len(w))], w.shape[2:],
-        f"{o.impl}: the {len(w)} learned 5×5 kernels of conv1"), "filters.png")
-    analysis = [
-        f"The network has {n_parameters(o.params):,} parameters, "
-        f"{MLP_PARAMETERS / n_parameters(o.params):.0f} times fewer than the MLP's {MLP_PARAMETERS:,}: "
-        "each 5×5 kernel is shared by every position of the image.",
-        "Max-pooling comes before ReLU here (conv → pool → ReLU); the course's code applies ReLU "
-        "first. Both keep the larger of two values, so max(relu(a), relu(b)) = "
-        "relu(max(a, b)) and the two orders compute the same network; this one runs ReLU on a "
-        "quarter of the pixels.",
-        "`numpy` writes the convolution's backward pass out (numpy_impl/conv.py, beside a loop "
-        "version to read): im2col copies every 5×5 window into a row of one matrix, so the forward "
-        "is one product and the weight gradient another, and col2im adds the windows' gradients "
-        "back onto the image's pixels. The `scratch` convolution is the same im2col on tensors "
-        "(`Tensor.unfold`), differentiated by autograd. Both max-pools give a 2×2 window's whole "
-        "gradient to its first maximum in reading order, as nn.MaxPool2d does, which matters on "
-        "MNIST's blank background where a window's values tie.",
-        "In float64 the three implementations follow one trajectory (the tests prove 1e-8 over "
-        "whole epochs, and every hand-written backward passes a gradient check by central "
-        "differences). In float32 they drift apart, by about 1e-3 in the parameters after a "
-        "hundred steps: im2col and torch's direct convolution add the same products in different "
-        "orders, and when a pooling window's two largest values are closer than float32's "
-        "rounding the implementations can pick different winners. The curves stay on top of "
-        "each other.",
-        "Devices: the training and test sets are converted to tensors once, on the device of the "
-        "model (`--device`, where `auto` picks CUDA when present), so the course's error of moving "
-        "the model to the GPU but feeding it CPU batches cannot happen.",
-    ]
+        w.reshape(len(w), -1), [ft("exp.mnist.filter", i=i + 1) for i in range(len(w))], w.shape[2:],
+        ft("exp.mnist.kernels_title", impl=o.impl, n=len(w))), "filters.png")
+    analysis = [t("exp.mnist.cnn_params", n=n_parameters(o.params), times=MLP_PARAMETERS / n_parameters(o.params),
+                  mlp=MLP_PARAMETERS)] + [t(f"exp.mnist.cnn_{k}") for k in ("pool", "im2col", "float", "devices")]
     return ([*image_prediction_figures(o, data, folder, f"{o.impl} · MNIST"),
-             figure(filters, "The first layer's kernels (red: positive weights, blue: negative).")],
+             figure(filters, t("exp.mnist.kernels_caption"))],
             analysis, {"n_parameters": n_parameters(o.params)})
 
 

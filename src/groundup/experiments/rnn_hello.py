@@ -32,9 +32,11 @@ from matplotlib.figure import Figure
 from groundup.errors import GroundupError
 from groundup.experiments import supervised
 from groundup.experiments.base import Experiment, Settings
+from groundup.i18n import experiment_title, ft, t
 from groundup.experiments.supervised import Data, Outcome, Task
 from groundup.models_rnn import RNNSpec
 from groundup.registry import build_learner
+from groundup.report.figures import styled
 from groundup.report.markdown import figure, table
 from groundup.runs import RunFolder
 from groundup.torch_common import resolve_device
@@ -119,15 +121,13 @@ def extras(variant: Variant, o: Outcome, data: Data, folder: RunFolder):
     strings, losses = predicted_per_epoch(variant, o.settings, data)
     final = decode(o.test_outputs[0])
     first = next((e for e, s in enumerate(strings, 1) if s == TARGET), None)
-    analysis = [f"After {len(strings)} epochs the model predicts `{final}` for `{SOURCE}` (target `{TARGET}`)"
-                + (f"; first right after epoch {first}." if first else "; never right.")
-                + " There is no held-out text: the test numbers of this report score the training sequence itself."]
+    analysis = [t("exp.rnn.after", n=len(strings), final=final, source=SOURCE, target=TARGET)
+                + (t("exp.rnn.first_right", first=first) if first else t("exp.rnn.never_right"))
+                + t("exp.rnn.no_heldout")]
     if not variant.spec.classes:
-        analysis.append(f"The hidden state is the output, and a tanh keeps every score in [−1, 1]: the loss can "
-                        f"never go below {tanh_floor():.4f} (right character +1, the others −1). The model "
-                        "can be right but never confident.")
+        analysis.append(t("exp.rnn.tanh", floor=tanh_floor()))
     if len(strings) <= 30:
-        analysis.append(table(["epoch", "predicted", "loss"],
+        analysis.append(table(t("exp.rnn.epoch_head").split("|"),
                               [[e, f"`{s}`", f"{loss:.4f}"] for e, (s, loss) in enumerate(zip(strings, losses), 1)]))
     fields = {"variant": variant.name, "model": variant.model, "lr": o.settings.lr,
               "optimizer": {"numpy": "Adam by hand (NumPy)", "scratch": "own Adam"}.get(o.impl, "torch.optim.Adam"),
@@ -179,6 +179,7 @@ STYLES = {"numpy-cell": ("#9467bd", "-."), "scratch-cell": ("#ff7f0e", "--"), "n
           "nn-rnn": ("#2ca02c", "-"), "nn-embedding": ("#d62728", "-")}
 
 
+@styled
 def loss_figure(outcomes: dict[str, Outcome], title: str) -> Figure:
     """Loss per epoch of every variant, and how many of the five characters each gets right."""
     fig = Figure(figsize=(10.5, 3.9))
@@ -189,16 +190,16 @@ def loss_figure(outcomes: dict[str, Outcome], title: str) -> Figure:
         ax.plot(epochs, o.history.column("train_loss"), style, color=color, lw=2, label=name)
         ax2.plot(epochs, [a * len(TARGET) for a in o.history.column("train_accuracy")], style, color=color, lw=2,
                  label=name)
-    ax.axhline(tanh_floor(), color="grey", lw=1, ls="-.", label=f"floor of tanh scores ({tanh_floor():.3f})")
+    ax.axhline(tanh_floor(), color="grey", lw=1, ls="-.", label=ft("exp.rnn.floor", floor=tanh_floor()))
     ax.set_ylim(bottom=0)
-    ax.set_xlabel("epoch")
-    ax.set_ylabel("cross-entropy (mean per character)")
-    ax.set_title("Loss")
+    ax.set_xlabel(ft("fig.epoch"))
+    ax.set_ylabel(ft("exp.rnn.ce_axis"))
+    ax.set_title(ft("fig.loss"))
     ax.legend(fontsize=8)
-    ax2.set_xlabel("epoch")
-    ax2.set_ylabel(f"characters right (of {len(TARGET)})")
+    ax2.set_xlabel(ft("fig.epoch"))
+    ax2.set_ylabel(ft("exp.rnn.chars_right", n=len(TARGET)))
     ax2.set_ylim(-0.2, len(TARGET) + 0.2)
-    ax2.set_title(f"Predicted vs {TARGET!r}")
+    ax2.set_title(ft("exp.rnn.predicted_vs", target=repr(TARGET)))
     ax2.legend(fontsize=8, loc="lower right")
     fig.suptitle(title)
     fig.tight_layout()
@@ -212,16 +213,13 @@ def _cell_parity(outcomes: dict[str, Outcome], dtype: str) -> tuple[float | None
         return None, None
     diff = supervised.max_param_difference(cells)
     names = ", ".join(f"`{n}`" for n in cells)
-    return diff, (f"{names} are one model in {len(cells)} implementations, started from the same parameters "
-                  f"with the same learning rate; they end {diff:.3g} apart (largest absolute parameter "
-                  f"difference, {dtype}): the hand-written backpropagation through time and the autograd through "
-                  "the hand-written loop compute what `nn.RNNCell` computes.")
+    return diff, t("exp.rnn.parity", names=names, n=len(cells), diff=diff, dtype=dtype)
 
 
 def _overview(exp: Experiment, folder: RunFolder, variants: list[Variant], outcomes: dict[str, Outcome],
               summaries: dict[str, dict], settings: Settings, preset: str, name: str) -> None:
     """The variants side by side: table, parity, figure, the predicted strings per epoch."""
-    fig = folder.save_figure(loss_figure(outcomes, f"{exp.name} · preset {preset}"), "loss.png")
+    fig = folder.save_figure(loss_figure(outcomes, ft("fig.compare_title", name=exp.name, preset=preset)), "loss.png")
     diff, parity = _cell_parity(outcomes, settings.dtype)
     rows = [[f"[{v.name}]({v.folder}/report.md)", v.impl, v.model, summaries[v.name]["n_parameters"],
              f"{summaries[v.name]['lr']:g}", summaries[v.name]["optimizer"], summaries[v.name]["final"]["train_loss"],
@@ -229,31 +227,19 @@ def _overview(exp: Experiment, folder: RunFolder, variants: list[Variant], outco
     epochs = min(len(s["predicted"]) for s in summaries.values())
     per_epoch = [[e + 1] + [f"`{s['predicted'][e]}`" for s in summaries.values()] for e in range(epochs)]
     analysis = [
-        f"Every variant reads {SOURCE!r} one character at a time (one-hot vectors over "
-        f"{{{', '.join(VOCAB)}}}, or ids for the Embedding version) and is scored at each step against "
-        f"{TARGET!r} with cross-entropy. An epoch is one Adam step on the whole sequence; the string of an "
-        "epoch is what the model predicts after that step.",
-        "The cell variants use their 4-dimensional hidden state directly as the four scores. A tanh keeps "
-        f"every score in [−1, 1], so their loss can never go below {tanh_floor():.4f} (right character +1, "
-        "the others −1): the model can be right but never confident. The Embedding version puts a Linear "
-        "layer after the RNN, whose scores are unbounded.",
-        "`nn.RNN` computes exactly the loop that `nn-rnncell` writes out; it starts from the same parameters "
-        "and differs here only because the course gives it half the learning rate. The course's RNNCell "
-        "loop sums the five characters' losses where the others average them: with Adam the update is "
-        "almost independent of the gradient's scale, so this changes the printed loss (×5) but hardly the "
-        "training.",
+        t("exp.rnn.reads", source=repr(SOURCE), vocab="{" + ", ".join(VOCAB) + "}", target=repr(TARGET)),
+        t("exp.rnn.cells", floor=tanh_floor()),
+        t("exp.rnn.nn_rnn"),
     ] + ([parity] if parity else [])
-    lines = [f"# {exp.title}: variants compared", "",
-             f"Experiment `{exp.name}` (course section {exp.section}), preset `{preset}`: {settings.epochs} epochs, "
-             f"seed {settings.seed}, {settings.dtype}, on {settings.device}. Each variant's run folder holds its "
-             "own report, metrics, checkpoint and figures.", "",
-             table(["variant", "impl", "model", "parameters", "Adam lr", "optimizer", "final loss",
-                    "final string", f"first epoch with `{TARGET}`"], rows), "",
-             "## Analysis", ""] + [p + "\n" for p in analysis] + [
-             figure(fig, "Loss (mean cross-entropy per character) and characters right, per epoch and variant."), "",
-             "## Predicted string per epoch", "",
-             table(["epoch"] + list(summaries), per_epoch) if epochs <= 30
-             else "See each variant's `summary.json` (`predicted`).", ""]
+    lines = [t("exp.rnn.title", title=experiment_title(exp)), "",
+             t("exp.rnn.intro", name=exp.name, section=exp.section, preset=preset, epochs=settings.epochs,
+               seed=settings.seed, dtype=settings.dtype, device=settings.device), "",
+             table(t("exp.rnn.head", target=TARGET).split("|"), rows), "",
+             t("report.analysis"), ""] + [p + "\n" for p in analysis] + [
+             figure(fig, t("exp.rnn.caption")), "",
+             t("exp.rnn.per_epoch"), "",
+             table([t("exp.rnn.epoch_head").split("|")[0]] + list(summaries), per_epoch) if epochs <= 30
+             else t("exp.rnn.see_summary"), ""]
     folder.write_text(name, "\n".join(lines))
     folder.write_json("comparison.json", {"experiment": exp.name, "preset": preset, "status": "completed",
                                           "cell_max_param_difference": diff, "summaries": summaries})

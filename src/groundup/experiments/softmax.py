@@ -21,9 +21,10 @@ from groundup.data.batches import batch_slices
 from groundup.data.preprocess import scale_images
 from groundup.experiments.base import Experiment
 from groundup.experiments.supervised import Data, Outcome, Task, image_prediction_figures, run
+from groundup.i18n import ft, t
 from groundup.models import IMPLS, DenseSpec, softmax
 from groundup.report import images
-from groundup.report.analysis import COURSE_LAB
+from groundup.report.analysis import course_lab
 from groundup.report.markdown import figure
 from groundup.train import Split
 
@@ -76,24 +77,11 @@ def loss_scale_text(o: Outcome, n_train: int, n_test: int) -> tuple[str, dict]:
     bs = o.settings.batch_size
     batches_train, batches_test = len(batch_slices(n_train, bs)), len(batch_slices(n_test, bs))
     last = o.history.last
-    text = (
-        f"**Why the classic by-hand loss was ~256× the torch.nn loss.** Both versions printed a sum "
-        f"per epoch, but of different things. The by-hand version summed the loss of every sample "
-        f"(its cross-entropy returned one value per sample and the epoch total added them all), "
-        f"so its number is n × (mean loss): {n_train} samples in training. The torch.nn version "
-        f"added the *batch means* returned by nn.CrossEntropyLoss, one per batch, so its number "
-        f"is the number of batches × (mean loss): {batches_train} batches of up to {bs}. The ratio "
-        f"is {n_train}/{batches_train} = {n_train / batches_train:.1f} in training and "
-        f"{n_test}/{batches_test} = {n_test / batches_test:.1f} on the test set: it is the batch "
-        f"size, not a difference in the model. With this run's final mean losses (train "
-        f"{last.train_loss:.4f}, test {last.test_loss:.4f}) the by-hand code would have printed "
-        f"about {n_train * last.train_loss:.0f} and {n_test * last.test_loss:.0f}, the torch.nn "
-        f"code {batches_train * last.train_loss:.1f} and {batches_test * last.test_loss:.2f}. "
-        f"(Its by-hand SGD divided the summed loss's gradient by the batch size, which is the "
-        f"mean loss's gradient: the two versions took the same steps.) Every loss in this "
-        f"project is the mean per sample, so train, test and every implementation compare "
-        f"directly."
-    )
+    text = t("exp.softmax.loss_scale", n_train=n_train, batches_train=batches_train, bs=bs,
+             ratio_train=n_train / batches_train, n_test=n_test, batches_test=batches_test,
+             ratio_test=n_test / batches_test, train=last.train_loss, test=last.test_loss,
+             hand_train=n_train * last.train_loss, hand_test=n_test * last.test_loss,
+             nn_train=batches_train * last.train_loss, nn_test=batches_test * last.test_loss)
     fields = {"classic_by_hand_train_loss_equivalent": n_train * last.train_loss,
               "classic_nn_train_loss_equivalent": batches_train * last.train_loss,
               "classic_loss_ratio_train": n_train / batches_train}
@@ -107,19 +95,8 @@ def threshold_text(o: Outcome, probs: np.ndarray, y_test: np.ndarray, classes: l
     acc = float((o.test_pred == y_test).mean())
     acc_classic = float((classic == y_test).mean())
     lost = int(((o.test_pred == y_test) & (classic != y_test)).sum())
-    text = (
-        f"**Why the classic by-hand test accuracy came out lower.** Its test loop did not take "
-        f"the argmax of the probabilities: it first set every probability above 0.5 to 1 and "
-        f"the rest to 0, then took the argmax of those 0/1 rows. When no class reaches 0.5 the "
-        f"row is all zeros and argmax returns index 0, so the sample is predicted "
-        f"'{classes[0]}' whatever the model thought. Its training accuracy used the plain argmax, "
-        f"which is why the two Fashion-MNIST runs of {COURSE_LAB} show about the same train accuracy "
-        f"(0.748 after the first epoch, 0.869 after the last, in both) while the by-hand test "
-        f"accuracy trails (0.699 against 0.787 after the first epoch, when the model is least "
-        f"sure). For this run's final model, {unsure.sum()} of {len(y_test)} test images ({unsure.mean():.1%}) have no "
-        f"class above 0.5; the classic rule scores {acc_classic:.4f} on them all instead of "
-        f"{acc:.4f} ({lost} correct argmax predictions turned wrong)."
-    )
+    text = t("exp.softmax.threshold", first=classes[0], course_lab=course_lab(), unsure=int(unsure.sum()),
+             n=len(y_test), share=unsure.mean(), classic=acc_classic, acc=acc, lost=lost)
     return text, {"classic_threshold_test_accuracy": acc_classic, "test_no_class_above_half": int(unsure.sum())}
 
 
@@ -127,9 +104,7 @@ def per_class_text(pred: np.ndarray, y: np.ndarray, classes: list[str]) -> str:
     """The three hardest classes, by test recall, and why a linear model mixes them up."""
     acc = np.array([np.mean(pred[y == c] == c) if np.any(y == c) else np.nan for c in range(len(classes))])
     order = [c for c in np.argsort(acc) if not np.isnan(acc[c])]
-    return (f"The hardest classes here are {', '.join(classes[c] for c in order[:3])} (recall in the "
-            f"table above). A linear model scores each class with one template (the weight images "
-            f"below), so the classes whose templates overlap most are the ones it mixes up.")
+    return t("exp.softmax.hardest", classes=t("sep").join(classes[c] for c in order[:3]))
 
 
 def weights_in_pixel_space(o: Outcome, data: Data) -> np.ndarray:
@@ -141,15 +116,14 @@ def weights_in_pixel_space(o: Outcome, data: Data) -> np.ndarray:
 
 
 def extras(o: Outcome, data: Data, folder):
-    title = f"{o.impl} · {data.dataset}"
+    title = ft("exp.softmax.fig_title", impl=o.impl, dataset=data.dataset)
     y_test = data.split.y_test
     blocks = image_prediction_figures(o, data, folder, title) + [
         figure(folder.save_figure(images.weight_images(weights_in_pixel_space(o, data), data.classes,
-                                                       data.image_shape, f"{title}: learned weights"),
+                                                       data.image_shape, title + ft("exp.softmax.weights_title")),
                                   "weights.png"),
-               "Each class's 784 weights as a 28×28 image: red pixels raise that class's score when "
-               "lit, blue pixels lower it" + (" (mapped back to raw pixels: weight / pixel std)."
-                                               if data.scaling is not None else ".")),
+               t("exp.softmax.weights_caption") + (t("exp.softmax.weights_mapped") if data.scaling is not None
+                                                   else t("period"))),
     ]
     classes_text = per_class_text(o.test_pred, y_test, data.classes)
     loss_text, loss_fields = loss_scale_text(o, len(data.split.y_train), len(y_test))

@@ -26,6 +26,7 @@ from groundup.runs import RunFolder, fault_point
 from groundup.torch_common import resolve_device
 from groundup import checkpoint
 from groundup.errors import Interrupted, RunFolderError
+from groundup.i18n import experiment_title, font_note, ft, t
 from groundup.train import Diverged, EpochRecord, History, Split, fit, index_batches
 
 
@@ -261,7 +262,7 @@ def write_run(exp: Experiment, o: Outcome, data: Data, folder: RunFolder, preset
     h, last = o.history, o.history.last
     best = h.best()
     rows = h.as_dicts()
-    title = f"{exp.name} · {o.impl} · preset {preset}"
+    title = ft("fig.run_title", name=exp.name, impl=o.impl, preset=preset)
     summary = {"experiment": exp.name, "impl": o.impl, "preset": preset, "status": status,
                "epochs": len(rows), "epochs_completed": len(rows), "epochs_planned": o.settings.epochs,
                "final": {"train_loss": last.train_loss, "train_accuracy": last.train_accuracy,
@@ -271,15 +272,15 @@ def write_run(exp: Experiment, o: Outcome, data: Data, folder: RunFolder, preset
                "seconds_per_epoch": sum(h.column("seconds")) / len(rows),
                "device": device, "seed": o.settings.seed, **data.summary}
     if status != "completed":
-        title += f" (interrupted after epoch {len(rows)})"
+        title += ft("fig.interrupted", n=len(rows))
     blocks = [figure(folder.save_figure(figures.curves(rows, title), "curves.png"),
-                     "Loss and accuracy per epoch on the training and test sets (loss is the mean per sample).")]
+                     t("cap.curves"))]
     analysis = training_analysis(h, task.spec.loss, o.test_outputs)
     if task.spec.task == "classification":
         classes = data.classes or [str(i) for i in range(int(o.test_outputs.shape[1]) if task.spec.loss == "ce" else 2)]
         cm = confusion_matrix(data.split.y_test, o.test_pred, len(classes))
         blocks.append(figure(folder.save_figure(figures.confusion(cm, classes, title), "confusion.png"),
-                             "Confusion matrix on the test set, with each class's accuracy."))
+                             t("cap.confusion")))
         summary["confusion_matrix"] = cm
         folder.write_text("test_predictions.csv", "index,true,predicted\n" + "".join(
             f"{i},{t},{p}\n" for i, (t, p) in enumerate(zip(data.split.y_test, o.test_pred))))
@@ -292,9 +293,8 @@ def write_run(exp: Experiment, o: Outcome, data: Data, folder: RunFolder, preset
     report = _report(exp, o, data, summary, blocks, analysis, preset)
     if status != "completed":
         head, _, rest = report.partition("\n")
-        report = (f"{head}\n\n**Interrupted after {len(rows)} of {o.settings.epochs} epochs**: the numbers "
-                  f"and figures below are those of epoch {len(rows)}. Resume with "
-                  f"`groundup run {exp.name} --resume {folder.path}`.\n{rest}")
+        report = (f"{head}\n\n" + t("report.interrupted", n=len(rows), total=o.settings.epochs, name=exp.name,
+                                      folder=folder.path) + f"\n{rest}")
     folder.write_text("report.md", report)
     fault_point("report-written")
     folder.write_json("summary.json", summary)
@@ -309,38 +309,38 @@ def image_prediction_figures(o: Outcome, data: Data, folder: RunFolder, title: s
     probs = softmax(o.test_outputs.astype(np.float64))
     return [
         figure(folder.save_figure(images.samples(data.test_images, y, o.test_pred, data.classes,
-                                                 f"{title}: the first test images", probs=probs),
+                                                 title + ft("fig.first_test_images"), probs=probs),
                                   "samples.png"),
-               "The first test images with their true and predicted labels and the predicted "
-               "probability; mistakes in red, framed."),
+               t("cap.samples")),
         figure(folder.save_figure(images.mistakes(data.test_images, y, o.test_pred, probs, data.classes,
-                                                  f"{title}: the most confident mistakes"),
+                                                  title + ft("fig.most_confident_mistakes")),
                                   "mistakes.png"),
-               "The test images the model got wrong with the highest confidence."),
+               t("cap.mistakes")),
     ]
 
 
 def _report(exp: Experiment, o: Outcome, data: Data, summary: dict, blocks, analysis, preset) -> str:
     s = o.settings
     final = summary["final"]
-    lines = [f"# {exp.title}: `{o.impl}`", "",
-             f"Experiment `{exp.name}` (course section {exp.section}), implementation `{o.impl}`, "
-             f"preset `{preset}`. Model: {exp.task.spec.describe()}. Data: {data.dataset}, "
-             f"{len(data.split.y_train)} training and {len(data.split.y_test)} test samples.", "",
-             "## Settings", "",
-             table(["epochs", "batch size", "learning rate", "momentum", "weight decay", "schedule",
-                    "standardised", "init", "seed", "dtype"],
-                   [[s.epochs, s.batch_size, f"{s.lr:g}", f"{s.momentum:g}", f"{s.weight_decay:g}", s.schedule,
-                     "yes" if s.standardize else "no", s.init, s.seed, s.dtype]]), "",
-             "## Results", "",
-             table(["", "loss", "accuracy"],
-                   [["train (final)", final["train_loss"], final["train_accuracy"]],
-                    ["test (final)", final["test_loss"], final["test_accuracy"]]]), "",
-             f"Training took {summary['train_seconds']:.2f} s ({summary['seconds_per_epoch']:.3f} s per "
-             f"epoch, evaluation excluded) on {summary['device']}.", ""]
+    lines = [t("report.title", title=experiment_title(exp), impl=o.impl), "",
+             t("report.intro", name=exp.name, section=exp.section, impl=o.impl, preset=preset,
+               model=exp.task.spec.describe(), dataset=data.dataset, n_train=len(data.split.y_train),
+               n_test=len(data.split.y_test)), ""]
+    if note := font_note():
+        lines += [note, ""]
+    lines += [t("report.settings"), "",
+              table(t("report.settings_head").split("|"),
+                    [[s.epochs, s.batch_size, f"{s.lr:g}", f"{s.momentum:g}", f"{s.weight_decay:g}", s.schedule,
+                      t("yes") if s.standardize else t("no"), s.init, s.seed, s.dtype]]), "",
+              t("report.results"), "",
+              table(["", t("col.loss"), t("col.accuracy")],
+                    [[t("row.train_final"), final["train_loss"], final["train_accuracy"]],
+                     [t("row.test_final"), final["test_loss"], final["test_accuracy"]]]), "",
+              t("report.timing", seconds=summary["train_seconds"], per_epoch=summary["seconds_per_epoch"],
+                device=summary["device"]), ""]
     if analysis:
-        lines += ["## Analysis", ""] + [p + "\n" for p in analysis]
-    lines += ["## Figures", ""] + [b + "\n" for b in blocks]
+        lines += [t("report.analysis"), ""] + [p + "\n" for p in analysis]
+    lines += [t("report.figures"), ""] + [b + "\n" for b in blocks]
     return "\n".join(lines)
 
 
@@ -357,20 +357,15 @@ def write_comparison(exp: Experiment, folder: RunFolder, outcomes: dict[str, Out
     rows = [[impl, s["final"]["test_accuracy"], s["best_test_accuracy"], s["final"]["train_loss"],
              s["final"]["test_loss"], s["seconds_per_epoch"]] for impl, s in summaries.items()]
     name = folder.save_figure(figures.compare_curves({i: o.history.as_dicts() for i, o in outcomes.items()},
-                                                     f"{exp.name} · preset {preset}"), "comparison.png")
-    impls = ", ".join(f"`{i}`" for i in outcomes)
-    text = [f"# {exp.title}: {impls} compared", "",
-            f"Started from the same initial parameters and trained on the same batches, the "
-            f"implementations end with parameters that differ by at most **{diff:.3g}** "
-            f"(largest absolute difference over all weights and biases, {dtype}): the by-hand "
-            f"versions compute what `torch.nn` computes."
-            + (" (In float32, rounding differences of about 1e-7 per step grow over a long run; "
-               "the project's tests make the same comparison in float64, where the implementations "
-               "agree to 1e-8.)" if dtype == "float32" and diff > 1e-5 else ""), "",
-            table(["impl", "final test acc.", "best test acc.", "final train loss", "final test loss",
-                   "s / epoch"], rows), "",
-            figure(name, "All implementations on the same axes; the curves lie on top of each other."), "",
-            "Run folders: " + ", ".join(f"[{i}]({i}/report.md)" for i in outcomes), ""]
+                                                     ft("fig.compare_title", name=exp.name, preset=preset)),
+                            "comparison.png")
+    impls = t("sep").join(f"`{i}`" for i in outcomes)
+    text = [t("compare.title", title=experiment_title(exp), impls=impls), "",
+            t("compare.agree", diff=diff, dtype=dtype)
+            + (t("compare.float32") if dtype == "float32" and diff > 1e-5 else ""), "",
+            table(t("compare.head").split("|"), rows), "",
+            figure(name, t("cap.compare")), "",
+            t("compare.folders") + ", ".join(f"[{i}]({i}/report.md)" for i in outcomes), ""]
     folder.write_text("comparison.md", "\n".join(text))
     folder.write_json("comparison.json", {"experiment": exp.name, "preset": preset,
                                           "max_param_difference": diff, "summaries": summaries})

@@ -12,6 +12,7 @@ import math
 
 import numpy as np
 
+from groundup.i18n import t
 from groundup.metrics import most_confused
 from groundup.report.markdown import table
 from groundup.train import History
@@ -28,9 +29,10 @@ BLOW_UP = 10.0
 # "Almost never predicts": a class predicted fewer than this fraction of its true count.
 RARELY = 0.25
 
-# "The course lab", defined once where a report first names it: the course's own code and numbers.
-COURSE_LAB = ("the course lab (the classic first PyTorch lab this project rebuilds, as the course's "
-              "write-ups record its code, settings and printed numbers)")
+
+def course_lab() -> str:
+    """"The course lab", defined where a report first names it: the course's own code and numbers."""
+    return t("course_lab")
 
 
 def chance_loss(loss: str, n_outputs: int) -> float | None:
@@ -55,16 +57,16 @@ def instability(h: History, loss: str, n_outputs: int) -> str | None:
     final = h.last.test_loss
     reasons = []
     if chance is not None and final >= BLOW_UP * chance:
-        reasons.append(f"the final test loss, {final:.3g}, is {final / chance:.3g}× a uniform guess's "
-                       f"({'ln ' + str(n_outputs) if loss == 'ce' else 'ln 2'} = {chance:.3g})")
+        reasons.append(t("unstable.chance", final=final, ratio=final / chance,
+                         ln="ln " + str(n_outputs) if loss == "ce" else "ln 2", chance=chance))
     for name in ("train_loss", "test_loss"):
         values = h.column(name)
         for j in range(1, len(values)):
             low = min(values[:j])
             if low > 0 and values[j] >= BLOW_UP * low:
                 i = values.index(low)
-                reasons.append(f"the {name.replace('_', ' ')} rose from {low:.3g} (epoch {i + 1}) to "
-                               f"{values[j]:.3g} (epoch {j + 1})")
+                reasons.append(t("unstable.rose", what=t("metric." + name), low=low, i=i + 1,
+                                 high=values[j], j=j + 1))
                 break
     if not reasons:
         return None
@@ -72,16 +74,15 @@ def instability(h: History, loss: str, n_outputs: int) -> str | None:
     trend = ""
     if acc[0] is not None and len(acc) > 1:
         best = max(range(len(acc)), key=acc.__getitem__)
-        trend = (f"; test accuracy was {acc[best]:.4f} at epoch {best + 1} and ends at {acc[-1]:.4f}"
-                 if best < len(acc) - 1 else f"; test accuracy ends at {acc[-1]:.4f}")
-    return ("Unstable training: " + " and ".join(reasons) + trend +
-            ". The learning rate is too large for this model: try one ten times smaller.")
+        trend = (t("unstable.acc_was", best=acc[best], epoch=best + 1, last=acc[-1])
+                 if best < len(acc) - 1 else t("unstable.acc_ends", last=acc[-1]))
+    return t("unstable", reasons=t("and").join(reasons), trend=trend)
 
 
 def instability_warning(h: History, loss: str, outputs: np.ndarray) -> str | None:
     """The one terminal line for an unstable run (``outputs``: the model's test outputs)."""
     text = instability(h, loss, int(np.shape(outputs)[-1]) if np.ndim(outputs) > 1 else 1)
-    return f"  warning: {text[0].lower()}{text[1:]}" if text else None
+    return "  " + t("warning", text=text[0].lower() + text[1:]) if text else None
 
 
 def training_analysis(h: History, loss: str, outputs: np.ndarray) -> list[str]:
@@ -89,38 +90,29 @@ def training_analysis(h: History, loss: str, outputs: np.ndarray) -> list[str]:
     n_outputs = int(np.shape(outputs)[-1]) if np.ndim(outputs) > 1 else 1
     unstable = instability(h, loss, n_outputs)
     if unstable:
-        return [f"**{unstable}** The other numbers of this report describe a model that did not "
-                f"learn steadily; read them with that in mind."]
+        return [t("analysis.unstable", text=unstable)]
     n, last = len(h.records), h.last
-    losses = f"train loss {last.train_loss:.4g}, test loss {last.test_loss:.4g}"
+    losses = t("analysis.losses", train=last.train_loss, test=last.test_loss)
     if n == 1:
-        return [f"This run trained for one epoch ({losses}): one point shows no trend, so it cannot "
-                f"tell whether the model has converged or overfits. Train for more epochs to see."]
+        return [t("analysis.one_epoch", losses=losses)]
     train, test = h.column("train_loss"), h.column("test_loss")
     k = min(TREND_EPOCHS, n - 1)  # the trend over the last k epochs, not one noisy step
     fell = _fall_per_epoch(train, k)
     fell_test = _fall_per_epoch(test, k)
     low = min(range(n), key=test.__getitem__)
     below = last.test_loss < last.train_loss
-    lower = " The test loss is below the train loss." if below else ""
+    lower = t("analysis.test_below") if below else ""
     if low < n - 1 and test[-1] > test[low] * 1.02 and train[-1] < train[low]:
-        return [f"**Overfitting.** The test loss was lowest at epoch {low + 1} ({test[low]:.4g}) and "
-                f"has risen to {test[-1]:.4g} since, while the train loss went on to {train[-1]:.4g}: "
-                f"the model fits particulars of the training set that do not generalise. Fewer "
-                f"epochs, weight decay or more data would help."]
+        return [t("analysis.overfitting", epoch=low + 1, low=test[low], test=test[-1], train=train[-1])]
     if fell > STILL_FALLING or (n < FEW_EPOCHS and below and fell > 0):
-        return [f"**Still learning.** After {n} epochs the train loss is still falling, by {fell:.1%} "
-                f"per epoch over the last {k} ({train[-1 - k]:.4g} → {train[-1]:.4g}), and the test loss "
-                f"{'fell' if fell_test >= 0 else 'rose'} by {abs(fell_test):.1%} per epoch ({test[-1 - k]:.4g} → "
-                f"{test[-1]:.4g}).{lower} The model is "
-                f"under-trained: it has not converged, and the gap between train and test says nothing "
-                f"yet about overfitting. More epochs would show where the curves level off."]
-    text = (f"After {n} epochs the train loss changes by {abs(fell):.2%} per epoch over the last {k} "
-            f"({losses}): the model has about converged at this learning rate.")
+        return [t("analysis.still_learning", n=n, fell=fell, k=k, train0=train[-1 - k], train1=train[-1],
+                  moved=t("fell") if fell_test >= 0 else t("rose"), fell_test=abs(fell_test),
+                  test0=test[-1 - k], test1=test[-1], lower=lower)]
+    text = t("analysis.converged", n=n, fell=abs(fell), k=k, losses=losses)
     if last.train_accuracy is not None:
         gap = last.train_accuracy - last.test_accuracy
-        text += (f" Train accuracy ends {abs(gap):.4f} {'above' if gap >= 0 else 'below'} test accuracy"
-                 + (": a small gap, so the converged model does not overfit." if abs(gap) < 0.02 else "."))
+        text += t("analysis.gap", gap=abs(gap), side=t("above") if gap >= 0 else t("below"),
+                  end=t("analysis.small_gap") if abs(gap) < 0.02 else t("period"))
     return [text]
 
 
@@ -149,11 +141,10 @@ def rarely_predicted(cm: np.ndarray, classes: list[str]) -> list[str]:
     out = []
     for c in range(len(cm)):
         if true[c] >= 10 and predicted[c] < RARELY * true[c]:
-            out.append(f"**The model almost never predicts {classes[c]}**: {int(predicted[c])} of "
-                       f"{total} test predictions, for {int(true[c])} test samples of that class "
-                       f"(recall {cm[c, c] / true[c]:.0%}: {int(cm[c, c])} of them found). Its samples "
-                       f"go to " + ", ".join(f"{classes[j]} ({int(cm[c, j])})" for j in
-                                             np.argsort(-cm[c])[:3] if j != c and cm[c, j] > 0) + ".")
+            goes = t("sep").join(f"{classes[j]} ({int(cm[c, j])})" for j in np.argsort(-cm[c])[:3]
+                                 if j != c and cm[c, j] > 0)
+            out.append(t("analysis.rarely", cls=classes[c], predicted=int(predicted[c]), total=total,
+                         true=int(true[c]), recall=cm[c, c] / true[c], found=int(cm[c, c]), goes=goes))
     return out
 
 
@@ -161,15 +152,12 @@ def classification_analysis(h: History, cm: np.ndarray, classes: list[str]) -> l
     """Best and final accuracy, the classes the model neglects, its mix-ups, and a table of
     recall and precision per class."""
     last, best = h.last, h.best()
-    text = (f"The best test accuracy, {best.test_accuracy:.4f}, came at epoch {best.epoch} of "
-            f"{len(h.records)}; the final one is {last.test_accuracy:.4f} (train accuracy "
-            f"{last.train_accuracy:.4f}).")
+    text = t("analysis.best", best=best.test_accuracy, epoch=best.epoch, n=len(h.records),
+             last=last.test_accuracy, train=last.train_accuracy)
     pairs = most_confused(cm)
     if pairs:
-        text += " Most confused (true → predicted): " + ", ".join(
-            f"{classes[i]} → {classes[j]} ({n})" for i, j, n in pairs) + "."
+        text += t("analysis.confused", pairs=t("sep").join(f"{classes[i]} → {classes[j]} ({n})"
+                                                         for i, j, n in pairs))
     rows, _, _ = class_table(cm, classes)
     return [text, *rarely_predicted(cm, classes),
-            "Per class on the test set (recall: the share of a class's samples predicted as it; "
-            "precision: the share of its predictions that are right):\n\n"
-            + table(["class", "test samples", "predicted", "recall", "precision"], rows)]
+            t("analysis.per_class") + "\n\n" + table(t("analysis.per_class_head").split("|"), rows)]

@@ -2,7 +2,8 @@
 
 Figures are ``matplotlib.figure.Figure`` objects, drawn and saved without pyplot: that needs no
 backend, so importing groundup never changes the user's (in a notebook: the inline one). The
-project's style applies only while a figure is drawn (``styled``), never to the user's rcParams.
+project's style (and the font of the report's language) applies only while a figure is drawn
+(``styled``), never to the user's rcParams. Text drawn in a figure comes from ``i18n.ft``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
+from groundup.i18n import figure_rc, ft
 from groundup.metrics import per_class_accuracy
 
 TRAIN, TEST = "#1f77b4", "#d62728"
@@ -27,7 +29,7 @@ def styled(draw):
     """Run a drawing function under the project's style; the user's rcParams are restored after."""
     @functools.wraps(draw)
     def wrapper(*args, **kwargs):
-        with matplotlib.rc_context(STYLE):
+        with matplotlib.rc_context({**STYLE, **figure_rc()}):
             return draw(*args, **kwargs)
     return wrapper
 
@@ -41,7 +43,7 @@ def subplots(nrows: int = 1, ncols: int = 1, **kwargs) -> tuple[Figure, object]:
 
 
 def _epoch_axis(ax, epochs: list[int]) -> None:
-    ax.set_xlabel("epoch")
+    ax.set_xlabel(ft("fig.epoch"))
     if len(epochs) <= 12:
         ax.set_xticks(epochs)
 
@@ -54,23 +56,23 @@ def curves(rows: list[dict], title: str) -> Figure:
     fig, axes = subplots(1, 2 if has_acc else 1, figsize=(10 if has_acc else 5.5, 3.8), squeeze=False)
     marker = "o" if len(rows) <= 20 else None
     ax = axes[0, 0]
-    ax.plot(epochs, [r["train_loss"] for r in rows], color=TRAIN, marker=marker, label="train")
-    ax.plot(epochs, [r["test_loss"] for r in rows], color=TEST, marker=marker, label="test")
-    ax.set_ylabel("loss (mean per sample)")
+    ax.plot(epochs, [r["train_loss"] for r in rows], color=TRAIN, marker=marker, label=ft("fig.train"))
+    ax.plot(epochs, [r["test_loss"] for r in rows], color=TEST, marker=marker, label=ft("fig.test"))
+    ax.set_ylabel(ft("fig.loss_axis"))
     if not has_acc and min(r["test_loss"] for r in rows) > 0:
         ax.set_yscale("log")  # a regression loss falls by orders of magnitude
-    ax.set_title("Loss")
+    ax.set_title(ft("fig.loss"))
     _epoch_axis(ax, epochs)
     ax.legend()
     if has_acc:
         ax = axes[0, 1]
-        ax.plot(epochs, [r["train_accuracy"] for r in rows], color=TRAIN, marker=marker, label="train")
-        ax.plot(epochs, [r["test_accuracy"] for r in rows], color=TEST, marker=marker, label="test")
+        ax.plot(epochs, [r["train_accuracy"] for r in rows], color=TRAIN, marker=marker, label=ft("fig.train"))
+        ax.plot(epochs, [r["test_accuracy"] for r in rows], color=TEST, marker=marker, label=ft("fig.test"))
         best = max(rows, key=lambda r: r["test_accuracy"])
         ax.plot([best["epoch"]], [best["test_accuracy"]], "*", color=TEST, ms=12, ls="none",
-                label=f"best test {best['test_accuracy']:.4f} (epoch {best['epoch']})")
-        ax.set_ylabel("accuracy")
-        ax.set_title("Accuracy")
+                label=ft("fig.best_test", acc=best["test_accuracy"], epoch=best["epoch"]))
+        ax.set_ylabel(ft("fig.accuracy_axis"))
+        ax.set_title(ft("fig.accuracy"))
         _epoch_axis(ax, epochs)
         ax.legend(loc="lower right")
     fig.suptitle(title)
@@ -94,15 +96,15 @@ def confusion(cm: np.ndarray, classes: list[str], title: str) -> Figure:
                     color="white" if dark else "black")
     ax.set_xticks(range(k), classes, rotation=45 if k > 2 else 0, ha="right" if k > 2 else "center")
     ax.set_yticks(range(k), classes)
-    ax.set_xlabel("predicted class")
-    ax.set_ylabel("true class")
+    ax.set_xlabel(ft("fig.predicted_class"))
+    ax.set_ylabel(ft("fig.true_class"))
     acc = per_class_accuracy(cm)
     right = ax.secondary_yaxis("right")
     right.set_yticks(range(k), [f"{a:.1%}" for a in acc])
-    right.set_ylabel("per-class accuracy")
+    right.set_ylabel(ft("fig.per_class_accuracy"))
     right.spines["right"].set_visible(False)
     total = np.trace(cm) / cm.sum()
-    ax.set_title(f"{title}\naccuracy {total:.4f} on {cm.sum()} test samples", fontsize=10)
+    ax.set_title(title + "\n" + ft("fig.confusion_title", acc=total, n=int(cm.sum())), fontsize=10)
     fig.tight_layout()
     return fig
 
@@ -112,15 +114,13 @@ def compare_curves(runs: dict[str, list[dict]], title: str) -> Figure:
     """Loss and accuracy curves of several implementations on the same axes."""
     first = next(iter(runs.values()))
     has_acc = first[0]["test_accuracy"] is not None
-    metrics = [("train_loss", "train loss"), ("test_loss", "test loss")]
-    if has_acc:
-        metrics += [("train_accuracy", "train accuracy"), ("test_accuracy", "test accuracy")]
+    metrics = ["train_loss", "test_loss"] + (["train_accuracy", "test_accuracy"] if has_acc else [])
     fig, axes = subplots(1, len(metrics), figsize=(3.6 * len(metrics), 3.4), squeeze=False)
-    for ax, (key, label) in zip(axes[0], metrics):
+    for ax, key in zip(axes[0], metrics):
         for impl, rows in runs.items():
             ax.plot([r["epoch"] for r in rows], [r[key] for r in rows], IMPL_STYLES.get(impl, "-"),
                     color=IMPL_COLORS.get(impl), label=impl, lw=2)
-        ax.set_title(label)
+        ax.set_title(ft("fig." + key))
         _epoch_axis(ax, [r["epoch"] for r in first])
         ax.legend()
     fig.suptitle(title)
@@ -135,9 +135,9 @@ def decision_boundary(x: np.ndarray, y: np.ndarray, w: np.ndarray, b: float,
     fig, ax = subplots(figsize=(5.2, 4.8))
     for label, color in ((0, "#1f77b4"), (1, "#d62728")):
         pts = x[y == label]
-        ax.scatter(pts[:, 0], pts[:, 1], s=7, alpha=0.6, color=color, label=f"label {label}")
+        ax.scatter(pts[:, 0], pts[:, 1], s=7, alpha=0.6, color=color, label=ft("fig.label", label=label))
     xs = np.linspace(x[:, 0].min(), x[:, 0].max(), 50)
-    for (ww, bb), style, name in (((true_w, true_b), "k--", "true boundary"), ((w, b), "g-", "learned boundary")):
+    for (ww, bb), style, name in (((true_w, true_b), "k--", ft("fig.true_boundary")), ((w, b), "g-", ft("fig.learned_boundary"))):
         if abs(ww[1]) > 1e-12:
             ax.plot(xs, -(ww[0] * xs + bb) / ww[1], style, lw=2, label=name)
     ax.set_xlim(x[:, 0].min(), x[:, 0].max())

@@ -16,8 +16,11 @@ import html
 import re
 from pathlib import Path
 
+from groundup.i18n import current, t
+
 STYLE = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; max-width: 1100px;
+body { font-family: system-ui, -apple-system, "Segoe UI", "Noto Sans CJK SC", "Source Han Sans SC",
+       "PingFang SC", "Microsoft YaHei", sans-serif; max-width: 1100px;
        margin: 2rem auto; padding: 0 1rem; color: #222; line-height: 1.5; }
 h1 { border-bottom: 2px solid #ddd; padding-bottom: .3rem; }
 h2 { border-bottom: 1px solid #eee; padding-bottom: .2rem; margin-top: 2.2rem; }
@@ -32,13 +35,15 @@ pre code { background: none; padding: 0; }
 em { color: #555; }
 nav.toc { background: #f8f8f8; border: 1px solid #e4e4e4; padding: .3rem 1rem; margin: .8rem 0; line-height: 1.35; }
 nav.toc ul { margin: .2rem 0; padding-left: 1.2rem; columns: 2; column-gap: 2rem; font-size: .92rem; }
-a.file::after { content: " (file in the run folder)"; color: #777; font-size: .85em; }
 """
+FILE_NOTE = 'a.file::after {{ content: " {note}"; color: #777; font-size: .85em; }}\n'
+
 
 _IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)]+)\)")
 _LINK = re.compile(r"\[([^\]]+)\]\(([^)]+)\)")
 _HEADING = re.compile(r"(#{1,6})\s+(.*)")
 TOC_LEVEL = 2  # the headings listed in the table of contents: one line each
+LANG_TAGS = {"en": "en", "zh": "zh-CN"}  # the html lang attribute: lets the browser pick CJK fonts
 TOC_MIN = 3  # pages with fewer level-2 headings get no table of contents
 
 
@@ -95,7 +100,7 @@ class Headings:
         if len(listed) < TOC_MIN:
             return ""
         items = "".join(f'<li><a href="#{anchor}">{html.escape(_plain(text))}</a></li>' for text, anchor in listed)
-        return f'<nav class="toc"><strong>Contents</strong><ul>{items}</ul></nav>'
+        return f'<nav class="toc"><strong>{t("html.contents")}</strong><ul>{items}</ul></nav>'
 
 
 def _scan_headings(lines: list[str]):
@@ -136,7 +141,7 @@ def _link(label: str, target: str, base: Path | None, headings: Headings | None)
     if anchor:
         return f'<a href="#{anchor}">{label}</a>'
     return (f'<a class="file" href="{html.escape(target, quote=True)}" '
-            f'title="{html.escape(target, quote=True)}: a file in the run folder">{label}</a>')
+            f'title="{html.escape(t("html.file_title", target=target), quote=True)}">{label}</a>')
 
 
 def _img(alt: str, src: str, base: Path | None) -> str:
@@ -205,6 +210,7 @@ def page(title: str, body_markdown: str, base: Path) -> str:
     if toc:
         first = body.find("</h1>")
         body = body[:first + 5] + "\n" + toc + body[first + 5:] if first >= 0 else toc + "\n" + body
-    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
-            f"<title>{html.escape(title)}</title>\n<style>{STYLE}</style>\n</head>\n<body>\n"
+    style = STYLE + FILE_NOTE.format(note=t("html.file_note"))
+    return (f"<!DOCTYPE html>\n<html lang=\"{LANG_TAGS[current()]}\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{html.escape(title)}</title>\n<style>{style}</style>\n</head>\n<body>\n"
             f"{body}\n</body>\n</html>\n")

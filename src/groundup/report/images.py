@@ -12,6 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
+from groundup.i18n import ft
 from groundup.report.figures import styled, subplots
 
 WRONG = "#c00000"
@@ -61,23 +62,24 @@ def samples(images: np.ndarray, y: np.ndarray, pred: np.ndarray, classes: list[s
     labels = []
     for i in range(n):
         p = f" ({probs[i, pred[i]]:.0%})" if probs is not None else ""
-        labels.append(f"{'✗ ' if wrong[i] else ''}true: {classes[y[i]]}\npred: {classes[pred[i]]}{p}")
+        labels.append(("✗ " if wrong[i] else "") + ft("fig.true_pred", true=classes[y[i]], pred=classes[pred[i]]) + p)
     return labelled_grid(images[:n], labels, wrong,
-                         f"{title}: {n - int(wrong.sum())} of {n} right (mistakes in red, framed)", cols)
+                         title + ft("fig.samples_title", right=n - int(wrong.sum()), n=n), cols)
 
 
+@styled
 def mistakes(images: np.ndarray, y: np.ndarray, pred: np.ndarray, probs: np.ndarray,
              classes: list[str], title: str, n: int = 16, cols: int = 8) -> Figure:
     """The ``n`` wrong predictions made with the highest probability: what the model is
     surest about and still gets wrong (often ambiguous or mislabelled images)."""
     wrong = np.flatnonzero(pred != y)
     order = wrong[np.argsort(-probs[wrong, pred[wrong]], kind="stable")][:n]
-    labels = [f"true: {classes[y[i]]} ({probs[i, y[i]]:.0%})\npred: {classes[pred[i]]} ({probs[i, pred[i]]:.0%})"
-              for i in order]
-    heading = f"{title} ({len(wrong)} mistakes in all; probabilities in brackets)"
+    labels = [ft("fig.true_pred", true=f"{classes[y[i]]} ({probs[i, y[i]]:.0%})",
+                 pred=f"{classes[pred[i]]} ({probs[i, pred[i]]:.0%})") for i in order]
+    heading = title + ft("fig.mistakes_title", n=len(wrong))
     if len(order) == 0:
         fig = Figure(figsize=(4, 1.2))
-        fig.text(0.5, 0.5, f"{title}: no mistakes", ha="center", va="center")
+        fig.text(0.5, 0.5, title + ft("fig.no_mistakes"), ha="center", va="center")
         return fig
     return labelled_grid(images[order], labels, np.ones(len(order), bool), heading, cols)
 
@@ -100,6 +102,6 @@ def weight_images(weight: np.ndarray, classes: list[str], shape: tuple[int, int]
         im = axes.flat[c].imshow(weight[c].reshape(shape), cmap="RdBu_r", vmin=-lim, vmax=lim,
                                  interpolation="nearest")
         axes.flat[c].set_title(classes[c], fontsize=10)
-    fig.colorbar(im, ax=axes.ravel().tolist(), shrink=0.8, label="weight", extend="both")
+    fig.colorbar(im, ax=axes.ravel().tolist(), shrink=0.8, label=ft("fig.weight"), extend="both")
     fig.suptitle(title, fontsize=11)
     return fig

@@ -1,0 +1,107 @@
+"""The report's language: one catalogue of sentences per language, looked up by key.
+
+The language is chosen once, where a command or an API call begins (``with language("zh"):``),
+and every writer asks ``t(key, **fields)`` for its text; numbers, file names and JSON keys are
+fields, formatted by the template's own format spec, so they read the same in every language.
+Text drawn in a figure comes from ``ft``: the report's language when a font can draw it, else
+English (``font_note`` says so, once, on the terminal and in the report).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+from contextvars import ContextVar
+from pathlib import Path
+
+from groundup.errors import check_choice
+from groundup.i18n.en import EN
+from groundup.i18n.zh import ZH
+
+LANGS = ("en", "zh")
+CATALOGUES = {"en": EN, "zh": ZH}
+NEEDS_CJK = {"zh"}
+# Fonts that draw Chinese, best first: Debian's fonts-noto-cjk, then common desktop fonts.
+CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
+             "WenQuanYi Zen Hei", "WenQuanYi Micro Hei", "Microsoft YaHei", "SimHei", "PingFang SC",
+             "Heiti SC", "Noto Sans CJK JP", "Noto Sans CJK TC", "Arial Unicode MS")
+
+CJK_FILES = ("cjk", "sourcehansans", "wqy", "msyh", "simhei", "pingfang", "notosanssc", "unicode")
+
+_LANG: ContextVar[str] = ContextVar("groundup_lang", default="en")
+
+
+def current() -> str:
+    """The language the report is written in now."""
+    return _LANG.get()
+
+
+@contextlib.contextmanager
+def language(lang: str | None):
+    """Write everything inside the block in ``lang`` (None: leave the language as it is)."""
+    if lang is None:
+        yield
+        return
+    check_choice("lang", lang, LANGS)
+    token = _LANG.set(lang)
+    try:
+        yield
+    finally:
+        _LANG.reset(token)
+
+
+def t(key: str, lang: str | None = None, **fields) -> str:
+    """The sentence ``key`` in the report's language, its ``{fields}`` filled in."""
+    return CATALOGUES[lang or current()][key].format(**fields)
+
+
+def experiment_title(exp) -> str:
+    """An experiment's title in the report's language: its own (English) ``title`` unless the
+    catalogue has ``title.<name>``."""
+    return CATALOGUES[current()].get("title." + exp.name, exp.title)
+
+
+@functools.lru_cache(maxsize=None)
+def find_cjk_font() -> str | None:
+    """The name of an installed font that draws Chinese, from matplotlib's font list, or None."""
+    from matplotlib import font_manager
+
+    def known() -> str | None:
+        installed = {f.name for f in font_manager.fontManager.ttflist}
+        return next((name for name in CJK_FONTS if name in installed), None)
+
+    if found := known():
+        return found
+    # matplotlib's font cache may predate the font's installation: add the system's CJK font
+    # files to its list (this adds fonts to choose from; it changes no setting).
+    for path in font_manager.findSystemFonts():
+        if any(part in Path(path).name.lower() for part in CJK_FILES):
+            with contextlib.suppress(Exception):  # a damaged font file is one font fewer
+                font_manager.fontManager.addfont(path)
+    return known()
+
+
+def figure_lang() -> str:
+    """The language of the text in figures: the report's, unless no installed font draws it."""
+    lang = current()
+    return lang if lang not in NEEDS_CJK or find_cjk_font() else "en"
+
+
+def ft(key: str, **fields) -> str:
+    """The text ``key`` for a figure (in ``figure_lang``)."""
+    return t(key, figure_lang(), **fields)
+
+
+def figure_rc() -> dict:
+    """rcParams for drawing a figure in ``figure_lang``: the CJK font first, DejaVu Sans for
+    any glyph it lacks; nothing for English."""
+    if figure_lang() not in NEEDS_CJK:
+        return {}
+    # Named fonts, not the generic "sans-serif": a text keeps its family names and resolves them
+    # when the figure is saved, after this context has restored the user's rcParams.
+    return {"font.family": [find_cjk_font(), "DejaVu Sans"]}
+
+
+def font_note() -> str | None:
+    """One line if the figures fall back to English because no font draws the report's language."""
+    return t("font.missing") if figure_lang() != current() else None
