@@ -5,8 +5,8 @@ Layout: images are stored innermost, (C, H, W, N), as in ``numpy_impl.conv``, so
 pixel is one row of N values. A convolution is then one row gather and one matrix product
 (im2col): ``index_select`` copies, for every kernel entry and output pixel, the row of the
 pixel that entry sees, and the kernels, one per row, multiply these columns. Autograd's
-backward of the gather is one ``index_add`` of rows (col2im); ``Tensor.unfold`` computed
-the same columns, but its backward took 9× longer.
+backward of the gather is one ``index_add`` of rows (col2im); ``Tensor.unfold`` makes
+the same columns, but its forward and backward took 9× as long (benchmarks/README.md).
 
 The output pixels are listed by their place in the max-pool's window: for a 2×2 pool, first
 every window's top-left pixel, then every top-right, bottom-left, bottom-right. The pool is
