@@ -274,6 +274,11 @@ def main(argv=None) -> int:
                 rounds = " ".join(f"{c / t:.1f}x" for c, t in zip(times["classic"], ts))
             print(f"{label:<40} {min(ts):8.2f} {statistics.median(ts):8.2f} {speedup} "
                   f"{min(ts) / floor:7.2f}x  {rounds}")
+        if "nn" in times:  # each round's epochs ran back to back: the ratio within a round is the fair one
+            for name in (i for i in impls if i != "nn"):
+                ratios = [t / n for t, n in zip(times[name], times["nn"])]
+                print(f"groundup {name} / nn, per round: " + " ".join(f"{r:.2f}x" for r in ratios)
+                      + f"  (median {statistics.median(ratios):.2f}x)")
         naive = flops + 2 * first_layer_macs(model) * len(d.y_train)
         print(f"FLOPs per epoch: {flops / 1e9:.1f} G ({flops_per_sample(model) / 1e6:.2f} M per image: "
               f"forward, weight gradients, input gradients but the first layer's; "

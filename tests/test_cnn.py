@@ -18,7 +18,7 @@ from groundup.nn.conv import CourseCNN
 from groundup.numpy_impl import conv as npconv
 from groundup.numpy_impl.learner import NumpyConv
 from groundup.registry import build_learner
-from groundup.scratch.conv import conv2d, max_pool2d
+from groundup.scratch.conv import conv2d, max_pool
 from groundup.torch_common import resolve_device
 from groundup.train import Split, fit
 from conftest import digit_like
@@ -34,29 +34,58 @@ def _grads(f, *tensors):
     return out.detach(), [t.grad for t in leaves]
 
 
+def _innermost(x: torch.Tensor) -> torch.Tensor:
+    """(N, C, H, W) -> (C, H, W, N): the scratch CNN's layout."""
+    return x.permute(1, 2, 3, 0)
+
+
+def _pool_blocks(x: torch.Tensor, p: int) -> torch.Tensor:
+    """(N, C, H, W) -> (C, p², H // p, W // p, N): entry (a, b) of every p×p window in block a·p + b."""
+    n, c, h, w = x.shape
+    x = x[:, :, :h // p * p, :w // p * p].reshape(n, c, h // p, p, w // p, p)
+    return x.permute(1, 3, 5, 2, 4, 0).reshape(c, p * p, h // p, w // p, n)
+
+
 def test_conv2d_matches_torch_forward_and_gradients():
     g = torch.Generator().manual_seed(0)
     x = torch.randn(3, 4, 11, 9, generator=g, dtype=torch.float64)
     w = torch.randn(5, 4, 3, 3, generator=g, dtype=torch.float64)
     b = torch.randn(5, generator=g, dtype=torch.float64)
-    ours, our_grads = _grads(conv2d, x, w, b)
+    ours, our_grads = _grads(lambda x, w, b: conv2d(_innermost(x), w, b)[:, 0].permute(3, 0, 1, 2), x, w, b)
     ref, ref_grads = _grads(TF.conv2d, x, w, b)
     assert ours.shape == (3, 5, 9, 7)
     torch.testing.assert_close(ours, ref, rtol=0, atol=1e-12)
     for a, r in zip(our_grads, ref_grads):
         torch.testing.assert_close(a, r, rtol=0, atol=1e-12)
+    # with pool=2 the same output pixels, listed by their place in the 2×2 windows (odd row dropped)
+    pooled = conv2d(_innermost(x), w, b, pool=2)
+    assert pooled.shape == (5, 4, 4, 3, 3)
+    torch.testing.assert_close(pooled, _pool_blocks(ref, 2), rtol=0, atol=1e-12)
 
 
 def test_max_pool_routes_the_gradient_like_nn_even_with_ties():
-    g = torch.Generator().manual_seed(1)
-    x = torch.randn(2, 3, 9, 8, generator=g, dtype=torch.float64)
-    x[0, 0, :4, :4] = 0.5  # whole windows of equal values, as on MNIST's background
-    x[1, 2, 2:4, 2:4] = torch.tensor([[1.0, 2.0], [2.0, 2.0]])
-    ours, (our_grad,) = _grads(lambda t: max_pool2d(t, 2), x)
+    x = _tied_pool_input(torch.Generator().manual_seed(1))
+    ours, (our_grad,) = _grads(lambda t: max_pool(_pool_blocks(t, 2)).permute(3, 0, 1, 2), x)
     ref, (ref_grad,) = _grads(lambda t: TF.max_pool2d(t, 2), x)
     assert ours.shape == (2, 3, 4, 4)  # the odd last row is dropped, as nn.MaxPool2d does
     torch.testing.assert_close(ours, ref, rtol=0, atol=0)
     torch.testing.assert_close(our_grad, ref_grad, rtol=0, atol=0)
+
+
+def test_conv_then_pool_matches_torch_on_tied_outputs():
+    """A constant patch of the image gives equal convolution outputs: the ties the pool meets."""
+    g = torch.Generator().manual_seed(2)
+    x = torch.randn(2, 3, 12, 13, generator=g, dtype=torch.float64)
+    x[:, :, :8, :9] = 0.25
+    w = torch.randn(4, 3, 3, 3, generator=g, dtype=torch.float64)
+    b = torch.randn(4, generator=g, dtype=torch.float64)
+    ours, our_grads = _grads(lambda x, w, b: max_pool(conv2d(_innermost(x), w, b, pool=2)).permute(3, 0, 1, 2),
+                             x, w, b)
+    ref, ref_grads = _grads(lambda x, w, b: TF.max_pool2d(TF.conv2d(x, w, b), 2), x, w, b)
+    assert ours.shape == (2, 4, 5, 5)
+    torch.testing.assert_close(ours, ref, rtol=0, atol=1e-12)
+    for a, r in zip(our_grads, ref_grads):
+        torch.testing.assert_close(a, r, rtol=0, atol=1e-12)
 
 
 def _tied_pool_input(g: torch.Generator) -> torch.Tensor:
