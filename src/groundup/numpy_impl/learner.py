@@ -22,11 +22,27 @@ from groundup.numpy_impl.optim import SGD
 ACTIVATIONS = {"relu": ReLU, "sigmoid": Sigmoid}
 
 
-class NumpyLearner:
+class NumpyBatches:
+    """What every NumPy learner does alike: a batch is the rows of an index vector, and the
+    learning rate lives in ``self.optimizer``."""
+
+    impl = "numpy"
+
+    def index(self, order: np.ndarray) -> np.ndarray:
+        return order
+
+    @staticmethod
+    def take(x: np.ndarray, idx: np.ndarray) -> np.ndarray:
+        return x.take(idx, axis=0)
+
+    def set_lr(self, lr: float) -> None:
+        self.optimizer.lr = lr
+
+
+class NumpyLearner(NumpyBatches):
     """A ``Sequential`` network (``self.net``, from a subclass's ``build``) trained with the
     spec's loss and the hand-written SGD; parameters in the working dtype (float32 or 64)."""
 
-    impl = "numpy"
     eval_rows = EVAL_CHUNK  # samples per forward pass when evaluating
 
     def __init__(self, spec, params: dict, *, lr: float, momentum: float = 0.0,
@@ -44,16 +60,6 @@ class NumpyLearner:
         """Convert a whole split once: features to the working dtype, labels as the loss wants."""
         y = y.astype(np.int64) if self.spec.loss == "ce" else y.astype(self.dtype)
         return np.ascontiguousarray(x, dtype=self.dtype), y
-
-    def index(self, order: np.ndarray) -> np.ndarray:
-        return order
-
-    @staticmethod
-    def take(x: np.ndarray, idx: np.ndarray) -> np.ndarray:
-        return x.take(idx, axis=0)
-
-    def set_lr(self, lr: float) -> None:
-        self.optimizer.lr = lr
 
     @np.errstate(over="ignore", invalid="ignore")  # a diverging run is reported by the loop
     def train_step(self, x: np.ndarray, y: np.ndarray) -> float:

@@ -25,6 +25,7 @@ import sys
 
 import numpy as np
 
+from groundup.numpy_impl.learner import NumpyBatches
 from groundup.numpy_impl.losses import softmax_cross_entropy
 from groundup.numpy_impl.optim import Adam
 
@@ -68,15 +69,13 @@ def rnn_backward(dhs: np.ndarray, xs: np.ndarray, h0: np.ndarray, hs: np.ndarray
     return dxs, dh_next, grads
 
 
-class NumpyRNN:
+class NumpyRNN(NumpyBatches):
     """The course's cell (one-hot characters in, the hidden state as the class scores, h_0 = 0)
     trained on batches of sequences with the mean cross-entropy over every step and Adam.
 
     ``ops`` supplies ``rnn_forward`` and ``rnn_backward`` (default: this module), so the same
     learner can train someone's own functions.
     """
-
-    impl = "numpy"
 
     def __init__(self, spec, params: dict, *, lr: float, momentum: float = 0.0, weight_decay: float = 0.0,
                  dtype: str = "float32", device: str = "cpu", ops=None):
@@ -90,16 +89,6 @@ class NumpyRNN:
     def prepare(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """Ids (N, T) -> one-hot inputs (N, T, vocab) in the working dtype; labels (N, T)."""
         return np.eye(self.spec.vocab, dtype=self.dtype)[x], np.asarray(y, dtype=np.int64)
-
-    def index(self, order: np.ndarray) -> np.ndarray:
-        return order
-
-    @staticmethod
-    def take(x: np.ndarray, idx: np.ndarray) -> np.ndarray:
-        return x.take(idx, axis=0)
-
-    def set_lr(self, lr: float) -> None:
-        self.optimizer.lr = lr
 
     def _forward(self, x: np.ndarray):
         """(N, T, vocab) -> the time-major inputs xs (T, N, vocab), h0 and the states hs (T, N, H)."""
