@@ -180,6 +180,32 @@ def test_interrupted_variant_resumes_to_exactly_the_uninterrupted_result(tmp_pat
         assert np.array_equal(np.asarray(cut[k]), np.asarray(p)), k
 
 
+def test_interrupted_group_of_variants_resumes_from_its_folder(tmp_path):
+    """Ctrl-C in the fourth variant (nn-rnn) names the group's folder; --resume on it finishes
+    nn-rnn and nn-embedding and writes the overview, equal to a run never interrupted."""
+    from groundup.runs import FAULT_ENV
+
+    args = ("run", "rnn-hello", "--preset", "seed", "--quiet")
+    env = {"GROUNDUP_COMMIT_SECONDS": "0"}
+    assert run_cli(*args, "--out", str(tmp_path / "straight"), env=env).returncode == 0
+    cut = tmp_path / "cut"
+    result = run_cli(*args, "--out", str(cut), env={**env, FAULT_ENV: f"epoch-start@{3 * 15 + 5}:INT"})
+    assert result.returncode == 130, result.stderr
+    assert f"--resume {cut}\n" in result.stderr + "\n" and f"--resume {cut / 'nn-rnn'}" not in result.stderr
+    assert not (cut / "nn-embedding").exists() and not (cut / "comparison.md").exists()
+    resumed = run_cli("run", "rnn-hello", "--resume", str(cut), "--quiet")
+    assert resumed.returncode == 0, resumed.stderr
+    for v in rh.VARIANTS:
+        assert _losses(cut / v.folder) == _losses(tmp_path / "straight" / v.folder), v.name
+        done = json.loads((cut / v.folder / "summary.json").read_text())
+        assert done["status"] == "completed" and done["final_predicted"] == "ohlol", v.name
+    overview = json.loads((cut / "comparison.json").read_text())
+    assert overview["status"] == "completed" and set(overview["summaries"]) == {v.name for v in rh.VARIANTS}
+    assert (cut / "comparison.md").is_file()
+    again = run_cli("run", "rnn-hello", "--resume", str(cut), "--quiet")
+    assert again.returncode == 2 and "nothing to resume" in again.stderr
+
+
 def test_another_sequence_model_is_a_spec_and_a_loader(tmp_path):
     """No rnn-hello code: RNNSpec and a Task run through supervised.run in all three implementations,
     on several sequences in shuffled mini-batches, and agree to 1e-8 in float64."""

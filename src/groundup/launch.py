@@ -168,6 +168,11 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
     path = Path(path)
     if not path.is_dir():
         raise RunFolderError(f"{path}: no such run folder")
+    if not (path / "config.json").exists():
+        members = sorted(p.name for p in path.iterdir() if (p / "config.json").is_file())
+        if members:  # a group written before groups recorded themselves
+            raise RunFolderError(f"{path} has no config.json of its own; resume its runs one at a time: "
+                                 + ", ".join(f"--resume {path / m}" for m in members))
     config = read_config(path)
     exp = get(config["experiment"])
     if name is not None and name != exp.name:
@@ -193,15 +198,25 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
         from groundup.torch_common import resolve_device
 
         settings = settings.with_overrides(device=resolve_device(settings.device))
-        if exp.task.variant and not group:  # one of several models (rnn-hello): its own Task
-            exp = replace(exp, task=exp.task.variant(config))
-        summaries = complete(exp, impls, settings, path, config["preset"], quiet, say)
-    return RunResult(path, path / ("comparison.md" if group else "report.md"), summaries)
+        if group:  # the experiment's own run finishes every member's folder and the overview
+            summaries = exp.run(exp, impls, settings, path, config["preset"], quiet=quiet, say=say) or {}
+        else:
+            if exp.task.variant:  # one of several models (rnn-hello): its own Task
+                exp = replace(exp, task=exp.task.variant(config))
+            summaries = complete(exp, impls, settings, path, config["preset"], quiet, say)
+    return RunResult(path, _group_report(path) if group else path / "report.md", summaries)
+
+
+def _group_report(path: Path) -> Path:
+    """A group's overview: comparison.md when it compares implementations, report.md when its
+    members are one implementation's several models (``rnn-hello --impl nn``)."""
+    return path / ("comparison.md" if (path / "comparison.md").is_file() or not (path / "report.md").is_file()
+                   else "report.md")
 
 
 def _complete(path: Path, impls: list[str], group: bool) -> bool:
     if group:
-        return holds_completed_run(path) and (path / "comparison.md").is_file()
+        return holds_completed_run(path) and _group_report(path).is_file()
     return finished(RunFolder(path))
 
 

@@ -152,23 +152,29 @@ def task(variant: Variant) -> Task:
 def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset: str,
         quiet: bool = False, say=print) -> dict:
     """Train every variant of the chosen implementations: one variant writes its run folder at
-    ``out``, several write ``out/<folder>`` each and an overview of all of them at ``out``.
+    ``out``, several write ``out/<folder>`` each, ``out/config.json`` naming the group and an
+    overview of all of them at ``out``. Run again on the same ``out`` (``--resume``), it
+    finishes what is missing: every variant's run resumes from its own checkpoint.
 
     Returns one summary per variant in the shape every trained model's has (``final`` metrics,
     ``epochs``, ``train_seconds``), for ``groundup lab``."""
     settings = settings.with_overrides(device=resolve_device(settings.device))
     variants = [v for v in VARIANTS if v.impl in impls]
     data = supervised.load_data(task(variants[0]), settings)
+    group = RunFolder(out)
+    if len(variants) > 1 and not (group.path / "config.json").is_file():  # (a resume keeps it)
+        group.write_config(exp.name, preset, impls=list(impls), settings=settings.as_dict())
     say(f"{exp.name}: {SOURCE!r} -> {TARGET!r}, {settings.epochs} epochs of Adam per variant -> {out}")
     outcomes, summaries = {}, {}
     for v in variants:
         vs = settings.with_overrides(lr=settings.lr * v.lr_factor)
         folder = RunFolder(out if len(variants) == 1 else out / v.folder)
         outcomes[v.name], summaries[v.name] = supervised.run_one(
-            replace(exp, task=task(v)), v.impl, vs, data, v.spec.init_params(vs), folder, preset, quiet, say)
+            replace(exp, task=task(v)), v.impl, vs, data, v.spec.init_params(vs), folder, preset, quiet, say,
+            resume_target=group.path)
         say(f"  {v.name}, predicted after each epoch: {' '.join(summaries[v.name]['predicted'])}")
     if len(variants) > 1:
-        _overview(exp, RunFolder(out), variants, outcomes, summaries, settings, preset,
+        _overview(exp, group, variants, outcomes, summaries, settings, preset,
                   "comparison.md" if len(impls) > 1 else "report.md")
     return {name: {"impl": s["impl"], "epochs": s["epochs"], "train_seconds": s["train_seconds"],
                    "final": {"train_loss": s["final"]["train_loss"], "train_accuracy": s["final"]["train_accuracy"]}}

@@ -98,7 +98,7 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
     """
     settings = settings.with_overrides(device=resolve_device(settings.device))
     with RunFolder(out).lock() as folder:
-        if len(impls) > 1:
+        if len(impls) > 1 and not (folder.path / "config.json").is_file():  # (a resume keeps it)
             folder.write_config(exp.name, preset, impls=list(impls), settings=settings.as_dict())
         return complete(exp, impls, settings, folder.path, preset, quiet, say)
 
