@@ -29,6 +29,9 @@ sys.path.insert(0, str(ROOT / "src"))
 from groundup.threads import cores  # noqa: E402
 
 EXPERIMENTS = ["logistic-synthetic", "diabetes", "softmax-fashion-mnist", "mlp-mnist", "cnn-mnist"]
+# Epochs of a millisecond or less need many for a stable median (a single 3-4 ms time slice
+# lent to the neighbour would triple one of them): at least this many epochs each.
+MIN_EPOCHS = {"logistic-synthetic": 200, "diabetes": 200, "softmax-fashion-mnist": 20}
 BURN = "import time\nend = time.monotonic() + {seconds}\nwhile time.monotonic() < end:\n    pass\n"
 
 
@@ -60,8 +63,8 @@ def with_neighbour(seconds: float, measure):
 def main() -> None:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--only", default=",".join(EXPERIMENTS), help="comma-separated experiments")
-    p.add_argument("--impls", default="numpy,nn", help="comma-separated implementations")
-    p.add_argument("--epochs", type=int, default=3)
+    p.add_argument("--impls", default="numpy,scratch,nn", help="comma-separated implementations")
+    p.add_argument("--epochs", type=int, default=3, help="epochs per run (more for the tiny models: MIN_EPOCHS)")
     p.add_argument("--neighbour-seconds", type=float, default=300.0,
                    help="the neighbour's own time limit (it is stopped earlier when done)")
     args = p.parse_args()
@@ -74,13 +77,12 @@ def main() -> None:
         out = Path(tmp) / "run"
         for name in args.only.split(","):
             for impl in args.impls.split(","):
-                if name in ("cnn-mnist",) and impl == "numpy":
-                    continue  # the CNN has no NumPy implementation
                 t = {}
+                epochs = max(args.epochs, MIN_EPOCHS.get(name, 0))
                 for threads in (str(n), "auto"):
-                    t["alone", threads] = epoch_seconds(name, impl, threads, args.epochs, out)
+                    t["alone", threads] = epoch_seconds(name, impl, threads, epochs, out)
                     t["busy", threads] = with_neighbour(
-                        args.neighbour_seconds, lambda: epoch_seconds(name, impl, threads, args.epochs, out))
+                        args.neighbour_seconds, lambda: epoch_seconds(name, impl, threads, epochs, out))
                 if None in t.values():
                     continue
                 cells = [f"{t[k]:.3g}" for k in (("alone", str(n)), ("alone", "auto"),
