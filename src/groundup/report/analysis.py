@@ -61,13 +61,15 @@ def instability(h: History, loss: str, n_outputs: int) -> str | None:
                          ln="ln " + str(n_outputs) if loss == "ce" else "ln 2", chance=chance))
     for name in ("train_loss", "test_loss"):
         values = h.column(name)
+        i = 0  # the epoch of the lowest value so far: one pass, whatever the epoch count
         for j in range(1, len(values)):
-            low = min(values[:j])
+            low = values[i]
             if low > 0 and values[j] >= BLOW_UP * low:
-                i = values.index(low)
                 reasons.append(t("unstable.rose", what=t("metric." + name), low=low, i=i + 1,
                                  high=values[j], j=j + 1))
                 break
+            if values[j] < low:
+                i = j
     if not reasons:
         return None
     acc = h.column("test_accuracy")
