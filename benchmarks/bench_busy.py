@@ -70,9 +70,9 @@ def main() -> None:
     args = p.parse_args()
     n = cores()
     print(f"{n} cores; load average {os.getloadavg()[0]:.2f} at start")
-    print(f"| experiment | impl | alone, {n} threads | alone, auto | neighbour, {n} threads | "
-          f"neighbour, auto | neighbour / alone, {n} threads | neighbour / alone, auto |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print(f"| experiment | impl | alone, {n} threads | alone, auto | alone, 1 thread | neighbour, {n} threads | "
+          f"neighbour, auto | neighbour / alone, {n} threads | neighbour / alone, auto | 1 thread / auto, alone |")
+    print("| --- " * 10 + "|")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "run"
         for name in args.only.split(","):
@@ -83,11 +83,18 @@ def main() -> None:
                     t["alone", threads] = epoch_seconds(name, impl, threads, epochs, out)
                     t["busy", threads] = with_neighbour(
                         args.neighbour_seconds, lambda: epoch_seconds(name, impl, threads, epochs, out))
+                # Beside a neighbour that keeps one core busy, one thread can at best run as it does
+                # alone: the last column is the lowest "neighbour / alone, auto" that one thread can
+                # reach. Two threads share the other core with the neighbour (2/3 of a core each at
+                # a fair share, so 1.5x their time alone at the very best) and in practice wait
+                # for each other far longer (the "neighbour, N threads" column).
+                t["alone", "1"] = epoch_seconds(name, impl, "1", epochs, out)
                 if None in t.values():
                     continue
-                cells = [f"{t[k]:.3g}" for k in (("alone", str(n)), ("alone", "auto"),
+                cells = [f"{t[k]:.3g}" for k in (("alone", str(n)), ("alone", "auto"), ("alone", "1"),
                                                   ("busy", str(n)), ("busy", "auto"))]
                 ratios = [f"{t['busy', th] / t['alone', th]:.2f}×" for th in (str(n), "auto")]
+                ratios.append(f"{t['alone', '1'] / t['alone', 'auto']:.2f}×")
                 print(f"| {name} | {impl} | " + " | ".join(cells + ratios) + " |", flush=True)
     print(f"load average {os.getloadavg()[0]:.2f} at the end")
 
