@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import json
 import os
 import statistics
 import subprocess
@@ -45,6 +46,9 @@ def epoch_seconds(name: str, impl: str, threads: str, epochs: int, out: Path) ->
     if done.returncode != 0:
         print(f"  {name} [{impl}] --threads {threads}: {done.stderr.strip().splitlines()[-1:]}")
         return None
+    if threads == "auto":  # what auto chose, and why (config.json records it)
+        chosen = json.loads((out / "config.json").read_text()).get("threads") or {}
+        print(f"  {name} [{impl}] auto: {chosen.get('count')} thread(s), {chosen.get('why')}", file=sys.stderr)
     with open(out / "metrics.csv", newline="") as f:
         return statistics.median(float(row["seconds"]) for row in csv.DictReader(f))
 

@@ -73,3 +73,17 @@ def test_apply_limits_torch_and_the_loaded_blas():
     torch_n, blas_n = done.stdout.split()
     assert torch_n == "1"
     assert blas_n in ("1", "None")  # None: this NumPy does not use OpenBLAS
+
+
+def test_a_run_records_its_threads_and_why(tmp_path):
+    """config.json says how many threads the run used and why, so that its epoch times can be read."""
+    import json
+
+    out = tmp_path / "run"
+    result = run_cli("run", "diabetes", "--impl", "nn", "--epochs", "1", "--threads", "3", "--quiet", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert json.loads((out / "config.json").read_text())["threads"] == {"count": 3, "why": "as requested"}
+    auto = tmp_path / "auto"
+    assert run_cli("run", "diabetes", "--impl", "nn", "--epochs", "1", "--quiet", "--out", str(auto)).returncode == 0
+    recorded = json.loads((auto / "config.json").read_text())["threads"]
+    assert recorded["count"] == 1 and "diabetes" in recorded["why"]

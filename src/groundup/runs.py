@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 
 from groundup.errors import RunFolderError, StorageError
+from groundup.threads import applied
 
 METRIC_COLUMNS = ("epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy", "seconds")
 FAULT_ENV = "GROUNDUP_FAULT"  # test hook, read once: "POINT[@N][:INT]" (see fault_point)
@@ -180,7 +181,7 @@ class RunFolder:
     def write_config(self, experiment: str, preset: str, **fields) -> str:
         """config.json: the experiment, its preset, the given fields, versions and the time."""
         return self.write_json("config.json", {"experiment": experiment, "preset": preset, **fields,
-                                               "versions": versions(),
+                                               "versions": versions(), "threads": applied(),
                                                "created": time.strftime("%Y-%m-%dT%H:%M:%S")})
 
     def write_metrics(self, rows: list[dict]) -> str:

@@ -186,11 +186,21 @@ def blas_threads() -> int | None:
     return found[0] if found else None
 
 
+_applied: Choice | None = None  # what ``apply`` last set, for the run's config.json
+
+
 def apply(requested: int | str = "auto", experiment: str | None = None) -> Choice:
     """Choose the number of threads and set it for torch and NumPy's BLAS."""
+    global _applied
     import torch
 
     choice = choose(requested, experiment)
     torch.set_num_threads(choice.threads)
     set_blas_threads(choice.threads)
+    _applied = choice
     return choice
+
+
+def applied() -> dict | None:
+    """The threads this process's runs use and why (None if ``apply`` was not called)."""
+    return None if _applied is None else {"count": _applied.threads, "why": _applied.reason}
