@@ -17,6 +17,7 @@ import argparse
 import csv
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -36,21 +37,46 @@ MIN_EPOCHS = {"logistic-synthetic": 200, "diabetes": 200, "softmax-fashion-mnist
 BURN = "import time\nend = time.monotonic() + {seconds}\nwhile time.monotonic() < end:\n    pass\n"
 
 
-def epoch_seconds(name: str, impl: str, threads: str, epochs: int, out: Path) -> float | None:
-    """Median training seconds per epoch of one ``groundup run`` (None if it did not run)."""
+def epoch_seconds(name: str, impl: str, threads: str, epochs: int, out: Path,
+                  arrives: float | None = None) -> float | None:
+    """Median training seconds per epoch of one ``groundup run`` (None if it did not run).
+
+    ``arrives``: start a neighbour (bounded by that many seconds) once the first epoch is done,
+    and give the median of the epochs after it."""
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "MPLBACKEND": "Agg"}
-    done = subprocess.run([sys.executable, "-m", "groundup", "run", name, "--impl", impl,
-                           "--preset", "quick", "--epochs", str(epochs), "--threads", threads,
-                           "--quiet", "--out", str(out), "--overwrite"],
-                          env=env, capture_output=True, text=True)
-    if done.returncode != 0:
-        print(f"  {name} [{impl}] --threads {threads}: {done.stderr.strip().splitlines()[-1:]}")
+    shutil.rmtree(out, ignore_errors=True)
+    run = subprocess.Popen([sys.executable, "-m", "groundup", "run", name, "--impl", impl,
+                            "--preset", "quick", "--epochs", str(epochs), "--threads", threads,
+                            "--quiet", "--out", str(out)],
+                           env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    burner = None
+    if arrives is not None:
+        while run.poll() is None and len(_rows(out)) < 1:
+            time.sleep(0.01)
+        burner = subprocess.Popen([sys.executable, "-c", BURN.format(seconds=arrives)])
+    try:
+        _, err = run.communicate()
+    finally:
+        if burner is not None:
+            burner.terminate()
+            burner.wait()
+    if run.returncode != 0:
+        print(f"  {name} [{impl}] --threads {threads}: {err.strip().splitlines()[-1:]}")
         return None
     if threads == "auto":  # what auto chose, and why (config.json records it)
         chosen = json.loads((out / "config.json").read_text()).get("threads") or {}
-        print(f"  {name} [{impl}] auto: {chosen.get('count')} thread(s), {chosen.get('why')}", file=sys.stderr)
-    with open(out / "metrics.csv", newline="") as f:
-        return statistics.median(float(row["seconds"]) for row in csv.DictReader(f))
+        print(f"  {name} [{impl}] auto: {chosen.get('count')} thread(s) at the start, {chosen.get('why')}",
+              file=sys.stderr)
+    rows = _rows(out)[1 if arrives is not None else 0:]
+    return statistics.median(float(row["seconds"]) for row in rows)
+
+
+def _rows(out: Path) -> list[dict]:
+    try:
+        with open(out / "metrics.csv", newline="") as f:
+            return list(csv.DictReader(f))
+    except OSError:
+        return []
 
 
 def with_neighbour(seconds: float, measure):
@@ -75,8 +101,9 @@ def main() -> None:
     n = cores()
     print(f"{n} cores; load average {os.getloadavg()[0]:.2f} at start")
     print(f"| experiment | impl | alone, {n} threads | alone, auto | alone, 1 thread | neighbour, {n} threads | "
-          f"neighbour, auto | neighbour / alone, {n} threads | neighbour / alone, auto | 1 thread / auto, alone |")
-    print("| --- " * 10 + "|")
+          f"neighbour, auto | neighbour arrives, auto | neighbour / alone, {n} threads | neighbour / alone, auto | "
+          f"arrives / alone, auto | 1 thread / auto, alone |")
+    print("| --- " * 12 + "|")
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "run"
         for name in args.only.split(","):
@@ -93,11 +120,15 @@ def main() -> None:
                 # a fair share, so 1.5x their time alone at the very best) and in practice wait
                 # for each other far longer (the "neighbour, N threads" column).
                 t["alone", "1"] = epoch_seconds(name, impl, "1", epochs, out)
+                # A neighbour that starts after the run did: auto's guard must notice it.
+                t["arrives", "auto"] = epoch_seconds(name, impl, "auto", max(epochs, 4), out,
+                                                     arrives=args.neighbour_seconds)
                 if None in t.values():
                     continue
                 cells = [f"{t[k]:.3g}" for k in (("alone", str(n)), ("alone", "auto"), ("alone", "1"),
-                                                  ("busy", str(n)), ("busy", "auto"))]
+                                                  ("busy", str(n)), ("busy", "auto"), ("arrives", "auto"))]
                 ratios = [f"{t['busy', th] / t['alone', th]:.2f}×" for th in (str(n), "auto")]
+                ratios.append(f"{t['arrives', 'auto'] / t['alone', 'auto']:.2f}×")
                 ratios.append(f"{t['alone', '1'] / t['alone', 'auto']:.2f}×")
                 print(f"| {name} | {impl} | " + " | ".join(cells + ratios) + " |", flush=True)
     print(f"load average {os.getloadavg()[0]:.2f} at the end")

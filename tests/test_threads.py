@@ -87,3 +87,63 @@ def test_a_run_records_its_threads_and_why(tmp_path):
     assert run_cli("run", "diabetes", "--impl", "nn", "--epochs", "1", "--quiet", "--out", str(auto)).returncode == 0
     recorded = json.loads((auto / "config.json").read_text())["threads"]
     assert recorded["count"] == 1 and "diabetes" in recorded["why"]
+
+
+def test_the_guard_takes_fewer_threads_when_a_program_arrives_and_more_when_it_leaves(monkeypatch):
+    """Samples are (busy ticks of all CPUs, total ticks, this process's CPU seconds); 2 cores,
+    100 ticks per second, 0.5 s between looks: 100 ticks pass per look."""
+    samples = iter([
+        (0, 0, 0.0),        # at the start
+        (100, 100, 1.0),    # this run alone uses both cores: no one else -> stay at 2
+        (200, 200, 1.67),   # a neighbour took 0.67 of a core from the run's two threads -> 1
+        (300, 300, 2.17),   # neighbour 1 core, the run 1 -> 1
+        (350, 400, 2.67),   # the neighbour left: 0 busy but the run's 1 -> wants 2, once
+        (400, 500, 3.17),   # wants 2 again: taken
+        (450, 600, 3.5),    # someone else set the threads (see get_threads): the guard stands down
+    ])
+    monkeypatch.setattr(threads, "_sample", lambda: next(samples))
+    monkeypatch.setattr(threads, "_TICKS", 100)
+    monkeypatch.setattr(threads.os, "cpu_count", lambda: 2)
+    set_to = []
+    current = {"n": 2}
+
+    def set_threads(n):
+        set_to.append(n)
+        current["n"] = n
+
+    guard = threads.Guard(2, 2, set_threads=set_threads, get_threads=lambda: current["n"])
+    for _ in range(5):
+        guard.check()
+    assert set_to == [1, 2] and guard.threads == 2
+    current["n"] = 4  # torch.set_num_threads(4) by the user
+    guard.check()
+    assert set_to == [1, 2] and guard.next_check == float("inf")
+
+
+def test_auto_watches_only_large_models_and_fit_consults_the_guard(monkeypatch):
+    import numpy as np
+
+    from groundup.models import DenseSpec
+    from groundup.registry import build_learner
+    from groundup.experiments.base import Settings
+    from groundup.train import Split, fit
+
+    monkeypatch.setattr(threads, "_guard", None)  # restored after the test
+    threads.apply("auto", "diabetes")
+    assert threads.guard() is None  # one thread by size: nothing to watch
+    threads.apply(1, "mlp-mnist")
+    assert threads.guard() is None  # as requested: the user's number stands
+    threads.apply("auto", "mlp-mnist")
+    watch = threads.guard()
+    assert watch is not None or threads.cores() == 1
+    if watch is None:
+        return
+    looks = []
+    monkeypatch.setattr(watch, "check", lambda: (looks.append(1), setattr(watch, "next_check", 0.0)))
+    watch.next_check = 0.0  # due at once: fit looks after every batch
+    rng = np.random.default_rng(0)
+    x, y = rng.normal(size=(64, 3)).astype(np.float32), rng.integers(0, 2, 64)
+    spec = DenseSpec(sizes=(3, 2), loss="ce")
+    learner = build_learner(spec, "numpy", spec.init_params(Settings()), Settings(), "cpu")
+    fit(learner, Split(x, y, x, y), epochs=2, batch_size=16, seed=0, lr=0.1, quiet=True)
+    assert len(looks) == 2 * 4

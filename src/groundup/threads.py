@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import ctypes
 import glob
+import math
 import os
 import sys
 import time
@@ -187,17 +188,92 @@ def blas_threads() -> int | None:
 
 
 _applied: Choice | None = None  # what ``apply`` last set, for the run's config.json
+_guard: "Guard | None" = None  # auto's watch over the other programs while a run trains
+
+
+class Guard:
+    """``auto`` while a run trains: every ``PERIOD`` seconds, how many cores the other programs
+    used since the last look (all CPU time but this process's own), and the threads set again
+    by the same rule as at the start. A program that starts beside a two-thread run would
+    otherwise stall every parallel operation until the run ends; fewer threads are taken at
+    once, more again only when two looks in a row agree. If anything else has set torch's
+    threads since (the user, a notebook cell, a test), the guard stands down.
+    """
+
+    PERIOD = 0.5  # seconds between looks: 50 clock ticks per core, a 0.02-core resolution
+
+    def __init__(self, threads: int, n_cores: int, set_threads=None, get_threads=None):
+        self.threads, self.n_cores = threads, n_cores
+        self.set_threads, self.get_threads = set_threads or _set_threads, get_threads or _get_threads
+        self.next_check = time.perf_counter() + self.PERIOD
+        self._last = _sample()
+        self._wanted_more = False
+
+    def check(self) -> None:
+        """Look at the CPU use since the last look; change the threads if the rule says so."""
+        now = _sample()
+        self.next_check = time.perf_counter() + self.PERIOD
+        if self.get_threads() != self.threads:  # someone else chose: theirs to keep
+            self.next_check = math.inf
+            return
+        if now is None or self._last is None:
+            return
+        (busy0, total0, own0), (busy1, total1, own1) = self._last, now
+        self._last = now
+        per_core = (total1 - total0) / (os.cpu_count() or 1)  # clock ticks that passed
+        if per_core <= 0:
+            return
+        others = max(0.0, (busy1 - busy0) - (own1 - own0) * _TICKS) / per_core
+        want = max(1, min(self.n_cores, round(self.n_cores - others)))
+        if want < self.threads or (want > self.threads and self._wanted_more):
+            self.threads = want
+            self.set_threads(want)
+        self._wanted_more = want > self.threads
+
+
+try:
+    _TICKS = os.sysconf("SC_CLK_TCK")  # the unit of /proc/stat
+except (AttributeError, ValueError, OSError):
+    _TICKS = 100
+
+
+def _sample() -> tuple[int, int, float] | None:
+    """(busy, total) clock ticks of all CPUs and this process's CPU seconds; None off Linux."""
+    try:
+        busy, total = _cpu_times()
+    except (OSError, ValueError, IndexError):
+        return None
+    t = os.times()
+    return busy, total, t.user + t.system
+
+
+def _get_threads() -> int:
+    import torch
+
+    return torch.get_num_threads()
+
+
+def _set_threads(n: int) -> None:
+    import torch
+
+    torch.set_num_threads(n)
+    set_blas_threads(n)
+
+
+def guard() -> Guard | None:
+    """The active ``Guard`` (None unless ``apply`` chose auto's threads from the machine's load)."""
+    return _guard
 
 
 def apply(requested: int | str = "auto", experiment: str | None = None) -> Choice:
     """Choose the number of threads and set it for torch and NumPy's BLAS."""
-    global _applied
-    import torch
-
+    global _applied, _guard
     choice = choose(requested, experiment)
-    torch.set_num_threads(choice.threads)
-    set_blas_threads(choice.threads)
+    _set_threads(choice.threads)
     _applied = choice
+    work = _work(experiment)
+    watch = requested == "auto" and cores() > 1 and (work is None or work >= LARGE_WORK)
+    _guard = Guard(choice.threads, cores()) if watch else None
     return choice
 
 

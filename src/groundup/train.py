@@ -21,6 +21,7 @@ from groundup.data.batches import batch_slices, epoch_order
 from groundup.errors import Diverged
 from groundup.metrics import accuracy
 from groundup.models import predictions
+from groundup import threads
 from groundup.runs import fault_point
 
 
@@ -124,6 +125,7 @@ def fit(learner, split: Split, *, epochs: int, batch_size: int, seed: int, lr: f
     bar = tqdm(total=(epochs - start) * n_batches, disable=not show_progress(quiet),
                unit="batch", dynamic_ncols=True, leave=False)
     lines = not quiet and not show_progress(quiet)  # no bar to show: one line per epoch instead
+    watch = threads.guard()  # --threads auto: fewer threads if another program takes a core
     try:
         for epoch in range(start, epochs):
             fault_point("epoch-start")
@@ -136,6 +138,8 @@ def fit(learner, split: Split, *, epochs: int, batch_size: int, seed: int, lr: f
                 if not math.isfinite(loss):
                     raise Diverged.at_epoch(epoch + 1, epoch_lr, history)
                 bar.update()
+                if watch is not None and time.perf_counter() >= watch.next_check:
+                    watch.check()
             seconds = time.perf_counter() - began
             record = evaluate_epoch(learner, epoch + 1, seconds, task,
                                (x_train, y_train, split.y_train), (x_test, y_test, split.y_test))
