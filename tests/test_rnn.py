@@ -225,3 +225,17 @@ def test_another_sequence_model_is_a_spec_and_a_loader(tmp_path):
     assert json.loads((tmp_path / "comparison.json").read_text())["max_param_difference"] < 1e-8
     losses = [s["final"]["train_loss"] for s in summaries.values()]
     assert max(losses) - min(losses) < 1e-8
+
+
+def test_a_group_folder_without_its_own_record_names_the_runs_to_resume(tmp_path):
+    """Folders written before groups recorded themselves: one line naming each run inside."""
+    from groundup import launch
+    from groundup.errors import RunFolderError
+
+    exp = get("rnn-hello")
+    exp.run(exp, ["nn"], exp.settings("quick", epochs=2), tmp_path, "quick", **QUIET)
+    (tmp_path / "config.json").unlink()
+    with pytest.raises(RunFolderError) as err:
+        launch.resume(tmp_path, say=QUIET["say"])
+    message = str(err.value)
+    assert "\n" not in message and all(f"--resume {tmp_path / f}" in message for f in ("nn", "nn-rnn", "nn-embedding"))
