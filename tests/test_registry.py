@@ -55,7 +55,7 @@ def test_unknown_implementation_or_model_is_a_config_error():
     (lambda: Settings(batch_size=2.5), "batch_size must be an integer >= 1"),
     (lambda: Settings(lr=-0.1), "lr must be a number > 0"),
     (lambda: Settings(lr="0.1"), "lr must be a number > 0"),
-    (lambda: Settings(momentum=1.5), r"momentum must be in \[0, 1\)"),
+    (lambda: Settings(momentum=1.5), "momentum must be a number >= 0 and < 1"),
     (lambda: Settings(weight_decay=float("nan")), "weight_decay must be"),
     (lambda: Settings(train_limit=0), "train_limit must be"),
     (lambda: Settings().with_overrides(schedule="step"), "unknown schedule 'step'"),

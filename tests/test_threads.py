@@ -18,7 +18,7 @@ def test_parse_accepts_auto_and_positive_whole_numbers():
     assert threads.parse("auto") == "auto" and threads.parse("AUTO") == "auto"
     assert threads.parse("3") == 3
     for bad in ("0", "-1", "two", "1.5"):
-        with pytest.raises(Exception, match="expected 'auto' or a whole number"):
+        with pytest.raises(Exception, match="threads must be 'auto' or an integer from 1 to 1024"):
             threads.parse(bad)
 
 

@@ -1,36 +1,20 @@
 """groundup from Python: ``run``, ``compare`` and ``lab`` do what the commands do and return
 a ``Result`` (see ``groundup.results``) instead of printing a path.
 
-Arguments are checked here, at the boundary, and a bad one raises the project's error
-(``ConfigError``, ``DataError``, ...) with the command line's one-line message; nothing here
-exits the interpreter. torch and matplotlib are imported only when an experiment runs, so
-``import groundup`` stays fast.
+A bad argument raises the project's error (``ConfigError``, ``DataError``, ...) before any
+work, with the command line's one-line message: settings are checked by the rules the command
+line and a run's config.json share (``groundup.experiments.base.RULES``), implementations by
+``launch.implementations``. Nothing here exits the interpreter. torch and matplotlib are
+imported only when an experiment runs, so ``import groundup`` stays fast.
 """
 
 from __future__ import annotations
 
 import contextlib
-import math
-from numbers import Integral, Real
 from pathlib import Path
 
 from groundup.i18n import font_note, language
-from groundup.errors import ConfigError
 from groundup.results import Result, open_run
-
-# The settings the command line has flags for, checked as its flags are: (kind, allowed, ok).
-_CHECKS = {
-    "epochs": (Integral, "a whole number >= 1", lambda v: v >= 1),
-    "batch_size": (Integral, "a whole number >= 1", lambda v: v >= 1),
-    "train_limit": (Integral, "a whole number >= 1", lambda v: v >= 1),
-    "test_limit": (Integral, "a whole number >= 1", lambda v: v >= 1),
-    "seed": (Integral, "a whole number >= 0", lambda v: v >= 0),
-    "lr": (Real, "a finite number > 0", lambda v: 0 < v < math.inf),
-    "momentum": (Real, "a number in [0, 1)", lambda v: 0 <= v < 1),
-    "weight_decay": (Real, "a finite number >= 0", lambda v: 0 <= v < math.inf),
-    "device": (str, "one of: auto, cpu, cuda", lambda v: v in ("auto", "cpu", "cuda")),
-}
-
 
 def run(name: str, impl: str = "all", preset: str = "quick", out: str | Path | None = None, *,
         data_dir: str | Path | None = None, threads: int | str = "auto", overwrite: bool = False,
@@ -53,12 +37,12 @@ def run(name: str, impl: str = "all", preset: str = "quick", out: str | Path | N
     from groundup.experiments import get
 
     exp = get(name)
-    _implementations(exp, impl)
-    _check_settings(settings)
-    exp.settings(preset, **settings)  # unknown preset or setting: the one-line ConfigError, before any work
+    launch.implementations(exp, impl)
+    exp.settings(preset, **settings)  # a bad preset, setting or value: the one-line ConfigError, before any work
+    data_dir = _data_dir(data_dir)
     _set_threads(threads, name)
     with _language(lang, quiet):
-        result = launch.start(name, impl, preset, {**settings, "data_dir": _text(data_dir)},
+        result = launch.start(name, impl, preset, {**settings, "data_dir": data_dir},
                               None if out is None else Path(out), overwrite, quiet=quiet, say=_say(quiet))
     return open_run(result.folder)
 
@@ -78,11 +62,14 @@ def resume(path: str | Path, *, epochs: int | None = None, data_dir: str | Path 
     folder) from its last saved epoch, as ``groundup run NAME --resume DIR`` does; ``epochs``
     continues to a new total. Returns the finished run's result."""
     from groundup import launch
+    from groundup.experiments.base import check_setting
 
-    _check_settings({"epochs": epochs})
+    if epochs is not None:
+        check_setting("epochs", epochs)
+    data_dir = _data_dir(data_dir)
     _set_threads(threads, None)
     with _language(lang, quiet):
-        result = launch.resume(Path(path), overrides={"epochs": epochs, "data_dir": _text(data_dir)},
+        result = launch.resume(Path(path), overrides={"epochs": epochs, "data_dir": data_dir},
                                quiet=quiet, say=_say(quiet))
     return open_run(result.folder)
 
@@ -101,10 +88,11 @@ def lab(preset: str = "quick", only: str | list[str] | None = None, out: str | P
     from groundup.labbook import run_lab
 
     names = [n.strip() for n in only.split(",") if n.strip()] if isinstance(only, str) else only
+    data_dir = _data_dir(data_dir)
     _set_threads(threads, None)
     folder = Path(out) if out is not None else Path("runs") / f"lab-{preset}"
     with _language(lang, quiet):
-        entries = run_lab(preset, folder, names, _text(data_dir), quiet=quiet, say=_say(quiet), threads=threads)
+        entries = run_lab(preset, folder, names, data_dir, quiet=quiet, say=_say(quiet), threads=threads)
     result = open_run(folder)
     result.not_run.update({e.name: f"{e.status}: {e.reason}" for e in entries if e.status not in ("done",)})
     return result
@@ -112,33 +100,12 @@ def lab(preset: str = "quick", only: str | list[str] | None = None, out: str | P
 
 # ------------------------------------------------------------------------------ checks
 
-def _implementations(exp, impl: str) -> list[str]:
-    """The implementations ``impl`` names for ``exp`` (none for experiments that train nothing)."""
-    from groundup.models import IMPLS
-
-    if impl not in (*IMPLS, "all"):
-        raise ConfigError(f"unknown implementation {impl!r}; choose from: {', '.join(IMPLS)}, all")
-    if exp.impls and impl != "all" and impl not in exp.impls:
-        raise ConfigError(f"{exp.name} has no {impl!r} implementation; choose from: {', '.join(exp.impls)}, all")
-    return (list(exp.impls) if impl == "all" else [impl]) if exp.impls else []
-
-
-def _check_settings(settings: dict) -> None:
-    for key, value in settings.items():
-        if key not in _CHECKS or value is None:
-            continue  # unknown names: Settings.with_overrides names them
-        kind, allowed, ok = _CHECKS[key]
-        if isinstance(value, bool) or not isinstance(value, kind) or not ok(value):
-            raise ConfigError(f"{key} must be {allowed}, got {value!r}")
-
-
 def _set_threads(threads: int | str, name: str | None) -> None:
-    from groundup.threads import MAX_THREADS, apply
+    """Check ``threads`` by the rule the command line uses, then apply it."""
+    from groundup.experiments.base import check_setting
+    from groundup.threads import apply
 
-    if threads != "auto" and (isinstance(threads, bool) or not isinstance(threads, Integral)
-                              or not 1 <= threads <= MAX_THREADS):
-        raise ConfigError(f"threads must be 'auto' or a whole number from 1 to {MAX_THREADS}, got {threads!r}")
-    apply(threads, name)
+    apply(check_setting("threads", threads), name)
 
 
 @contextlib.contextmanager
@@ -154,5 +121,8 @@ def _say(quiet: bool):
     return (lambda *a, **k: None) if quiet else print
 
 
-def _text(path: str | Path | None) -> str | None:
-    return None if path is None else str(path)
+def _data_dir(path: str | Path | None) -> str | None:
+    """A data folder as the settings hold it (text), checked by the ``data_dir`` rule."""
+    from groundup.experiments.base import check_setting
+
+    return check_setting("data_dir", str(path) if isinstance(path, Path) else path)

@@ -22,11 +22,12 @@ signal.signal(signal.SIGINT, _interrupted_early)  # first, before the slow impor
 
 import argparse  # noqa: E402
 import time  # noqa: E402
+from functools import partial  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from groundup import i18n, threads  # noqa: E402
 from groundup.version import __version__  # noqa: E402
-from groundup.errors import GroundupError, Interrupted, StorageError  # noqa: E402
+from groundup.errors import ConfigError, GroundupError, Interrupted, StorageError, check_choice  # noqa: E402
 from groundup.models import IMPLS  # noqa: E402
 
 
@@ -37,24 +38,42 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
 
 
-def _number(cast, allowed: str, ok):
-    """An argparse type: ``cast`` the text and check it, or say what is allowed."""
+def _checked(convert):
+    """An argparse type from ``convert`` (text -> value, or a ConfigError in the words the
+    Python API and a run's config.json use); argparse prints a refusal as one line:
+    ``argument --lr: lr must be a number > 0 and <= 1e30, got 0``."""
 
     def parse(text: str):
         try:
-            value = cast(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"expected {allowed}, got {text!r}") from None
-        if not ok(value):
-            raise argparse.ArgumentTypeError(f"must be {allowed}, got {text}")
-        return value
+            return convert(text)
+        except ConfigError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
 
     return parse
 
 
-positive_int = _number(int, "a whole number >= 1", lambda v: v >= 1)
-nonnegative_int = _number(int, "a whole number >= 0", lambda v: v >= 0)
-learning_rate = _number(float, "a number > 0 and <= 1e30", lambda v: 0 < v <= 1e30)
+def _setting(name: str):
+    """The argparse type of setting ``name``: its rule in ``groundup.experiments.base.RULES``."""
+    from groundup.experiments.base import parse_setting
+
+    return _checked(partial(parse_setting, name))
+
+
+def _choice(what: str, choices: list[str]):
+    """The argparse type of a choice, refused in the project's words for choices (``check_choice``)."""
+
+    def convert(text: str) -> str:
+        check_choice(what, text, choices)
+        return text
+
+    return _checked(convert)
+
+
+def _count(name: str, least: int):
+    """The argparse type of a count that is no setting (``--top``), checked the same way."""
+    from groundup.experiments.base import Rule
+
+    return _checked(partial(Rule(f"an integer >= {least}", int, lambda v: v >= least).parse, name))
 
 
 def _add_run_flags(p: argparse.ArgumentParser, with_impl: bool) -> None:
@@ -63,17 +82,20 @@ def _add_run_flags(p: argparse.ArgumentParser, with_impl: bool) -> None:
     p.add_argument("name", metavar="NAME", choices=list(EXPERIMENTS),
                    help="experiment: " + ", ".join(EXPERIMENTS))
     if with_impl:
-        p.add_argument("--impl", choices=[*IMPLS, "all"],
+        p.add_argument("--impl", type=_choice("implementation", [*IMPLS, "all"]),
+                       metavar="{numpy,scratch,nn,all}",
                        help="numpy (gradients by hand), scratch (own model/loss/SGD, autograd), "
                             "nn (torch.nn + torch.optim), or all three compared (default)")
     p.add_argument("--preset", help="seed (the course's settings), quick "
                    "(seconds; default) or best (the highest accuracy the model reaches)")
-    p.add_argument("--epochs", type=positive_int, help="number of epochs (>= 1)")
-    p.add_argument("--lr", type=learning_rate, help="learning rate (> 0)")
-    p.add_argument("--batch-size", type=positive_int, help="mini-batch size (>= 1)")
-    p.add_argument("--seed", type=nonnegative_int, help="seed of data, initialisation and batch order")
-    p.add_argument("--device", choices=["auto", "cpu", "cuda"], help="where scratch and nn run (default cpu)")
-    p.add_argument("--threads", type=threads.parse, default="auto", help="CPU threads for torch and "
+    p.add_argument("--epochs", type=_setting("epochs"), help="number of epochs (>= 1)")
+    p.add_argument("--lr", type=_setting("lr"), help="learning rate (> 0 and <= 1e30)")
+    p.add_argument("--batch-size", type=_setting("batch_size"), help="mini-batch size (>= 1)")
+    p.add_argument("--seed", type=_setting("seed"), help="seed of data, initialisation and batch order "
+                   "(0 to 2**32 - 1)")
+    p.add_argument("--device", type=_setting("device"), metavar="{cpu,cuda,auto}",
+                   help="where scratch and nn run (default cpu)")
+    p.add_argument("--threads", type=_checked(threads.parse), default="auto", help="CPU threads for torch and "
                    "NumPy: auto (default: 1 for small models, else the cores other programs leave free) or N")
     p.add_argument("--data-dir", type=Path, help="folder holding mnist/, fashion-mnist/, diabetes/ "
                    "(searched before $GROUNDUP_DATA, ~/.cache/groundup, /usr/share/datasets)")
@@ -125,7 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
                      help="comma-separated experiment names (default: all)")
     lab.add_argument("--out", type=Path, help="report folder (default runs/lab-PRESET)")
     lab.add_argument("--data-dir", type=Path, help="a folder holding mnist/, fashion-mnist/, diabetes/")
-    lab.add_argument("--threads", type=threads.parse, default="auto", help="CPU threads for torch and "
+    lab.add_argument("--threads", type=_checked(threads.parse), default="auto", help="CPU threads for torch and "
                      "NumPy: auto (default: the cores other programs leave free) or N")
     lab.add_argument("--quiet", action="store_true", help="no progress lines")
     _add_lang(lab)
@@ -147,9 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("run_dir", metavar="RUN_DIR", type=Path, nargs="?",
                          help="a run folder of softmax, MLP or CNN (one implementation's)")
     predict.add_argument("inputs", metavar="INPUT", type=Path, nargs="*", help="image files")
-    predict.add_argument("--test-index", type=nonnegative_int, action="append", default=[], metavar="N",
+    predict.add_argument("--test-index", type=_count("test index", 0), action="append", default=[], metavar="N",
                          help="predict test image N of the run's data set (repeatable)")
-    predict.add_argument("--top", type=positive_int, default=3, help="how many classes to show (default 3)")
+    predict.add_argument("--top", type=_count("top", 1), default=3, help="how many classes to show (default 3)")
     predict.add_argument("--json", action="store_true", help="machine-readable output")
     predict.add_argument("--data-dir", type=Path, help="where to find the data set for --test-index")
 

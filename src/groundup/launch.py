@@ -6,19 +6,18 @@ dispatch to the experiment. Plain arguments in, results out, project errors rais
 from __future__ import annotations
 
 import contextlib
-import math
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from groundup.errors import ConfigError, RunFolderError, StorageError
+from groundup.errors import ConfigError, RunFolderError, StorageError, check_choice
 from groundup.experiments import get
-from groundup.experiments.base import Experiment, Settings
+from groundup.experiments.base import Experiment, Settings, check_setting
 from groundup.experiments.supervised import complete, finished
+from groundup.models import IMPLS
 from groundup.runs import (RunFolder, clear_for_new_run, folder_lock, holds_completed_run, new_run_folder,
                            settle_run_folder)
 
 RUNS_ROOT = Path("runs")
-MAX_LR = 1e30  # a step beyond this overflows float32 arithmetic before it can diverge cleanly
 
 
 @dataclass
@@ -30,61 +29,24 @@ class RunResult:
     summaries: dict
 
 
-def check_settings(s: Settings) -> Settings:
-    """Validate every setting's range once, at the boundary (flags, API, a config.json)."""
-    problems = []
-    if not (isinstance(s.epochs, int) and s.epochs >= 1):
-        problems.append(f"epochs must be a whole number >= 1, not {s.epochs!r}")
-    if not (isinstance(s.batch_size, int) and s.batch_size >= 1):
-        problems.append(f"batch_size must be a whole number >= 1, not {s.batch_size!r}")
-    if not (isinstance(s.lr, (int, float)) and 0 < s.lr <= MAX_LR):
-        problems.append(f"lr must be a number > 0 and <= {MAX_LR:g}, not {s.lr!r}")
-    if not (isinstance(s.momentum, (int, float)) and 0 <= s.momentum < 1):
-        problems.append(f"momentum must be >= 0 and < 1, not {s.momentum!r}")
-    if not (isinstance(s.weight_decay, (int, float)) and 0 <= s.weight_decay < math.inf):
-        problems.append(f"weight_decay must be >= 0, not {s.weight_decay!r}")
-    if not (isinstance(s.seed, int) and 0 <= s.seed < 2**32):
-        problems.append(f"seed must be a whole number from 0 to 2**32 - 1, not {s.seed!r}")
-    for name, allowed in (("schedule", ("constant", "cosine")), ("dtype", ("float32", "float64")),
-                          ("init", ("torch", "normal")), ("device", ("auto", "cpu", "cuda"))):
-        if getattr(s, name) not in allowed:
-            problems.append(f"{name} must be one of {', '.join(allowed)}, not {getattr(s, name)!r}")
-    for name in ("train_limit", "test_limit"):
-        value = getattr(s, name)
-        if value is not None and not (isinstance(value, int) and value >= 1):
-            problems.append(f"{name} must be a whole number >= 1 or null, not {value!r}")
-    if problems:
-        raise ConfigError("; ".join(problems))
-    return s
-
-
 def settings_from_config(raw, where: Path) -> Settings:
-    """The settings stored in a run's config.json, checked: a damaged file is one clear error."""
+    """The settings stored in a run's config.json, checked by the rules every entry point
+    shares (``experiments.base.RULES``): a damaged file is one clear error."""
     if not isinstance(raw, dict):
         raise RunFolderError(f"{where}: damaged ('settings' is missing or not an object)")
-    known = {f.name: f for f in fields(Settings)}
-    unknown = sorted(set(raw) - set(known))
-    if unknown:
-        raise RunFolderError(f"{where}: damaged (unknown setting(s): {', '.join(unknown)})")
-    defaults = Settings()
-    for name, value in raw.items():
-        default = getattr(defaults, name)
-        if value is None and default is not None:
-            raise RunFolderError(f"{where}: damaged (setting {name!r} is null)")
-        if value is not None and default is not None and not _same_kind(value, default):
-            raise RunFolderError(f"{where}: damaged (setting {name!r} is {value!r})")
     try:
-        return check_settings(Settings(**raw))
+        return Settings.from_dict(raw)
     except ConfigError as err:
         raise RunFolderError(f"{where}: damaged ({err})") from None
 
 
-def _same_kind(value, default) -> bool:
-    if isinstance(default, bool) or isinstance(value, bool):
-        return isinstance(value, bool) and isinstance(default, bool)
-    if isinstance(default, float):
-        return isinstance(value, (int, float))
-    return isinstance(value, type(default))
+def implementations(exp: Experiment, impl: str) -> list[str]:
+    """The implementations ``impl`` names for ``exp`` (``all``: every one it has; none for the
+    experiments that train nothing), or a ConfigError naming the choices."""
+    check_choice("implementation", impl, (*IMPLS, "all"))
+    if exp.impls and impl != "all" and impl not in exp.impls:
+        raise ConfigError(f"{exp.name} has no {impl!r} implementation; choose from: {', '.join(exp.impls)}, all")
+    return (list(exp.impls) if impl == "all" else [impl]) if exp.impls else []
 
 
 def read_config(path: Path) -> dict:
@@ -132,11 +94,9 @@ def start(name: str, impl: str | None = None, preset: str = "quick", overrides: 
     ``overwrite``."""
     exp = get(name)
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
-    settings = check_settings(exp.settings(preset, **overrides))
+    settings = exp.settings(preset, **overrides)
     impl = impl or "all"
-    if exp.impls and impl != "all" and impl not in exp.impls:
-        raise ConfigError(f"{exp.name} has no {impl!r} implementation; choose from: {', '.join(exp.impls)}, all")
-    impls = (list(exp.impls) if impl == "all" else [impl]) if exp.impls else []
+    impls = implementations(exp, impl)
     default = out is None
     with os_errors(None, name):
         if default:
@@ -227,6 +187,7 @@ def _apply_resume_overrides(settings: Settings, overrides: dict, path: Path) -> 
     for key, value in overrides.items():
         if value is None:
             continue
+        value = check_setting(key, value)  # a bad value is refused as such, before it is compared
         if key == "epochs":
             if settings.schedule == "cosine" and value != settings.epochs:
                 raise ConfigError(f"the run in {path} used a cosine schedule over {settings.epochs} epochs, "
@@ -240,4 +201,4 @@ def _apply_resume_overrides(settings: Settings, overrides: dict, path: Path) -> 
                               f"not {value!r}; resume without that flag")
     # The data's place is not part of a run's identity: the current flags and $GROUNDUP_DATA decide.
     changes.setdefault("data_dir", None)
-    return check_settings(replace(settings, **changes))
+    return replace(settings, **changes)

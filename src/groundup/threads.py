@@ -12,7 +12,6 @@ there are cores that no other program is using when the run starts (measured ove
 
 from __future__ import annotations
 
-import argparse
 import ctypes
 import glob
 import math
@@ -38,16 +37,12 @@ MAX_THREADS = 1024
 
 
 def parse(text: str) -> int | str:
-    """The ``--threads`` argument: ``auto`` or a whole number >= 1."""
-    if text.strip().lower() == "auto":
-        return "auto"
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if not 1 <= value <= MAX_THREADS:
-        raise argparse.ArgumentTypeError(f"expected 'auto' or a whole number from 1 to {MAX_THREADS}, got {text!r}")
-    return value
+    """The ``--threads`` argument: ``auto`` (any case) or N, checked by the rule the Python API
+    shares (``groundup.experiments.base.RULES``); a bad value raises its ConfigError."""
+    from groundup.experiments.base import parse_setting
+
+    word = text.strip()
+    return parse_setting("threads", "auto" if word.lower() == "auto" else word)
 
 
 def cores() -> int:

@@ -1,17 +1,118 @@
-"""What an experiment is: its names for the CLI, its presets and how it runs."""
+"""What an experiment is: its names for the CLI, its presets and how it runs; and what each
+setting accepts (``RULES``), checked in one place for the command line, the Python API and a
+run's config.json."""
 
 from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field, fields, replace
-from typing import Callable
+from numbers import Integral, Real
+from typing import Any, Callable
 
 from groundup.errors import ConfigError, check_choice
+from groundup.threads import MAX_THREADS
 
 SCHEDULES = ("constant", "cosine")
 INITS = ("torch", "normal")
 DTYPES = ("float32", "float64")
 DEVICES = ("cpu", "cuda", "auto")
+MAX_LR = 1e30  # a step beyond this overflows float32 arithmetic before it can diverge cleanly
+SEEDS = 2**32  # NumPy seeds are 32-bit: 0 .. 2**32 - 1
+
+
+@dataclass(frozen=True)
+class Rule:
+    """What one setting accepts: one of ``values`` as it is, or a value of ``kind`` (``int``:
+    an integer; ``float``: any real number, integers too; never a bool) for which ``ok``
+    holds. ``allowed`` says it in words for the one-line refusal. Without a ``kind`` the
+    setting is a choice among ``values``."""
+
+    allowed: str
+    kind: type | None = None
+    ok: Callable[[Any], bool] = lambda v: True
+    values: tuple = ()
+
+    def check(self, name: str, value, shown: str | None = None):
+        """``value`` in its plain type (int, float, str, ...), or a ConfigError:
+        ``NAME must be ALLOWED, got VALUE`` (``shown``, or the value's repr)."""
+        if any(value is v or (isinstance(value, str) and value == v) for v in self.values):
+            return value
+        if self.kind is None:
+            check_choice(name, value, self.values)  # "unknown NAME VALUE; choose from: ..."
+        if self._of_kind(value):
+            try:
+                if self.ok(value):
+                    return self.kind(value)
+            except OverflowError:  # an integer too large for a float
+                pass
+        raise ConfigError(f"{name} must be {self.allowed}, got {repr(value) if shown is None else shown}")
+
+    def parse(self, name: str, text: str):
+        """Setting ``name`` from command-line ``text``: converted to the kind, then checked as
+        ``check`` checks; a refusal shows the text as typed."""
+        if self.kind not in (int, float) or text in self.values:
+            return self.check(name, text)
+        try:
+            value = self.kind(text)
+        except ValueError:  # not a number: refused as the wrong kind, quoted
+            return self.check(name, text)
+        return self.check(name, value, shown=text.strip())
+
+    def _of_kind(self, value) -> bool:
+        """Whether ``value`` is of the rule's kind; a bool is an int to Python, never a number here."""
+        if self.kind is None or isinstance(value, bool):
+            return self.kind is bool
+        return isinstance(value, {int: Integral, float: Real}.get(self.kind, self.kind))
+
+
+def _choice(values: tuple[str, ...]) -> Rule:
+    return Rule("one of: " + ", ".join(values), values=values)
+
+
+# Every setting's rule, and --threads' (it changes how fast a run is, never what it computes,
+# so it is not a Settings field, but it is refused in the same words).
+RULES: dict[str, Rule] = {
+    "epochs": Rule("an integer >= 1", int, lambda v: v >= 1),
+    "lr": Rule("a number > 0 and <= 1e30", float, lambda v: 0 < v <= MAX_LR),  # MAX_LR
+    "batch_size": Rule("an integer >= 1", int, lambda v: v >= 1),
+    "momentum": Rule("a number >= 0 and < 1", float, lambda v: 0 <= v < 1),
+    "weight_decay": Rule("a finite number >= 0", float, lambda v: 0 <= v < math.inf),
+    "schedule": _choice(SCHEDULES),
+    "seed": Rule("an integer from 0 to 2**32 - 1", int, lambda v: 0 <= v < SEEDS),
+    "init": _choice(INITS),
+    "init_std": Rule("a finite number > 0", float, lambda v: 0 < v < math.inf),
+    "standardize": Rule("True or False", bool),
+    "train_limit": Rule("an integer >= 1 or None", int, lambda v: v >= 1, values=(None,)),
+    "test_limit": Rule("an integer >= 1 or None", int, lambda v: v >= 1, values=(None,)),
+    "dtype": _choice(DTYPES),
+    "device": _choice(DEVICES),
+    "data_dir": Rule("a folder path (text) or None", str, values=(None,)),
+    "threads": Rule(f"'auto' or an integer from 1 to {MAX_THREADS}", int, lambda v: 1 <= v <= MAX_THREADS,
+                    values=("auto",)),
+}
+
+
+def check_setting(name: str, value):
+    """``value`` for setting ``name`` (see ``RULES``) in its plain type, or the one-line
+    ConfigError that the command line, the Python API and a config.json all give."""
+    return _rule(name).check(name, value)
+
+
+def parse_setting(name: str, text: str):
+    """Setting ``name`` from a command-line flag's text, checked by the same rule."""
+    return _rule(name).parse(name, text)
+
+
+def _rule(name: str) -> Rule:
+    if name not in RULES:
+        raise ConfigError(f"unknown setting(s): {name}")
+    return RULES[name]
+
+
+def _known(names) -> None:
+    unknown = set(names) - {f.name for f in fields(Settings)}
+    if unknown:
+        raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
 
 
 @dataclass(frozen=True)
@@ -35,40 +136,26 @@ class Settings:
     data_dir: str | None = None
 
     def __post_init__(self):
-        """Checked where they are built (presets, flags, a run's config.json): a typo is an error."""
-        check_choice("schedule", self.schedule, SCHEDULES)
-        check_choice("init", self.init, INITS)
-        check_choice("dtype", self.dtype, DTYPES)
-        check_choice("device", self.device, DEVICES)
-        for name in ("epochs", "batch_size"):
-            _check(name, getattr(self, name), lambda v: isinstance(v, int) and v >= 1, "an integer >= 1")
-        for name in ("train_limit", "test_limit"):
-            _check(name, getattr(self, name), lambda v: v is None or (isinstance(v, int) and v >= 1),
-                   "an integer >= 1 or None")
-        _check("seed", self.seed, lambda v: isinstance(v, int) and v >= 0, "an integer >= 0")
-        _check("lr", self.lr, lambda v: math.isfinite(v) and v > 0, "a number > 0")
-        _check("init_std", self.init_std, lambda v: math.isfinite(v) and v > 0, "a number > 0")
-        _check("momentum", self.momentum, lambda v: 0 <= v < 1, "in [0, 1)")
-        _check("weight_decay", self.weight_decay, lambda v: math.isfinite(v) and v >= 0, "a number >= 0")
+        """Every field checked by its rule, however the settings are built (presets, flags, the
+        API, a run's config.json, ``replace``), and kept in its plain type (a NumPy integer
+        becomes an int, an integer learning rate a float)."""
+        for f in fields(self):
+            object.__setattr__(self, f.name, check_setting(f.name, getattr(self, f.name)))
+
+    @classmethod
+    def from_dict(cls, raw: dict) -> "Settings":
+        """Settings from a mapping such as a run's config.json: every name must be known, and
+        None is a value here (checked), not "keep the default"."""
+        _known(raw)
+        return cls(**raw)
 
     def with_overrides(self, **overrides) -> "Settings":
-        known = {f.name for f in fields(self)}
-        unknown = set(overrides) - known
-        if unknown:
-            raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+        """These settings with ``overrides`` applied; None leaves a setting as it is."""
+        _known(overrides)
         return replace(self, **{k: v for k, v in overrides.items() if v is not None})
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def _check(name: str, value, ok, must: str) -> None:
-    try:
-        good = bool(ok(value))
-    except TypeError:  # e.g. a string where a number belongs
-        good = False
-    if not good:
-        raise ConfigError(f"setting {name} must be {must}, got {value!r}")
 
 
 @dataclass(frozen=True)
