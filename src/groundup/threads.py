@@ -33,9 +33,6 @@ class Choice:
     reason: str
 
 
-MAX_THREADS = 1024
-
-
 def parse(text: str) -> int | str:
     """The ``--threads`` argument: ``auto`` (any case) or N, checked by the rule the Python API
     shares (``groundup.experiments.base.RULES``); a bad value raises its ConfigError."""

@@ -10,13 +10,13 @@ from numbers import Integral, Real
 from typing import Any, Callable
 
 from groundup.errors import ConfigError, check_choice
-from groundup.threads import MAX_THREADS
 
 SCHEDULES = ("constant", "cosine")
 INITS = ("torch", "normal")
 DTYPES = ("float32", "float64")
 DEVICES = ("cpu", "cuda", "auto")
 MAX_LR = 1e30  # a step beyond this overflows float32 arithmetic before it can diverge cleanly
+MAX_THREADS = 1024  # --threads: more than any machine this runs on, small enough for every library
 SEEDS = 2**32  # NumPy seeds are 32-bit: 0 .. 2**32 - 1
 
 
