@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pytest
 from conftest import ROOT
 
 from groundup.experiments import get
@@ -119,3 +120,30 @@ def test_no_report_text_calls_the_course_lab_the_seed_lab():
     hits = [str(p.relative_to(ROOT)) for p in (ROOT / "src").rglob("*.py")
             if re.search(r"seed lab", p.read_text(encoding="utf-8"))]
     assert hits == []
+
+
+def test_a_small_mlp_run_is_compared_with_the_course_only_as_what_it_was(tmp_path):
+    from groundup.data import vision
+
+    if vision.locate("mnist") is None:
+        pytest.skip("MNIST not found")
+    exp = get("mlp-mnist")
+    run(exp, ["numpy"], exp.settings("quick", epochs=1, train_limit=500, test_limit=200), tmp_path, "quick",
+        quiet=True, say=lambda *a, **k: None)
+    report = (tmp_path / "report.md").read_text()
+    assert "preset `quick`" in report and "500 training and 200 test samples" in report
+    analysis = report.split("## Analysis")[1].split("## Figures")[0]
+    assert "This run (epochs 1, 500 training and 200 test images" in analysis and "not comparable" in analysis
+    assert "This run used those settings" not in analysis
+    # A number that is not this run's must say where it comes from (1e-8: the float64 tests).
+    for m in re.finditer(r"\d(?:\.\d+)?e-\d+", analysis):
+        sentence = analysis[m.start():].split(". ")[0]
+        assert "tests/" in sentence, sentence
+
+
+def test_the_course_lab_is_defined_once_in_a_report(tmp_path):
+    exp = get("logistic-synthetic")
+    run(exp, ["numpy"], exp.settings("quick", epochs=2), tmp_path, "quick", quiet=True, say=lambda *a, **k: None)
+    report = (tmp_path / "report.md").read_text()
+    assert report.count("the course lab (the classic first PyTorch lab") == 1
+    assert "seed lab" not in report
