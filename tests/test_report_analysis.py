@@ -122,22 +122,36 @@ def test_no_report_text_calls_the_course_lab_the_seed_lab():
     assert hits == []
 
 
-def test_a_small_mlp_run_is_compared_with_the_course_only_as_what_it_was(tmp_path):
+@pytest.fixture(scope="module")
+def small_mnist_reports(tmp_path_factory):
+    """report.md of one-epoch numpy runs of the MLP and the CNN on 500 MNIST images."""
     from groundup.data import vision
 
     if vision.locate("mnist") is None:
         pytest.skip("MNIST not found")
-    exp = get("mlp-mnist")
-    run(exp, ["numpy"], exp.settings("quick", epochs=1, train_limit=500, test_limit=200), tmp_path, "quick",
-        quiet=True, say=lambda *a, **k: None)
-    report = (tmp_path / "report.md").read_text()
+    reports = {}
+    for name in ("mlp-mnist", "cnn-mnist"):
+        exp, out = get(name), tmp_path_factory.mktemp(name)
+        run(exp, ["numpy"], exp.settings("quick", epochs=1, train_limit=500, test_limit=200), out, "quick",
+            quiet=True, say=lambda *a, **k: None)
+        reports[name] = (out / "report.md").read_text()
+    return reports
+
+
+def test_a_small_mlp_run_is_compared_with_the_course_only_as_what_it_was(small_mnist_reports):
+    report = small_mnist_reports["mlp-mnist"]
     assert "preset `quick`" in report and "500 training and 200 test samples" in report
     analysis = report.split("## Analysis")[1].split("## Figures")[0]
     assert "This run (epochs 1, 500 training and 200 test images" in analysis and "not comparable" in analysis
     assert "This run used those settings" not in analysis
-    # A number that is not this run's must say where it comes from (1e-8: the float64 tests).
-    for m in re.finditer(r"\d(?:\.\d+)?e-\d+", analysis):
-        sentence = analysis[m.start():].split(". ")[0]
+
+
+@pytest.mark.parametrize("name", ["mlp-mnist", "cnn-mnist"])
+def test_numbers_that_are_not_the_runs_own_say_where_they_come_from(small_mnist_reports, name):
+    analysis = small_mnist_reports[name].split("## Analysis")[1].split("## Figures")[0]
+    sentences = [s for s in re.split(r"(?<=[.:])\s+", analysis) if re.search(r"\de-\d", s)]
+    assert sentences  # the float64 agreement, 1e-8
+    for sentence in sentences:  # a tolerance or a drift names the test that measured it
         assert "tests/" in sentence, sentence
 
 
