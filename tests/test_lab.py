@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import base64
 import io
+import os
 import re
 import shutil
 import subprocess
+import sys
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import run_cli
+from conftest import ROOT, run_cli
 from groundup.report.html import markdown_to_html
 
 
@@ -94,12 +96,13 @@ def test_html_renders_in_headless_chromium(lab_dir, tmp_path):
     assert train_blue > 200, "the figures did not load"
 
 
-def test_unknown_preset_is_refused_before_anything_runs(tmp_path):
+@pytest.mark.parametrize("only", [[], ["--only", "basics,logistic-synthetic"]], ids=["all", "only"])
+def test_unknown_preset_is_refused_before_anything_runs(tmp_path, only):
     out = tmp_path / "lab"
-    result = run_cli("lab", "--preset", "quik", "--out", str(out))
+    result = run_cli("lab", "--preset", "quik", *only, "--out", str(out))
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
-    assert "quik" in result.stderr and "quick" in result.stderr
-    assert not out.exists()
+    assert result.stderr.startswith("groundup: error: ") and "quik" in result.stderr and "quick" in result.stderr
+    assert result.stdout == "" and not out.exists()
 
 
 def test_killed_lab_continues_and_keeps_what_completed(tmp_path):
@@ -121,8 +124,51 @@ def test_killed_lab_continues_and_keeps_what_completed(tmp_path):
 
 def test_best_preset_says_which_experiments_fall_back(tmp_path):
     out = tmp_path / "lab"
-    result = run_cli("lab", "--preset", "best", "--only", "basics,logistic-synthetic", "--out", str(out), "--quiet")
+    result = run_cli("lab", "--preset", "best", "--only", "basics,logistic-synthetic", "--out", str(out))
     assert result.returncode == 0, result.stderr
+    said = [line for line in result.stdout.splitlines() if "has no preset" in line]  # one line each, on the terminal
+    assert len(said) == 1 and said[0].startswith("[1/2] basics") and said[0].endswith("runs with 'seed'"), said
     md = (out / "index.md").read_text()
-    assert "- `basics`: ran with preset 'seed' (basics has no 'best')" in md
+    assert "- `basics`: ran with preset 'seed' (basics has no 'best')" in md  # and in the index
     assert "logistic-synthetic" in md and "`logistic-synthetic`: ran with" not in md
+
+
+def _lab_stopped_unless_it_starts_with(first: str, *args: str) -> tuple[int, str, str]:
+    """``groundup ARGS``, killed at once if its first line does not start with ``first`` (a lab
+    that forgot its selection would run every experiment)."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen([sys.executable, "-m", "groundup", *args], env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    line = proc.stdout.readline()
+    if not line.startswith(first):
+        proc.kill()
+    stdout, stderr = proc.communicate(timeout=300)
+    assert line.startswith(first), line + stdout + stderr
+    return proc.returncode, line + stdout, stderr
+
+
+def test_ctrl_c_in_a_lab_prints_the_command_that_continues_it(tmp_path):
+    out = tmp_path / "lab"
+    # Ctrl-C in the 5th epoch of logistic-synthetic (basics trains nothing), with a preset and a
+    # selection that are not the defaults: the printed command must continue this lab, not another.
+    stopped = run_cli("lab", "--preset", "seed", "--only", "basics,logistic-synthetic", "--out", str(out),
+                      env={"GROUNDUP_FAULT": "epoch-start@5:INT"})
+    assert stopped.returncode == 130 and "Traceback" not in stopped.stderr, stopped.stderr
+    command = f"groundup lab --resume {out}"
+    assert stopped.stderr.strip().splitlines()[-1] == f"groundup: lab interrupted; continue it with: {command}"
+    assert "## Tensor basics" in (out / "index.md").read_text()  # what completed is in the index already
+    code, stdout, stderr = _lab_stopped_unless_it_starts_with("[1/2] basics", *command.split()[1:])
+    assert code == 0, stdout + stderr
+    assert "done before, kept" in stdout.splitlines()[0]
+    assert "[2/2] logistic-synthetic" in stdout and "2 of 2 experiments ran" in stdout
+    md = (out / "index.md").read_text()
+    assert "preset `seed`" in md and "| logistic-synthetic | nn |" in md
+
+
+def test_a_lab_stopped_in_its_first_experiment_resumes_too(tmp_path):
+    out = tmp_path / "lab"
+    stopped = run_cli("lab", "--only", "logistic-synthetic", "--out", str(out), env={"GROUNDUP_FAULT": "epoch-start@3:INT"})
+    assert stopped.returncode == 130 and f"groundup lab --resume {out}" in stopped.stderr, stopped.stderr
+    resumed = run_cli("lab", "--resume", str(out), "--quiet")
+    assert resumed.returncode == 0, resumed.stderr
+    assert "| logistic-synthetic | nn |" in (out / "index.md").read_text()

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 
 import numpy as np
+import pytest
 from conftest import ROOT
 
 from groundup.experiments import get
@@ -137,3 +138,44 @@ def test_instability_finds_the_first_rise_over_the_lowest_earlier_loss_in_one_pa
             assert f"epoch {losses.index(low) + 1}" in text and f"epoch {j + 1}" in text, text
     long = history([(1.0 - i * 1e-6, 0.5, 1.0 - i * 1e-6, 0.5) for i in range(200_000)] + [(50.0, 0.1, 50.0, 0.1)])
     assert "200001" in instability(long, "mse", 1).replace(",", "")
+
+
+@pytest.fixture(scope="module")
+def small_mnist_reports(tmp_path_factory):
+    """report.md of one-epoch numpy runs of the MLP and the CNN on 500 MNIST images."""
+    from groundup.data import vision
+
+    if vision.locate("mnist") is None:
+        pytest.skip("MNIST not found")
+    reports = {}
+    for name in ("mlp-mnist", "cnn-mnist"):
+        exp, out = get(name), tmp_path_factory.mktemp(name)
+        run(exp, ["numpy"], exp.settings("quick", epochs=1, train_limit=500, test_limit=200), out, "quick",
+            quiet=True, say=lambda *a, **k: None)
+        reports[name] = (out / "report.md").read_text()
+    return reports
+
+
+def test_a_small_mlp_run_is_compared_with_the_course_only_as_what_it_was(small_mnist_reports):
+    report = small_mnist_reports["mlp-mnist"]
+    assert "preset `quick`" in report and "500 training and 200 test samples" in report
+    analysis = report.split("## Analysis")[1].split("## Figures")[0]
+    assert "This run (epochs 1, 500 training and 200 test images" in analysis and "not comparable" in analysis
+    assert "This run used those settings" not in analysis
+
+
+@pytest.mark.parametrize("name", ["mlp-mnist", "cnn-mnist"])
+def test_numbers_that_are_not_the_runs_own_say_where_they_come_from(small_mnist_reports, name):
+    analysis = small_mnist_reports[name].split("## Analysis")[1].split("## Figures")[0]
+    sentences = [s for s in re.split(r"(?<=[.:])\s+", analysis) if re.search(r"\de-\d", s)]
+    assert sentences  # the float64 agreement, 1e-8
+    for sentence in sentences:  # a tolerance or a drift names the test that measured it
+        assert "tests/" in sentence, sentence
+
+
+def test_the_course_lab_is_defined_once_in_a_report(tmp_path):
+    exp = get("logistic-synthetic")
+    run(exp, ["numpy"], exp.settings("quick", epochs=2), tmp_path, "quick", quiet=True, say=lambda *a, **k: None)
+    report = (tmp_path / "report.md").read_text()
+    assert report.count("the course lab (the classic first PyTorch lab") == 1
+    assert "seed lab" not in report

@@ -63,3 +63,26 @@ def test_importing_groundup_and_drawing_does_not_import_pyplot(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "False"
     assert (tmp_path / "curves.png").stat().st_size > 1000
+
+
+def test_an_interrupted_runs_figures_say_so(tmp_path, monkeypatch):
+    import signal
+
+    from groundup import cli, runs
+    from groundup.report import figures
+
+    titles = []
+    curves = figures.curves
+    monkeypatch.setattr(figures, "curves", lambda rows, title: titles.append(title) or curves(rows, title))
+    monkeypatch.setattr(runs, "_FAULT", ("epoch-start", 3, signal.SIGINT))  # Ctrl-C as epoch 3 starts
+    monkeypatch.setattr(runs, "_fault_hits", {})
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    try:
+        code = cli.main(["run", "logistic-synthetic", "--impl", "numpy", "--epochs", "50", "--quiet",
+                         "--out", str(tmp_path / "run")])
+    finally:
+        signal.signal(signal.SIGINT, handlers[0])
+        signal.signal(signal.SIGTERM, handlers[1])
+    assert code == 130
+    assert len(titles) == 1 and titles[0].endswith("(interrupted after epoch 2)"), titles
+    assert (tmp_path / "run" / "curves.png").stat().st_size > 1000

@@ -60,3 +60,18 @@ def test_folder_lock_is_exclusive_across_processes_and_leaves_nothing(tmp_path):
     again = subprocess.run([sys.executable, "-c", probe, str(tmp_path), str(ROOT / "src")],
                            capture_output=True, text=True, check=True)
     assert again.stdout.strip() == "got it"
+
+
+def test_resuming_a_group_with_more_epochs_updates_every_members_config(tmp_path):
+    import json
+
+    from conftest import run_cli
+
+    out = tmp_path / "all"
+    assert run_cli("compare", "logistic-synthetic", "--epochs", "2", "--out", str(out), "--quiet").returncode == 0
+    resumed = run_cli("run", "logistic-synthetic", "--resume", str(out), "--epochs", "3", "--quiet")
+    assert resumed.returncode == 0, resumed.stderr
+    for folder in (out, out / "numpy", out / "scratch", out / "nn"):
+        assert json.loads((folder / "config.json").read_text())["settings"]["epochs"] == 3, folder
+        if folder != out:
+            assert json.loads((folder / "summary.json").read_text())["epochs"] == 3

@@ -147,3 +147,28 @@ def test_auto_watches_only_large_models_and_fit_consults_the_guard(monkeypatch):
     learner = build_learner(spec, "numpy", spec.init_params(Settings()), Settings(), "cpu")
     fit(learner, Split(x, y, x, y), epochs=2, batch_size=16, seed=0, lr=0.1, quiet=True)
     assert len(looks) == 2 * 4
+
+
+def test_a_run_and_each_lab_experiment_get_the_threads_auto_chooses(tmp_path, monkeypatch):
+    import signal
+
+    import torch
+
+    from groundup import cli
+    from groundup.labbook import run_lab
+
+    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):  # set_blas_threads writes them
+        monkeypatch.setenv(name, "2")
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    torch.set_num_threads(2)
+    try:
+        code = cli.main(["run", "logistic-synthetic", "--impl", "numpy", "--epochs", "1", "--quiet",
+                         "--out", str(tmp_path / "run")])
+    finally:
+        signal.signal(signal.SIGINT, handlers[0])
+        signal.signal(signal.SIGTERM, handlers[1])
+    assert code == 0
+    assert torch.get_num_threads() == 1  # 2 multiply-adds per sample: one thread
+    torch.set_num_threads(2)
+    run_lab("quick", tmp_path / "lab", ["basics"], quiet=True, say=lambda *a, **k: None)
+    assert torch.get_num_threads() == 1  # the lab chooses for each experiment

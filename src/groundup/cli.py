@@ -141,8 +141,8 @@ def build_parser() -> argparse.ArgumentParser:
                          description="Run every experiment with every implementation it has, on the "
                                      "data that can be found, and write OUT/index.md and a "
                                      "self-contained OUT/index.html.")
-    lab.add_argument("--preset", default="quick", help="quick (minutes; default), seed (the course's "
-                     "settings) or best (experiments without it use seed)")
+    lab.add_argument("--preset", help="quick (minutes; default), seed (the course's "
+                     "settings) or best (experiments without it use seed); --resume keeps the lab's own")
     lab.add_argument("--only", type=lambda t: [n.strip() for n in t.split(",") if n.strip()],
                      help="comma-separated experiment names (default: all)")
     lab.add_argument("--out", type=Path, help="report folder (default runs/lab-PRESET)")
@@ -272,7 +272,7 @@ def cmd_lab(args) -> int:
 
     if args.resume and args.out and args.resume != args.out:
         raise GroundupError("give the lab's folder once: --resume DIR or --out DIR")
-    out = args.resume or args.out or Path("runs") / f"lab-{args.preset}"
+    out = args.resume or args.out or Path("runs") / f"lab-{args.preset or 'quick'}"
     say = (lambda *a, **k: None) if args.quiet else print
     began = time.perf_counter()
     entries = run_lab(args.preset, out, args.only, str(args.data_dir) if args.data_dir else None,

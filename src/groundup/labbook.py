@@ -51,30 +51,41 @@ def preset_for(exp, preset: str) -> str:
     return next(p for p in ("seed", "quick", *exp.presets) if p in exp.presets)
 
 
-def run_lab(preset: str, out: Path, only: list[str] | None = None, data_dir: str | None = None,
+def run_lab(preset: str | None, out: Path, only: list[str] | None = None, data_dir: str | None = None,
             quiet: bool = False, say=print, resume: bool = False, threads: int | str = "auto") -> list[Entry]:
     """Run the selected experiments into ``out/<name>``, writing the index after each one.
 
     A lab folder that already holds this lab (``resume``, or the same command again) keeps the
-    experiments that completed and finishes the others. Raises before anything runs if the
-    preset is unknown to every selected experiment.
+    experiments that completed and finishes the others; ``resume`` takes the lab's own preset
+    and selection unless given (``preset`` None: the lab's, else quick). Raises before anything
+    runs if the preset is unknown to every selected experiment.
     """
+    out = Path(out)
+    if resume:
+        if not (out / LAB_STATE).is_file():
+            raise RunFolderError(f"{out} holds no lab to resume (no {LAB_STATE}); start one with --out {out}")
+        state = RunFolder(out).read_json(LAB_STATE)
+        if not (isinstance(state.get("preset"), str) and (state.get("only") is None or (
+                isinstance(state["only"], list) and all(isinstance(n, str) for n in state["only"])))):
+            raise RunFolderError(f"{out / LAB_STATE}: damaged ('preset' or 'only'); start the lab again")
+        preset = preset or state["preset"]
+        only = only or state.get("only")
+    preset = preset or "quick"
     exps = select(only)
     known = sorted({p for e in exps for p in e.presets})
     if preset not in known:
         raise ConfigError(f"unknown preset {preset!r}; choose from: {', '.join(known)}")
-    out = Path(out)
-    if resume and not (out / LAB_STATE).is_file():
-        raise RunFolderError(f"{out} holds no lab to resume (no {LAB_STATE}); start one with --out {out}")
     with os_errors(None, "lab"):
         out.mkdir(parents=True, exist_ok=True)
     with os_errors(None, "lab"), folder_lock(out):
-        return _run_locked(exps, preset, out, data_dir, quiet, say, threads)
+        return _run_locked(exps, preset, out, data_dir, quiet, say, threads, only)
 
 
 def _run_locked(exps, preset: str, out: Path, data_dir: str | None, quiet: bool, say,
-                threads: int | str = "auto") -> list[Entry]:
+                threads: int | str = "auto", only: list[str] | None = None) -> list[Entry]:
     previous = _previous(out, preset)
+    if not (out / LAB_STATE).is_file():  # from the start, so that --resume works from the first experiment on
+        RunFolder(out).write_json(LAB_STATE, {"preset": preset, "only": only, "entries": []})
     entries: list[Entry] = []
     try:
         for k, exp in enumerate(exps, 1):
@@ -88,7 +99,7 @@ def _run_locked(exps, preset: str, out: Path, data_dir: str | None, quiet: bool,
                 entries.append(kept)
             else:
                 entries.append(_run_one(exp, own, preset, out, data_dir, prefix, say, threads))
-            write_index(entries, preset, out)
+            write_index(entries, preset, out, only)
     except Interrupted as stop:
         stop.hint = f"lab interrupted; continue it with: groundup lab --resume {out}"
         raise
@@ -202,7 +213,9 @@ def _section(exp, entry: Entry, out: Path) -> str:
     return "\n".join(parts)
 
 
-def write_index(entries: list[Entry], preset: str, out: Path) -> None:
+def write_index(entries: list[Entry], preset: str, out: Path, only: list[str] | None = None) -> None:
+    """OUT/index.md, OUT/index.html and OUT/lab.json (the preset, the selection ``only`` and the
+    entries so far, what ``lab --resume`` continues)."""
     v = versions()
     rows = []
     for entry in entries:
@@ -236,6 +249,6 @@ def write_index(entries: list[Entry], preset: str, out: Path) -> None:
     md += [_section(EXPERIMENTS[e.name], e, out) for e in entries]
     text = "\n".join(md) + "\n"
     folder = RunFolder(out)
-    folder.write_json(LAB_STATE, {"preset": preset, "entries": [asdict(e) for e in entries]})
+    folder.write_json(LAB_STATE, {"preset": preset, "only": only, "entries": [asdict(e) for e in entries]})
     folder.write_text("index.md", text)
     folder.write_text("index.html", page(t("lab.page_title", preset=preset), text, out))

@@ -152,9 +152,12 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
     if _complete(path, impls, group) and settings.epochs <= config["settings"].get("epochs", 0):
         raise RunFolderError(f"{path} holds a completed run; there is nothing to resume")
     with os_errors(path, exp.name), folder_lock(path):
-        if settings.epochs != config["settings"].get("epochs"):
-            RunFolder(path).write_json("config.json", {**config, "settings": {**config["settings"],
-                                                                             "epochs": settings.epochs}})
+        if settings.epochs != config["settings"].get("epochs"):  # the group's and its members' config.json
+            for folder in [path, *(p for p in path.iterdir() if group and (p / "config.json").is_file())]:
+                own = config if folder == path else read_config(folder)
+                if isinstance(own.get("settings"), dict):
+                    RunFolder(folder).write_json("config.json", {**own, "settings": {**own["settings"],
+                                                                                    "epochs": settings.epochs}})
         from groundup.torch_common import resolve_device
 
         settings = settings.with_overrides(device=resolve_device(settings.device))

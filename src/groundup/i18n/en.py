@@ -272,10 +272,11 @@ EN = {
         "gradient to its first maximum in reading order, as nn.MaxPool2d does, which matters on "
         "MNIST's blank background where a window's values tie."),
     "exp.mnist.cnn_float": (
-        "In float64 the three implementations follow one trajectory (the tests prove 1e-8 over "
+        "In float64 the three implementations follow one trajectory (tests/test_cnn.py proves 1e-8 over "
         "whole epochs, and every hand-written backward passes a gradient check by central "
-        "differences). In float32 they drift apart, by about 1e-3 in the parameters after a "
-        "hundred steps: im2col and torch's direct convolution add the same products in different "
+        "differences). In float32 they drift apart (`--impl all` measures by how much for this run's "
+        "settings: the largest parameter difference, in comparison.md): im2col and torch's direct "
+        "convolution add the same products in different "
         "orders, and when a pooling window's two largest values are closer than float32's "
         "rounding the implementations can pick different winners. The curves stay on top of "
         "each other."),
