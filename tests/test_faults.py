@@ -310,12 +310,12 @@ def test_an_unfinished_run_is_not_silently_replaced(tmp_path, here):
 
 # ---- item 8: the OS says no -----------------------------------------------------------------
 
-def test_out_on_a_file_below_a_file_and_a_name_too_long(tmp_path, here):
-    afile = tmp_path / "afile"
-    afile.write_text("x")
-    assert "is a file" in one_error_line(here(*RUN, "--out", str(afile)))
-    assert "not a folder" in one_error_line(here(*RUN, "--out", str(afile / "below")))
-    assert "too long" in one_error_line(here(*RUN, "--out", str(tmp_path / ("x" * 256))))
+@pytest.mark.parametrize("out, expected", [("afile", "is a file"), ("afile/below", "not a folder"),
+                                            ("x" * 256, "too long")])
+def test_out_on_a_file_below_a_file_and_a_name_too_long(tmp_path, here, out, expected):
+    (tmp_path / "afile").write_text("x")
+    line = one_error_line(here(*RUN, "--out", str(tmp_path / out)))
+    assert expected in line and str(tmp_path / out) in line
 
 
 def test_ascii_terminal_lists_without_a_traceback():
@@ -373,28 +373,35 @@ def read_only(path: Path) -> None:
 
 
 @needs_permissions
-def test_read_only_places_are_one_line_each(tmp_path):
-    out = tmp_path / "run"
-    assert run(*RUN, "--impl", "numpy", "--epochs", "20", "--out", str(out), fault="epoch-start@3").returncode < 0
-    read_only(out)
-    resume = run_unprivileged("run", "logistic-synthetic", "--resume", str(out))
-    assert "permission denied" in one_error_line(resume)
-    locked = tmp_path / "locked"
+@pytest.mark.parametrize("place", ["run to resume", "--out", "default runs/", "data info", "data root of a run"])
+def test_read_only_places_are_one_line_each(tmp_path, place):
+    locked, hidden = tmp_path / "locked", tmp_path / "hidden"
     locked.mkdir()
-    read_only(locked)
-    assert str(locked / "new") in one_error_line(run_unprivileged(*RUN, "--out", str(locked / "new")))
-    default_runs = run_unprivileged(*RUN, "--impl", "numpy", cwd=locked)
-    assert "runs: permission denied" in one_error_line(default_runs)
-    hidden = tmp_path / "hidden"
-    hidden.mkdir(mode=0o000)
-    os.chmod(hidden, 0o000)
-    for args in (["data", "info"], ["run", "softmax-mnist", "--impl", "numpy", "--out", str(tmp_path / "s")]):
-        result = run_unprivileged(*args, "--data-dir", str(hidden), env={"GROUNDUP_DATA": str(hidden)})
-        line = one_error_line(result)
-        assert str(hidden) in line and "permission denied" in line
-    for p in (out, locked, hidden):
-        for q in [p, *p.rglob("*")]:
-            os.chmod(q, 0o755)
+    hidden.mkdir()
+    data = ["--data-dir", str(hidden)]
+    try:
+        if place == "run to resume":
+            out = locked / "run"
+            assert run(*RUN, "--impl", "numpy", "--epochs", "20", "--out", str(out), fault="epoch-start@3").returncode < 0
+            read_only(locked)
+            line = one_error_line(run_unprivileged("run", "logistic-synthetic", "--resume", str(out)))
+            assert str(out) in line and "permission denied" in line
+        elif place == "--out":
+            read_only(locked)
+            line = one_error_line(run_unprivileged(*RUN, "--out", str(locked / "new")))
+            assert str(locked / "new") in line and "permission denied" in line
+        elif place == "default runs/":
+            read_only(locked)
+            assert "runs: permission denied" in one_error_line(run_unprivileged(*RUN, "--impl", "numpy", cwd=locked))
+        else:
+            os.chmod(hidden, 0o000)
+            args = ["data", "info", *data] if place == "data info" else \
+                ["run", "softmax-mnist", "--impl", "numpy", "--out", str(tmp_path / "s"), *data]
+            line = one_error_line(run_unprivileged(*args, env={"GROUNDUP_DATA": str(hidden)}))
+            assert str(hidden) in line and "permission denied" in line
+    finally:
+        for p in [tmp_path, *tmp_path.rglob("*")]:
+            os.chmod(p, 0o755)
 
 
 # ---- items 9-15 -------------------------------------------------------------------------
@@ -554,12 +561,25 @@ def test_ctrl_c_while_the_report_is_written_says_how_to_finish(tmp_path, straigh
     assert_same_run(out, straight("numpy"), "numpy")
 
 
-def test_resume_of_a_completed_run_missing_a_file_rewrites_it(tmp_path, here):
+@pytest.mark.parametrize("name", ["curves.png", "confusion.png", "boundary.png", "test_predictions.csv", "report.md"])
+def test_resume_of_a_completed_run_missing_a_file_rewrites_it(tmp_path, here, name):
     out = tmp_path / "run"
     assert here(*RUN, "--impl", "numpy", "--epochs", "2", "--out", str(out)).returncode == 0
-    (out / "curves.png").unlink()
+    before = (out / name).read_bytes()
+    (out / name).unlink()
     assert here("run", "logistic-synthetic", "--resume", str(out), "--quiet").returncode == 0
-    assert (out / "curves.png").is_file()
+    if not name.endswith(".png"):  # text outputs come back byte for byte
+        assert (out / name).read_bytes() == before
+    assert (out / name).is_file()
+    assert "nothing to resume" in one_error_line(here("run", "logistic-synthetic", "--resume", str(out)))
+
+
+def test_resume_of_a_completed_group_missing_a_members_file_rewrites_it(tmp_path, here):
+    out = tmp_path / "all"
+    assert here(*RUN, "--impl", "all", "--epochs", "2", "--out", str(out)).returncode == 0
+    (out / "nn" / "confusion.png").unlink()
+    assert here("run", "logistic-synthetic", "--resume", str(out), "--quiet").returncode == 0
+    assert (out / "nn" / "confusion.png").is_file()
     assert "nothing to resume" in one_error_line(here("run", "logistic-synthetic", "--resume", str(out)))
 
 
