@@ -386,6 +386,9 @@ def test_read_only_places_are_one_line_each(tmp_path, place):
             read_only(locked)
             line = one_error_line(run_unprivileged("run", "logistic-synthetic", "--resume", str(out)))
             assert str(out) in line and "permission denied" in line
+            for p in [locked, *locked.rglob("*")]:
+                os.chmod(p, 0o755)
+            assert run("run", "logistic-synthetic", "--resume", str(out), "--quiet").returncode == 0  # nothing lost
         elif place == "--out":
             read_only(locked)
             line = one_error_line(run_unprivileged(*RUN, "--out", str(locked / "new")))
