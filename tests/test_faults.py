@@ -130,9 +130,14 @@ def test_kill_anywhere_leaves_a_folder_that_resumes_to_the_uninterrupted_run(tmp
 
 def test_short_epochs_committed_together_still_resume_exactly(tmp_path, straight):
     out = tmp_path / "run"
-    killed = run(*RUN, "--impl", "nn", "--epochs", "60", "--out", str(out), fault="metrics-appended@40",
-                 every_epoch=False)
-    assert killed.returncode == -signal.SIGKILL
+    first = run(*RUN, "--impl", "nn", "--epochs", "60", "--out", str(out), fault="epoch-start@20")
+    assert first.returncode == -signal.SIGKILL  # epochs 1-19 committed one by one
+    # Resumed with commits due only at the end: epochs 20-49 are appended, none committed, then a kill.
+    second = run("run", "logistic-synthetic", "--resume", str(out), "--quiet", fault="metrics-appended@30",
+                 env={"GROUNDUP_COMMIT_SECONDS": "1000"}, every_epoch=False)
+    assert second.returncode == -signal.SIGKILL
+    assert checkpoint.load(out, "nn")[0]["epochs_completed"] == 19
+    assert len((out / "metrics.csv").read_text().splitlines()) == 1 + 49
     resumed = run("run", "logistic-synthetic", "--resume", str(out), "--quiet")
     assert resumed.returncode == 0, resumed.stderr
     assert_same_run(out, straight("nn", 60), "nn")
