@@ -61,13 +61,14 @@ def instability(h: History, loss: str, n_outputs: int) -> str | None:
                          ln="ln " + str(n_outputs) if loss == "ce" else "ln 2", chance=chance))
     for name in ("train_loss", "test_loss"):
         values = h.column(name)
+        low = values[0]  # the lowest value before epoch j: a running minimum, linear in the epochs
         for j in range(1, len(values)):
-            low = min(values[:j])
             if low > 0 and values[j] >= BLOW_UP * low:
                 i = values.index(low)
                 reasons.append(t("unstable.rose", what=t("metric." + name), low=low, i=i + 1,
                                  high=values[j], j=j + 1))
                 break
+            low = min(low, values[j])
     if not reasons:
         return None
     acc = h.column("test_accuracy")
