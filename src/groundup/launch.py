@@ -179,7 +179,9 @@ def _group_report(path: Path) -> Path:
 
 def _complete(path: Path, impls: list[str], group: bool) -> bool:
     if group:
-        return holds_completed_run(path) and _group_report(path).is_file()
+        members = [p for p in path.iterdir() if (p / "config.json").is_file()]
+        return holds_completed_run(path) and _group_report(path).is_file() and \
+            all(finished(RunFolder(p)) for p in members)
     return finished(RunFolder(path))
 
 

@@ -165,6 +165,7 @@ class RunFolder:
 
     def __init__(self, path: Path, create: bool = True):
         self.path = Path(path)
+        self.written: list[str] = []  # the files written through this object, in order
         if create:
             self.path.mkdir(parents=True, exist_ok=True)
         elif not (self.path / "config.json").is_file():
@@ -172,10 +173,12 @@ class RunFolder:
 
     def write_json(self, name: str, obj) -> str:
         atomic_write_text(self.path / name, json.dumps(_jsonable(obj), indent=2) + "\n")
+        self.written.append(name)
         return name
 
     def write_text(self, name: str, text: str) -> str:
         atomic_write_text(self.path / name, text)
+        self.written.append(name)
         return name
 
     def write_config(self, experiment: str, preset: str, **fields) -> str:
@@ -242,12 +245,14 @@ class RunFolder:
         if (pyplot := sys.modules.get("matplotlib.pyplot")) is not None:
             pyplot.close(fig)
         atomic_write_bytes(self.path / name, buf.getvalue())
+        self.written.append(name)
         return name
 
     def write_npz(self, name: str, **arrays: np.ndarray) -> str:
         buf = io.BytesIO()
         np.savez(buf, **arrays)
         atomic_write_bytes(self.path / name, buf.getvalue())
+        self.written.append(name)
         return name
 
     def read_json(self, name: str, kind: type = dict):

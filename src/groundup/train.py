@@ -146,6 +146,7 @@ def fit(learner, split: Split, *, epochs: int, batch_size: int, seed: int, lr: f
             if not (math.isfinite(record.train_loss) and math.isfinite(record.test_loss)):
                 raise Diverged.at_epoch(epoch + 1, epoch_lr, history)
             history.records.append(record)
+            fault_point("epoch-evaluated")  # the epoch is in the history, not yet on disk
             bar.set_postfix(train_loss=f"{record.train_loss:.4f}", test_loss=f"{record.test_loss:.4f}")
             if on_epoch:
                 on_epoch(history)

@@ -152,8 +152,14 @@ def restore(folder: RunFolder, exp: Experiment, impl: str, settings: Settings, l
 
 
 def finished(folder: RunFolder) -> bool:
-    """Whether the run in ``folder`` completed and has its report: nothing left to resume."""
-    return folder.status() == "completed" and all((folder.path / n).is_file() for n in ("report.md", "curves.png"))
+    """Whether the run in ``folder`` completed and has every output its summary lists (its report
+    and curves, for a summary from before the list): nothing left to resume."""
+    if folder.status() != "completed":
+        return False
+    outputs = folder.read_json("summary.json").get("outputs")
+    if not (isinstance(outputs, list) and all(isinstance(n, str) for n in outputs)):
+        outputs = ["report.md", "curves.png"]
+    return all((folder.path / n).is_file() for n in outputs)
 
 
 def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: dict,
@@ -259,6 +265,7 @@ def write_run(exp: Experiment, o: Outcome, data: Data, folder: RunFolder, preset
     """The figures, report.md and, last of all, summary.json of a run: a folder whose summary
     says "completed" has every other file."""
     task: Task = exp.task
+    first = len(folder.written)
     h, last = o.history, o.history.last
     best = h.best()
     rows = h.as_dicts()
@@ -296,6 +303,7 @@ def write_run(exp: Experiment, o: Outcome, data: Data, folder: RunFolder, preset
         report = (f"{head}\n\n" + t("report.interrupted", n=len(rows), total=o.settings.epochs, name=exp.name,
                                       folder=folder.path) + f"\n{rest}")
     folder.write_text("report.md", report)
+    summary["outputs"] = sorted(set(folder.written[first:]))  # what a resume regenerates if one is missing
     fault_point("report-written")
     folder.write_json("summary.json", summary)
     return summary
