@@ -91,7 +91,7 @@ def test_a_run_records_its_threads_and_why(tmp_path):
 
 def test_the_guard_takes_fewer_threads_when_a_program_arrives_and_more_when_it_leaves(monkeypatch):
     """Samples are (busy ticks of all CPUs, total ticks, this process's CPU seconds); 2 cores,
-    100 ticks per second, 0.5 s between looks: 100 ticks pass per look."""
+    100 ticks per second, 100 ticks (0.5 s per core) between looks."""
     samples = iter([
         (0, 0, 0.0),        # at the start
         (100, 100, 1.0),    # this run alone uses both cores: no one else -> stay at 2

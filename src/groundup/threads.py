@@ -186,13 +186,17 @@ _guard: "Guard | None" = None  # auto's watch over the other programs while a ru
 class Guard:
     """``auto`` while a run trains: every ``PERIOD`` seconds, how many cores the other programs
     used since the last look (all CPU time but this process's own), and the threads set again
-    by the same rule as at the start. A program that starts beside a two-thread run would
+    by the rule of the start (with a program counted from a smaller share of a core: it
+    competes with this run's threads). A program that starts beside a two-thread run would
     otherwise stall every parallel operation until the run ends; fewer threads are taken at
     once, more again only when two looks in a row agree. If anything else has set torch's
     threads since (the user, a notebook cell, a test), the guard stands down.
     """
 
-    PERIOD = 0.5  # seconds between looks: 50 clock ticks per core, a 0.02-core resolution
+    PERIOD = 0.25  # seconds between looks: 25 clock ticks per core, a 0.04-core resolution
+    # Beside this run's own threads, a program that keeps a core busy gets only its fair share
+    # (3 threads on 2 cores: 2/3 of a core; 0.58 measured): from this share on it counts as one.
+    SHARE = 0.35
 
     def __init__(self, threads: int, n_cores: int, set_threads=None, get_threads=None):
         self.threads, self.n_cores = threads, n_cores
@@ -216,7 +220,7 @@ class Guard:
         if per_core <= 0:
             return
         others = max(0.0, (busy1 - busy0) - (own1 - own0) * _TICKS) / per_core
-        want = max(1, min(self.n_cores, round(self.n_cores - others)))
+        want = max(1, min(self.n_cores, self.n_cores - math.floor(others + 1 - self.SHARE)))
         if want < self.threads or (want > self.threads and self._wanted_more):
             self.threads = want
             self.set_threads(want)
