@@ -601,3 +601,18 @@ def test_a_run_that_fails_before_writing_leaves_no_default_folder(tmp_path, here
     result = here("run", "softmax-mnist", "--impl", "numpy", "--quiet")
     assert result.returncode == 2 and "MNIST not found" in result.stderr
     assert list((tmp_path / "runs" / "softmax-mnist").iterdir()) == []
+
+
+def test_more_epochs_for_one_member_of_a_group_is_refused_and_the_group_takes_them(tmp_path):
+    """A comparison compares like with like: --epochs changes a whole --impl all group or nothing."""
+    out = tmp_path / "all"
+    assert run(*RUN, "--epochs", "2", "--out", str(out)).returncode == 0
+    alone = run("run", "logistic-synthetic", "--resume", str(out / "nn"), "--epochs", "3", "--quiet")
+    assert f"--resume {out.resolve()} --epochs 3" in one_error_line(alone)
+    assert len(RunFolder(out / "nn").read_metrics()) == 2  # untouched
+    group = run("run", "logistic-synthetic", "--resume", str(out), "--epochs", "3", "--quiet")
+    assert group.returncode == 0, group.stderr
+    for impl in ("numpy", "scratch", "nn"):
+        assert len(RunFolder(out / impl).read_metrics()) == 3, impl
+    summaries = json.loads((out / "comparison.json").read_text())["summaries"]
+    assert {impl: s["epochs"] for impl, s in summaries.items()} == {"numpy": 3, "scratch": 3, "nn": 3}

@@ -149,6 +149,11 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
                              (f"; resume it without --impl" if group else ""))
     settings = settings_from_config(config.get("settings"), path / "config.json")
     settings = _apply_resume_overrides(settings, overrides or {}, path)
+    parent = path.resolve().parent
+    if not group and settings.epochs != config["settings"].get("epochs") and _is_group_of(parent, exp.name):
+        raise ConfigError(f"{path} is one member of the group in {parent}: change --epochs for the whole "
+                          f"group, so that its comparison compares like with like: --resume {parent} "
+                          f"--epochs {settings.epochs}")
     if _complete(path, impls, group) and settings.epochs <= config["settings"].get("epochs", 0):
         raise RunFolderError(f"{path} holds a completed run; there is nothing to resume")
     with os_errors(path, exp.name), folder_lock(path):
@@ -168,6 +173,15 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
                 exp = replace(exp, task=exp.task.variant(config))
             summaries = complete(exp, impls, settings, path, config["preset"], quiet, say)
     return RunResult(path, _group_report(path) if group else path / "report.md", summaries)
+
+
+def _is_group_of(folder: Path, experiment: str) -> bool:
+    """Whether ``folder`` holds a group of ``experiment``'s runs (its config.json lists impls)."""
+    try:
+        config = RunFolder(folder, create=False).read_json("config.json")
+    except (RunFolderError, StorageError):
+        return False
+    return isinstance(config, dict) and config.get("experiment") == experiment and "impls" in config
 
 
 def _group_report(path: Path) -> Path:
