@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -11,6 +12,21 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def cli_main(*args: str) -> int:
+    """``groundup ARGS`` in this process: its exit status, with the signal handlers it installs
+    put back afterwards (a subprocess is needed only where a test kills the run)."""
+    from groundup import cli
+
+    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
+    try:
+        return cli.main(list(args))
+    except SystemExit as exit:
+        return exit.code
+    finally:
+        signal.signal(signal.SIGINT, handlers[0])
+        signal.signal(signal.SIGTERM, handlers[1])
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, cli_main, run_cli
 from groundup import checkpoint
 from groundup.runs import FAULT_ENV, RunFolder
 
@@ -45,16 +45,7 @@ def here(capsys):
     """``here(*args)``: run the command line in this process (for what needs no kill); returns
     a CompletedProcess like ``run``."""
     def call(*args: str):
-        handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
-        from groundup import cli
-
-        try:
-            code = cli.main(list(args))
-        except SystemExit as exit:
-            code = exit.code
-        finally:
-            signal.signal(signal.SIGINT, handlers[0])
-            signal.signal(signal.SIGTERM, handlers[1])
+        code = cli_main(*args)
         captured = capsys.readouterr()
         return subprocess.CompletedProcess(args, code, captured.out, captured.err)
 

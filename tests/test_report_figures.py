@@ -7,7 +7,7 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import ROOT
+from conftest import ROOT, cli_main
 
 # Run in a fresh process, as a notebook would: the user picked a backend and imported pyplot
 # first; groundup then imports and runs every experiment that draws without data to download.
@@ -68,7 +68,7 @@ def test_importing_groundup_and_drawing_does_not_import_pyplot(tmp_path):
 def test_an_interrupted_runs_figures_say_so(tmp_path, monkeypatch):
     import signal
 
-    from groundup import cli, runs
+    from groundup import runs
     from groundup.report import figures
 
     titles = []
@@ -76,13 +76,8 @@ def test_an_interrupted_runs_figures_say_so(tmp_path, monkeypatch):
     monkeypatch.setattr(figures, "curves", lambda rows, title: titles.append(title) or curves(rows, title))
     monkeypatch.setattr(runs, "_FAULT", ("epoch-start", 3, signal.SIGINT))  # Ctrl-C as epoch 3 starts
     monkeypatch.setattr(runs, "_fault_hits", {})
-    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
-    try:
-        code = cli.main(["run", "logistic-synthetic", "--impl", "numpy", "--epochs", "50", "--quiet",
-                         "--out", str(tmp_path / "run")])
-    finally:
-        signal.signal(signal.SIGINT, handlers[0])
-        signal.signal(signal.SIGTERM, handlers[1])
+    code = cli_main("run", "logistic-synthetic", "--impl", "numpy", "--epochs", "50", "--quiet",
+                    "--out", str(tmp_path / "run"))
     assert code == 130
     assert len(titles) == 1 and titles[0].endswith("(interrupted after epoch 2)"), titles
     assert (tmp_path / "run" / "curves.png").stat().st_size > 1000

@@ -7,7 +7,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT, cli_main, run_cli
 
 from groundup import threads
 from groundup.cli import build_parser
@@ -150,23 +150,15 @@ def test_auto_watches_only_large_models_and_fit_consults_the_guard(monkeypatch):
 
 
 def test_a_run_and_each_lab_experiment_get_the_threads_auto_chooses(tmp_path, monkeypatch):
-    import signal
-
     import torch
 
-    from groundup import cli
     from groundup.labbook import run_lab
 
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):  # set_blas_threads writes them
         monkeypatch.setenv(name, "2")
-    handlers = signal.getsignal(signal.SIGINT), signal.getsignal(signal.SIGTERM)
     torch.set_num_threads(2)
-    try:
-        code = cli.main(["run", "logistic-synthetic", "--impl", "numpy", "--epochs", "1", "--quiet",
-                         "--out", str(tmp_path / "run")])
-    finally:
-        signal.signal(signal.SIGINT, handlers[0])
-        signal.signal(signal.SIGTERM, handlers[1])
+    code = cli_main("run", "logistic-synthetic", "--impl", "numpy", "--epochs", "1", "--quiet",
+                    "--out", str(tmp_path / "run"))
     assert code == 0
     assert torch.get_num_threads() == 1  # 2 multiply-adds per sample: one thread
     torch.set_num_threads(2)
