@@ -77,3 +77,28 @@ def digit_like(n: int, seed: int = 0, classes: int = 10):
         img[y == c, r:r + 4, col:col + 8] = 200
     img += rng.integers(0, 56, img.shape) * (rng.random(img.shape) < 0.1)
     return np.clip(img, 0, 255).astype(np.uint8), y
+
+
+def train_each_impl(spec, params: dict, settings, split, epochs: int, batch_size: int) -> dict:
+    """{impl: (history, final parameters)} of numpy, scratch and nn trained by ``train.fit`` from
+    ``params`` on ``split`` (the same batches for all three)."""
+    from groundup.registry import build_learner
+    from groundup.train import fit
+
+    runs = {}
+    for impl in ("numpy", "scratch", "nn"):
+        learner = build_learner(spec, impl, params, settings, "cpu")
+        history = fit(learner, split, epochs=epochs, batch_size=batch_size, seed=0, lr=settings.lr, quiet=True)
+        runs[impl] = history, learner.parameters()
+    return runs
+
+
+def assert_same_trajectory(runs: dict, reference: str, tol: float) -> None:
+    """Every implementation's per-epoch losses and final parameters equal ``reference``'s to ``tol``."""
+    ref_history, ref_params = runs[reference]
+    assert ref_history.last.train_loss < ref_history.records[0].train_loss  # it did learn
+    for impl, (history, got) in runs.items():
+        for a, b in zip(history.records, ref_history.records):
+            assert abs(a.train_loss - b.train_loss) < tol and abs(a.test_loss - b.test_loss) < tol
+        for k in ref_params:
+            np.testing.assert_allclose(got[k], ref_params[k], rtol=0, atol=tol, err_msg=f"{impl} {k}")

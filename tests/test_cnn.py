@@ -20,8 +20,8 @@ from groundup.numpy_impl.learner import NumpyConv
 from groundup.registry import build_learner
 from groundup.scratch.conv import conv2d, max_pool
 from groundup.torch_common import resolve_device
-from groundup.train import Split, fit
-from conftest import digit_like
+from groundup.train import Split
+from conftest import assert_same_trajectory, digit_like, train_each_impl
 
 TOL = 1e-8
 IMPLS = ("numpy", "scratch", "nn")
@@ -204,19 +204,9 @@ def test_numpy_scratch_and_nn_follow_one_trajectory():
     split = Split(x[:128], y[:128], x[128:], y[128:])
     settings = get("cnn-mnist").settings("seed", dtype="float64", lr=0.05)
     params = CNN.init_params(settings)
-    runs = {}
-    for impl in IMPLS:
-        learner = build_learner(CNN, impl, params, settings, "cpu")
-        history = fit(learner, split, epochs=2, batch_size=32, seed=0, lr=settings.lr, quiet=True)
-        runs[impl] = history, learner.parameters()
-    h_n, p_n = runs["nn"]
-    assert h_n.last.train_loss < h_n.records[0].train_loss
-    for impl in ("numpy", "scratch"):
-        h, p = runs[impl]
-        for a, b in zip(h.records, h_n.records):
-            assert abs(a.train_loss - b.train_loss) < TOL and abs(a.test_loss - b.test_loss) < TOL
-        for k in p_n:
-            np.testing.assert_allclose(p[k], p_n[k], rtol=0, atol=TOL, err_msg=f"{impl} {k}")
+    runs = train_each_impl(CNN, params, settings, split, epochs=2, batch_size=32)
+    assert_same_trajectory(runs, "nn", TOL)
+    p_n = runs["nn"][1]
     assert max(np.abs(p_n[k] - params[k]).max() for k in params) > 1e-3
 
 
