@@ -31,6 +31,7 @@ WINDOW = 0.1  # seconds over which the other programs' CPU use is measured
 class Choice:
     threads: int
     reason: str
+    watch: bool = False  # chosen from the machine's load: look again while the run trains
 
 
 def parse(text: str) -> int | str:
@@ -116,7 +117,7 @@ def choose(requested: int | str = "auto", experiment: str | None = None,
     if busy is None:
         return Choice(1, "the other programs' CPU use is unknown")
     free = max(1, min(n_cores, round(n_cores - busy)))
-    return Choice(free, f"{busy:.1f} of {n_cores} cores busy with other programs")
+    return Choice(free, f"{busy:.1f} of {n_cores} cores busy with other programs", watch=True)
 
 
 def set_blas_threads(n: int) -> bool:
@@ -267,9 +268,7 @@ def apply(requested: int | str = "auto", experiment: str | None = None) -> Choic
     choice = choose(requested, experiment)
     _set_threads(choice.threads)
     _applied = choice
-    work = _work(experiment)
-    watch = requested == "auto" and cores() > 1 and (work is None or work >= LARGE_WORK)
-    _guard = Guard(choice.threads, cores()) if watch else None
+    _guard = Guard(choice.threads, cores()) if choice.watch else None
     return choice
 
 

@@ -16,6 +16,8 @@ from typing import Callable
 
 import numpy as np
 
+from groundup.gradcheck import rel_error
+
 RTOL, ATOL = 1e-6, 1e-9
 
 
@@ -54,11 +56,6 @@ def matches(got, want, rtol: float = RTOL, atol: float = ATOL) -> bool:
     except (TypeError, ValueError):
         return False
     return g.shape == w.shape and bool(np.allclose(g, w, rtol=rtol, atol=atol, equal_nan=False))
-
-
-def rel_err(got, want) -> float:
-    g, w = np.asarray(got, dtype=np.float64), np.asarray(want, dtype=np.float64)
-    return float(np.max(np.abs(g - w) / np.maximum(1e-8, np.abs(g) + np.abs(w)), initial=0.0))
 
 
 def as_array(what: str, got, want) -> np.ndarray:
@@ -144,7 +141,7 @@ def compare(what: str, got, want, *, batch: int | None = None, inputs=None,
     """
     arr = as_array(what, got, want)
     if matches(arr, want, rtol, atol):
-        return f"{what}: matches the reference (relative error {rel_err(arr, want):.1e})"
+        return f"{what}: matches the reference (relative error {rel_error(arr, want):.1e})"
     expected = f"{what}: expected {show(want)}, got {show(arr if np.ndim(arr) else float(arr))}"
     for m in mistakes:
         try:
@@ -164,4 +161,4 @@ def compare(what: str, got, want, *, batch: int | None = None, inputs=None,
     r, hint = scale_hint(arr, want_a, batch)
     if hint:
         raise Failed(f"{expected} (ratio {r:.4g})", hint)
-    raise Failed(f"{expected} (relative error {rel_err(arr, want_a):.2g})", None)
+    raise Failed(f"{expected} (relative error {rel_error(arr, want_a):.2g})", None)

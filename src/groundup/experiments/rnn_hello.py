@@ -34,6 +34,7 @@ from groundup.experiments import supervised
 from groundup.experiments.base import Experiment, Settings
 from groundup.i18n import experiment_title, ft, t
 from groundup.experiments.supervised import Data, Outcome, Task
+from groundup.models_cnn import n_parameters
 from groundup.models_rnn import RNNSpec
 from groundup.registry import build_learner
 from groundup.report.figures import styled
@@ -131,7 +132,7 @@ def extras(variant: Variant, o: Outcome, data: Data, folder: RunFolder):
                               [[e, f"`{s}`", f"{loss:.4f}"] for e, (s, loss) in enumerate(zip(strings, losses), 1)]))
     fields = {"variant": variant.name, "model": variant.model, "lr": o.settings.lr,
               "optimizer": {"numpy": "Adam by hand (NumPy)", "scratch": "own Adam"}.get(o.impl, "torch.optim.Adam"),
-              "n_parameters": int(sum(v.size for v in o.params.values())), "predicted": strings,
+              "n_parameters": n_parameters(o.params), "predicted": strings,
               "final_predicted": final, "first_correct_epoch": first,
               "replay_max_loss_difference": max(abs(a - b) for a, b in zip(losses, o.history.column("train_loss")))}
     return [], analysis, fields
