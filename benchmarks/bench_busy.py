@@ -14,7 +14,6 @@ itself after ``--neighbour-seconds`` (and is stopped as soon as the measurement 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import shutil
@@ -28,6 +27,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
+from groundup.runs import RunFolder  # noqa: E402
 from groundup.threads import cores  # noqa: E402
 
 EXPERIMENTS = ["logistic-synthetic", "diabetes", "softmax-fashion-mnist", "mlp-mnist", "cnn-mnist"]
@@ -72,11 +72,7 @@ def epoch_seconds(name: str, impl: str, threads: str, epochs: int, out: Path,
 
 
 def _rows(out: Path) -> list[dict]:
-    try:
-        with open(out / "metrics.csv", newline="") as f:
-            return list(csv.DictReader(f))
-    except OSError:
-        return []
+    return RunFolder(out, create=False).read_metrics() if (out / "config.json").is_file() else []
 
 
 def with_neighbour(seconds: float, measure):
