@@ -27,8 +27,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
 
-from groundup.runs import RunFolder  # noqa: E402
-from groundup.threads import cores  # noqa: E402
+from groundup.store.runs import RunFolder  # noqa: E402
+from groundup.training.threads import cores  # noqa: E402
 
 EXPERIMENTS = ["logistic-synthetic", "diabetes", "softmax-fashion-mnist", "mlp-mnist", "cnn-mnist"]
 # Epochs of a millisecond or less need many for a stable median (a single 3-4 ms time slice

@@ -1,7 +1,7 @@
 """What the run folder costs per epoch: the time a run spends committing its epochs, against
 the training and evaluation it commits, for 100, 1,000 and 10,000 epochs.
 
-Each run goes through ``groundup.launch.start`` into a fresh folder, in this process. The time
+Each run goes through ``groundup.app.launch.start`` into a fresh folder, in this process. The time
 inside ``Committer.epoch`` (appending the metrics row, and renaming the fixed-size checkpoint
 into place whenever it is due) is the run folder's per-epoch cost; the rest of ``fit`` is
 training plus the per-epoch evaluation of both splits. Both are measured in the same run, so
@@ -30,7 +30,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 def one_run(name: str, impl: str, epochs: int, root: Path) -> dict:
     """Seconds in ``fit``, in commits (per epoch) and of the whole run, for one run."""
-    from groundup import checkpoint, launch
+    from groundup.store import checkpoint
+    from groundup.app import launch
     from groundup.experiments import supervised
 
     commits, fits = [], []

@@ -11,7 +11,7 @@ The classic pipeline is the course's (001, 004 §9-10), rebuilt without torchvis
   and ``optim.SGD(lr=0.01, momentum=0.5)``.
 
 groundup normalises the images once, prepares each split once, and takes every batch as an
-index slice (the inner loop of ``groundup.train.fit``). Both sides are timed over an epoch's
+index slice (the inner loop of ``groundup.training.train.fit``). Both sides are timed over an epoch's
 training pass only (data, forward, loss, backward, update); evaluation is left out on both.
 Every groundup implementation gets a short warm-up first. On a shared machine the other
 processes only ever add time, so the fastest of ``--rounds`` rounds is reported, and speed-ups
@@ -47,7 +47,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from groundup.data import vision  # noqa: E402
 from groundup.data.batches import batch_slices, epoch_order  # noqa: E402
-from groundup.experiments.base import Settings  # noqa: E402
+from groundup.core.settings import Settings  # noqa: E402
 from groundup.experiments.mnist_nets import (  # noqa: E402
     CNN,
     MLP,
@@ -57,7 +57,7 @@ from groundup.experiments.mnist_nets import (  # noqa: E402
     normalise,
 )
 from groundup.nn.conv import CourseCNN  # noqa: E402
-from groundup.registry import build_learner, impls_of  # noqa: E402
+from groundup.training.registry import build_learner, impls_of  # noqa: E402
 
 from common import ClassicImages, fastest  # noqa: E402  (benchmarks/common.py: the same per-sample conversion)
 

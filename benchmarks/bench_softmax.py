@@ -11,7 +11,7 @@ without torchvision:
   cross-entropy as -log(p[y]) summed over the batch, SGD as p -= lr * grad / batch.
 
 groundup loads the images once, scales them once to float32, and takes each batch as an index
-slice of the prepared array (see ``groundup.train.fit``). Both sides are timed over the
+slice of the prepared array (see ``groundup.training.train.fit``). Both sides are timed over the
 training pass of an epoch only (data, forward, loss, backward, update); evaluation is left out
 on both. After one warm-up epoch each, the rounds run one classic epoch and then one epoch of
 each implementation, back to back; the fastest epoch of each is reported (on a shared machine
@@ -47,11 +47,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
 from groundup.data import vision  # noqa: E402
 from groundup.experiments.softmax import SEED, SPEC  # noqa: E402
-from groundup.experiments.base import Settings  # noqa: E402
+from groundup.core.settings import Settings  # noqa: E402
 from groundup.data.preprocess import scale_images  # noqa: E402
-from groundup.models import IMPLS  # noqa: E402
-from groundup.registry import build_learner  # noqa: E402
-from groundup.train import Split, fit  # noqa: E402
+from groundup.core.models import IMPLS  # noqa: E402
+from groundup.training.registry import build_learner  # noqa: E402
+from groundup.training.train import Split, fit  # noqa: E402
 
 from common import ClassicImages, fastest, settle  # noqa: E402  (benchmarks/common.py, beside this script)
 

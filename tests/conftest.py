@@ -82,8 +82,8 @@ def digit_like(n: int, seed: int = 0, classes: int = 10):
 def train_each_impl(spec, params: dict, settings, split, epochs: int, batch_size: int) -> dict:
     """{impl: (history, final parameters)} of numpy, scratch and nn trained by ``train.fit`` from
     ``params`` on ``split`` (the same batches for all three)."""
-    from groundup.registry import build_learner
-    from groundup.train import fit
+    from groundup.training.registry import build_learner
+    from groundup.training.train import fit
 
     runs = {}
     for impl in ("numpy", "scratch", "nn"):

@@ -16,7 +16,7 @@ import pytest
 import groundup
 from conftest import ROOT
 from groundup.errors import ConfigError, DataError, GroundupError
-from groundup.results import MissingDependency, Records
+from groundup.store.results import MissingDependency, Records
 
 
 @pytest.fixture(scope="module")
@@ -117,7 +117,7 @@ def test_lab_runs_each_experiment_and_keeps_the_verb(tmp_path, isolated_roots):
     assert rnn.summary["nn-embedding"]["final_predicted"] == "ohlol"
     group = "variant" if "variant" in rnn.history.columns else "impl"
     assert set(rnn.history.column(group)) == set(rnn.summary)
-    assert callable(groundup.lab)  # the lab module (groundup.labbook) does not shadow the function
+    assert callable(groundup.lab)  # the lab module (groundup.app.labbook) does not shadow the function
     again = groundup.open_run(tmp_path / "lab")
     assert list(again.runs) == ["basics", "rnn-hello"] and again.report.name == "index.html"
     assert "softmax-mnist" in r._repr_html_()
@@ -169,7 +169,7 @@ def test_a_named_folder_with_a_completed_run_needs_overwrite(numpy_run):
 
 
 def test_a_diverged_run_raises_and_its_folder_still_opens(tmp_path):
-    from groundup.train import Diverged
+    from groundup.training.train import Diverged
 
     with pytest.raises(Diverged, match="the loss became non-finite in epoch 1"):
         groundup.run("linear-regression", impl="numpy", out=tmp_path / "d", lr=10.0, quiet=True)

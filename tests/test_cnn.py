@@ -13,14 +13,14 @@ from groundup.errors import ConfigError
 from groundup.experiments import get
 from groundup.experiments.mnist_nets import CNN, normalise
 from groundup.gradcheck import GRADCHECK_TOL, check_gradient
-from groundup.models_cnn import ConvSpec, as_images
+from groundup.core.models_cnn import ConvSpec, as_images
 from groundup.nn.conv import CourseCNN
 from groundup.numpy_impl import conv as npconv
 from groundup.numpy_impl.learner import NumpyConv
-from groundup.registry import build_learner
+from groundup.training.registry import build_learner
 from groundup.scratch.conv import conv2d, max_pool
-from groundup.torch_common import resolve_device
-from groundup.train import Split
+from groundup.core.torch_common import resolve_device
+from groundup.training.train import Split
 from conftest import assert_same_trajectory, digit_like, train_each_impl
 
 TOL = 1e-8

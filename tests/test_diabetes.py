@@ -13,10 +13,10 @@ from groundup.data import tabular
 from groundup.data.batches import batch_slices, epoch_order
 from groundup.errors import DataError
 from groundup.experiments import diabetes, get
-from groundup.models import init_dense
-from groundup.registry import make_learner
+from groundup.core.models import init_dense
+from groundup.training.registry import make_learner
 from groundup.nn.dataloader import RowDataset, SeededOrder, loader_batches, make_loader
-from groundup.train import Split, fit
+from groundup.training.train import Split, fit
 
 REAL = tabular.locate_diabetes()  # before any monkeypatching
 SPEC = diabetes.SPEC

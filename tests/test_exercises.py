@@ -155,9 +155,9 @@ def test_wire_carries_values_only():
 
 def test_static_import_check_sees_every_form():
     tree = ast.parse("import groundup\nfrom groundup.numpy_impl import losses\nimport torch.nn as nn\n"
-                     "__import__('groundup.models')\nimport numpy\n")
+                     "__import__('groundup.core.models')\nimport numpy\n")
     assert [m for m, _ in forbidden_imports(tree, ["groundup", "torch"])] == [
-        "groundup", "groundup.numpy_impl", "torch.nn", "groundup.models"]
+        "groundup", "groundup.numpy_impl", "torch.nn", "groundup.core.models"]
 
 
 # ------------------------------------------------------------------------------- the commands

@@ -2,7 +2,7 @@
 not write, a full disk, damaged folders, odd paths and values. Each ends in one line (or a
 clean exit status) and a folder that resumes to exactly the uninterrupted run.
 
-The kills are placed by the test hook ``$GROUNDUP_FAULT`` (see ``groundup.runs.fault_point``),
+The kills are placed by the test hook ``$GROUNDUP_FAULT`` (see ``groundup.core.faults.fault_point``),
 not by timing.
 """
 
@@ -23,8 +23,9 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, cli_main, run_cli
-from groundup import checkpoint
-from groundup.runs import FAULT_ENV, RunFolder
+from groundup.store import checkpoint
+from groundup.core.faults import FAULT_ENV
+from groundup.store.runs import RunFolder
 
 EPOCHS = 5
 RUN = ["run", "logistic-synthetic", "--preset", "quick", "--batch-size", "256", "--quiet"]
@@ -224,7 +225,7 @@ def test_checkpoint_has_a_fixed_size_and_metrics_are_appended(tmp_path):
 
 
 def test_an_epoch_appends_one_row_and_renames_a_fixed_size_checkpoint(tmp_path, here, monkeypatch):
-    from groundup import runs
+    from groundup.store import runs
 
     written = []  # (file name, bytes) of every whole-file write
     real = runs.atomic_write_bytes

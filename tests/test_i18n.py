@@ -20,7 +20,7 @@ from groundup.errors import ConfigError
 from groundup.experiments import EXPERIMENTS, get
 from groundup.report import figures, images
 from groundup.report.html import page
-from groundup.runs import RunFolder
+from groundup.store.runs import RunFolder
 
 CJK = re.compile(r"[\u3400-\u9fff\uff00-\uffef\u3000-\u303f]")
 # Experiments that need no data set: every figure they draw, in Chinese.

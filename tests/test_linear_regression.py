@@ -7,8 +7,8 @@ import numpy as np
 from groundup.cli import main
 from groundup.experiments import get
 from groundup.experiments.supervised import load_data
-from groundup.registry import build_learner
-from groundup.train import fit
+from groundup.training.registry import build_learner
+from groundup.training.train import fit
 
 TRUE_W, TRUE_B = np.array([2.0, -3.4]), 4.2
 TOL = 1e-10

@@ -12,8 +12,8 @@ import pytest
 
 from groundup.experiments import get
 from groundup.experiments.mnist_nets import MLP, MNIST_MEAN, MNIST_STD, normalise
-from groundup.registry import build_learner
-from groundup.train import Split
+from groundup.training.registry import build_learner
+from groundup.training.train import Split
 from conftest import assert_same_trajectory, digit_like, train_each_impl
 
 TOL = 1e-8

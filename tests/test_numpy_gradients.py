@@ -15,7 +15,7 @@ import torch
 import torch.nn.functional as F
 
 from groundup.gradcheck import GRADCHECK_TOL, check_gradient
-from groundup.models import DenseSpec, init_dense
+from groundup.core.models import DenseSpec, init_dense
 from groundup.numpy_impl.layers import Linear, ReLU, Sequential, Sigmoid
 from groundup.numpy_impl.learner import NumpyDense
 from groundup.numpy_impl.losses import bce_with_logits, log_softmax, mse, softmax_cross_entropy

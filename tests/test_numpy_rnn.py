@@ -138,7 +138,7 @@ def test_the_learner_trains_with_the_functions_it_is_given():
     """NumpyRNN(..., ops=...) runs someone else's forward and backward (an exercise's), not ours."""
     from types import SimpleNamespace
 
-    from groundup.models_rnn import RNNSpec
+    from groundup.core.models_rnn import RNNSpec
     from groundup.numpy_impl.rnn import NumpyRNN
 
     spec, calls = RNNSpec(vocab=3, hidden=3), []

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from groundup.models import DenseSpec, init_dense
-from groundup.registry import make_learner
-from groundup.train import Split, fit
+from groundup.core.models import DenseSpec, init_dense
+from groundup.training.registry import make_learner
+from groundup.training.train import Split, fit
 
 TOL = 1e-8
 IMPLS = ("numpy", "scratch", "nn")

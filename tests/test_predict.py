@@ -11,7 +11,7 @@ from PIL import Image, ImageDraw
 
 from conftest import run_cli
 from groundup.data import vision
-from groundup.predict import image_to_mnist
+from groundup.app.predict import image_to_mnist
 
 needs_mnist = pytest.mark.skipif(vision.locate("mnist") is None, reason="MNIST not found")
 

@@ -7,11 +7,11 @@ import numpy as np
 import pytest
 
 from groundup.errors import ConfigError, Diverged
-from groundup.experiments.base import Settings
-from groundup.learner import Learner
-from groundup.models import DenseSpec, init_dense
-from groundup.models_cnn import ConvSpec
-from groundup.registry import LEARNERS, build_learner, impls_of, make_learner
+from groundup.core.settings import Settings
+from groundup.core.learner import Learner
+from groundup.core.models import DenseSpec, init_dense
+from groundup.core.models_cnn import ConvSpec
+from groundup.training.registry import LEARNERS, build_learner, impls_of, make_learner
 
 SETTINGS = Settings(dtype="float64")
 
@@ -67,7 +67,7 @@ def test_typos_and_bad_sizes_fail_where_they_are_built(build, match):
 
 
 def test_one_diverged_error_for_training_and_gradient_descent():
-    from groundup import train
+    from groundup.training import train
     from groundup.experiments import gradient_descent
 
     assert train.Diverged is Diverged and gradient_descent.Diverged is Diverged

@@ -10,12 +10,12 @@ import pytest
 from conftest import ROOT
 
 from groundup.experiments import get
-from groundup.experiments.base import Settings
+from groundup.core.settings import Settings
 from groundup.experiments.mnist_nets import QUICK, SEED, course_comparison
 from groundup.experiments.supervised import run
 from groundup.report.analysis import (classification_analysis, instability, instability_warning,
                                       training_analysis)
-from groundup.train import EpochRecord, History
+from groundup.training.train import EpochRecord, History
 
 
 def history(rows) -> History:

@@ -51,7 +51,7 @@ def test_importing_groundup_and_drawing_does_not_import_pyplot(tmp_path):
         import sys
         import numpy as np
         from groundup.report import figures, images
-        from groundup.runs import RunFolder
+        from groundup.store.runs import RunFolder
         rows = [dict(epoch=e, train_loss=1 / e, test_loss=1.1 / e, train_accuracy=0.5 + e / 10,
                      test_accuracy=0.5 + e / 11) for e in (1, 2, 3)]
         folder = RunFolder(sys.argv[1])
@@ -68,7 +68,7 @@ def test_importing_groundup_and_drawing_does_not_import_pyplot(tmp_path):
 def test_an_interrupted_runs_figures_say_so(tmp_path, monkeypatch):
     import signal
 
-    from groundup import runs
+    from groundup.core import faults as runs
     from groundup.report import figures
 
     titles = []

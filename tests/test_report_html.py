@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from html.parser import HTMLParser
 
-from groundup.labbook import Entry, write_index
+from groundup.app.labbook import Entry, write_index
 from groundup.report.html import markdown_to_html, page
 
 

@@ -15,8 +15,8 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, run_cli
-from groundup import checkpoint
-from groundup.runs import RunFolder
+from groundup.store import checkpoint
+from groundup.store.runs import RunFolder
 
 RUN = ["run", "logistic-synthetic", "--epochs", "40", "--batch-size", "32", "--quiet"]
 

@@ -12,15 +12,15 @@ import numpy as np
 import pytest
 
 from conftest import run_cli
-from groundup import checkpoint
+from groundup.store import checkpoint
 from groundup.errors import ConfigError, Interrupted
 from groundup.experiments import get, supervised
 from groundup.experiments import rnn_hello as rh
-from groundup.experiments.base import Settings
-from groundup.models_rnn import RNNSpec
-from groundup.registry import build_learner
-from groundup.runs import RunFolder
-from groundup.train import Split, fit
+from groundup.core.settings import Settings
+from groundup.core.models_rnn import RNNSpec
+from groundup.training.registry import build_learner
+from groundup.store.runs import RunFolder
+from groundup.training.train import Split, fit
 
 F64 = Settings(dtype="float64", seed=0, lr=0.1, epochs=15, batch_size=1)
 QUIET = dict(quiet=True, say=lambda *a: None)
@@ -183,7 +183,7 @@ def test_interrupted_variant_resumes_to_exactly_the_uninterrupted_result(tmp_pat
 def test_interrupted_group_of_variants_resumes_from_its_folder(tmp_path):
     """Ctrl-C in the fourth variant (nn-rnn) names the group's folder; --resume on it finishes
     nn-rnn and nn-embedding and writes the overview, equal to a run never interrupted."""
-    from groundup.runs import FAULT_ENV
+    from groundup.core.faults import FAULT_ENV
 
     args = ("run", "rnn-hello", "--preset", "seed", "--quiet")
     env = {"GROUNDUP_COMMIT_SECONDS": "0"}
@@ -229,7 +229,7 @@ def test_another_sequence_model_is_a_spec_and_a_loader(tmp_path):
 
 def test_a_group_folder_without_its_own_record_names_the_runs_to_resume(tmp_path):
     """Folders written before groups recorded themselves: one line naming each run inside."""
-    from groundup import launch
+    from groundup.app import launch
     from groundup.errors import RunFolderError
 
     exp = get("rnn-hello")

@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from groundup import runs
+from groundup.store import runs
 
 
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch):
@@ -48,7 +48,7 @@ def test_folder_lock_is_exclusive_across_processes_and_leaves_nothing(tmp_path):
 
     from conftest import ROOT
 
-    probe = ("import sys; sys.path.insert(0, sys.argv[2]); from groundup import runs\n"
+    probe = ("import sys; sys.path.insert(0, sys.argv[2]); from groundup.store import runs\n"
              "try:\n    with runs.folder_lock(sys.argv[1]): print('got it')\n"
              "except runs.RunFolderError as err: print(err)")
     with runs.folder_lock(tmp_path), runs.folder_lock(tmp_path):  # re-entrant in one process

@@ -1,4 +1,4 @@
-"""One rule per setting (``groundup.experiments.base.RULES``): the command line, the Python API
+"""One rule per setting (``groundup.core.settings.RULES``): the command line, the Python API
 and a run's config.json refuse the same bad value in the same one line, and accept the same
 edge values."""
 
@@ -13,10 +13,11 @@ import pytest
 
 import groundup
 from conftest import run_cli
-from groundup import launch, threads
+from groundup.app import launch
+from groundup.training import threads
 from groundup.cli import build_parser
 from groundup.errors import ConfigError, RunFolderError
-from groundup.experiments.base import RULES, Settings
+from groundup.core.settings import RULES, Settings
 from test_faults import here  # noqa: F401  (the command line in this process, as a fixture)
 
 NAN, INF = math.nan, math.inf

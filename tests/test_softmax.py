@@ -23,11 +23,11 @@ from groundup.experiments import get
 from groundup.experiments.softmax import (PRESETS, SPEC, classic_threshold_predictions, extras,
                                           loss_scale_text, softmax, weights_in_pixel_space)
 from groundup.experiments.supervised import Data, Outcome, Task, run
-from groundup.models import init_dense
-from groundup.registry import build_learner, make_learner
+from groundup.core.models import init_dense
+from groundup.training.registry import build_learner, make_learner
 from groundup.numpy_impl.losses import log_softmax, softmax_cross_entropy
 from groundup.scratch import functional as SF
-from groundup.train import EpochRecord, History, Split, fit
+from groundup.training.train import EpochRecord, History, Split, fit
 
 LARGE = np.array([[1000.0, 0.0, -1000.0], [0.0, 1.0, 2.0], [-50.0, 800.0, 799.0]])
 

@@ -9,7 +9,7 @@ import textwrap
 import pytest
 from conftest import ROOT, cli_main, run_cli
 
-from groundup import threads
+from groundup.training import threads
 from groundup.cli import build_parser
 from groundup.experiments.mnist_nets import CNN, MLP
 
@@ -62,7 +62,7 @@ def test_busy_cores_is_measured_from_cpu_time_over_a_window(monkeypatch):
 def test_apply_limits_torch_and_the_loaded_blas():
     code = textwrap.dedent("""
         import numpy, torch
-        from groundup import threads
+        from groundup.training import threads
         torch.set_num_threads(2)
         threads.apply(1, "mlp-mnist")
         print(torch.get_num_threads(), threads.blas_threads())
@@ -123,10 +123,10 @@ def test_the_guard_takes_fewer_threads_when_a_program_arrives_and_more_when_it_l
 def test_auto_watches_only_large_models_and_fit_consults_the_guard(monkeypatch):
     import numpy as np
 
-    from groundup.models import DenseSpec
-    from groundup.registry import build_learner
-    from groundup.experiments.base import Settings
-    from groundup.train import Split, fit
+    from groundup.core.models import DenseSpec
+    from groundup.training.registry import build_learner
+    from groundup.core.settings import Settings
+    from groundup.training.train import Split, fit
 
     monkeypatch.setattr(threads, "_guard", None)  # restored after the test
     threads.apply("auto", "diabetes")
@@ -152,7 +152,7 @@ def test_auto_watches_only_large_models_and_fit_consults_the_guard(monkeypatch):
 def test_a_run_and_each_lab_experiment_get_the_threads_auto_chooses(tmp_path, monkeypatch):
     import torch
 
-    from groundup.labbook import run_lab
+    from groundup.app.labbook import run_lab
 
     for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):  # set_blas_threads writes them
         monkeypatch.setenv(name, "2")

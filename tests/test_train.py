@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 
 from groundup.data.batches import batch_slices, epoch_order
-from groundup.models import DenseSpec, init_dense
-from groundup.registry import make_learner
-from groundup.train import Diverged, History, Split, fit, lr_at
+from groundup.core.models import DenseSpec, init_dense
+from groundup.training.registry import make_learner
+from groundup.training.train import Diverged, History, Split, fit, lr_at
 
 
 def test_epoch_order_is_seeded_per_epoch_and_a_permutation():

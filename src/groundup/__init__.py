@@ -16,6 +16,6 @@ from groundup.version import __version__  # noqa: E402
 
 from groundup import datasets  # noqa: E402
 from groundup.api import compare, lab, resume, run  # noqa: E402
-from groundup.results import Result, open_run  # noqa: E402
+from groundup.store.results import Result, open_run  # noqa: E402
 
 __all__ = ["Result", "compare", "datasets", "lab", "open_run", "resume", "run", "__version__"]

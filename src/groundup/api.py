@@ -1,9 +1,9 @@
 """groundup from Python: ``run``, ``compare`` and ``lab`` do what the commands do and return
-a ``Result`` (see ``groundup.results``) instead of printing a path.
+a ``Result`` (see ``groundup.store.results``) instead of printing a path.
 
 A bad argument raises the project's error (``ConfigError``, ``DataError``, ...) before any
 work, with the command line's one-line message: settings are checked by the rules the command
-line and a run's config.json share (``groundup.experiments.base.RULES``), implementations by
+line and a run's config.json share (``groundup.core.settings.RULES``), implementations by
 ``launch.implementations``. Nothing here exits the interpreter. torch and matplotlib are
 imported only when an experiment runs, so ``import groundup`` stays fast.
 """
@@ -14,7 +14,7 @@ import contextlib
 from pathlib import Path
 
 from groundup.i18n import font_note, language
-from groundup.results import Result, open_run
+from groundup.store.results import Result, open_run
 
 def run(name: str, impl: str = "all", preset: str = "quick", out: str | Path | None = None, *,
         data_dir: str | Path | None = None, threads: int | str = "auto", overwrite: bool = False,
@@ -33,7 +33,7 @@ def run(name: str, impl: str = "all", preset: str = "quick", out: str | Path | N
     >>> result = groundup.run("logistic-synthetic", impl="numpy", epochs=5)  # doctest: +SKIP
     >>> result.summary["numpy"]["final"]["test_accuracy"]                     # doctest: +SKIP
     """
-    from groundup import launch
+    from groundup.app import launch
     from groundup.experiments import get
 
     exp = get(name)
@@ -61,8 +61,8 @@ def resume(path: str | Path, *, epochs: int | None = None, data_dir: str | Path 
     """Continue the interrupted run in ``path`` (one implementation's folder or an ``--impl all``
     folder) from its last saved epoch, as ``groundup run NAME --resume DIR`` does; ``epochs``
     continues to a new total. Returns the finished run's result."""
-    from groundup import launch
-    from groundup.experiments.base import check_setting
+    from groundup.app import launch
+    from groundup.core.settings import check_setting
 
     if epochs is not None:
         check_setting("epochs", epochs)
@@ -85,7 +85,7 @@ def lab(preset: str = "quick", only: str | list[str] | None = None, out: str | P
     into the same folder keeps the experiments that completed and finishes the others.
     ``lang``: the language of the reports and figures, ``"en"`` or ``"zh"`` (Chinese).
     """
-    from groundup.labbook import run_lab
+    from groundup.app.labbook import run_lab
 
     names = [n.strip() for n in only.split(",") if n.strip()] if isinstance(only, str) else only
     data_dir = _data_dir(data_dir)
@@ -102,10 +102,11 @@ def lab(preset: str = "quick", only: str | list[str] | None = None, out: str | P
 
 def _set_threads(threads: int | str, name: str | None) -> None:
     """Check ``threads`` by the rule the command line uses, then apply it."""
-    from groundup.experiments.base import check_setting
-    from groundup.threads import apply
+    from groundup.core.settings import check_setting
+    from groundup.experiments import EXPERIMENTS
+    from groundup.training.threads import apply
 
-    apply(check_setting("threads", threads), name)
+    apply(check_setting("threads", threads), EXPERIMENTS.get(name or ""))
 
 
 @contextlib.contextmanager
@@ -123,6 +124,6 @@ def _say(quiet: bool):
 
 def _data_dir(path: str | Path | None) -> str | None:
     """A data folder as the settings hold it (text), checked by the ``data_dir`` rule."""
-    from groundup.experiments.base import check_setting
+    from groundup.core.settings import check_setting
 
     return check_setting("data_dir", str(path) if isinstance(path, Path) else path)

@@ -2,7 +2,7 @@
 
 Every error a user can cause ends in one line, ``groundup: error: ...``, and exit status 2
 (1 for a diverged run or a lab with failures, 130 for Ctrl-C); no traceback. The work itself
-is done by ``groundup.launch`` and ``groundup.labbook``; this module parses and prints.
+is done by ``groundup.app.launch`` and ``groundup.app.labbook``; this module parses and prints.
 """
 
 from __future__ import annotations
@@ -25,10 +25,11 @@ import time  # noqa: E402
 from functools import partial  # noqa: E402
 from pathlib import Path  # noqa: E402
 
-from groundup import i18n, threads  # noqa: E402
+from groundup import i18n  # noqa: E402
+from groundup.training import threads  # noqa: E402
 from groundup.version import __version__  # noqa: E402
 from groundup.errors import ConfigError, GroundupError, Interrupted, StorageError, check_choice  # noqa: E402
-from groundup.models import IMPLS  # noqa: E402
+from groundup.core.models import IMPLS  # noqa: E402
 
 
 class Parser(argparse.ArgumentParser):
@@ -53,8 +54,8 @@ def _checked(convert):
 
 
 def _setting(name: str):
-    """The argparse type of setting ``name``: its rule in ``groundup.experiments.base.RULES``."""
-    from groundup.experiments.base import parse_setting
+    """The argparse type of setting ``name``: its rule in ``groundup.core.settings.RULES``."""
+    from groundup.core.settings import parse_setting
 
     return _checked(partial(parse_setting, name))
 
@@ -71,7 +72,7 @@ def _choice(what: str, choices: list[str]):
 
 def _count(name: str, least: int):
     """The argparse type of a count that is no setting (``--top``), checked the same way."""
-    from groundup.experiments.base import Rule
+    from groundup.core.settings import Rule
 
     return _checked(partial(Rule(f"an integer >= {least}", int, lambda v: v >= least).parse, name))
 
@@ -205,7 +206,7 @@ def cmd_list(args) -> int:
 
 
 def cmd_run(args, impl: str | None) -> int:
-    from groundup import launch
+    from groundup.app import launch
 
     say = (lambda *a, **k: None) if args.quiet else print
     overrides = dict(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
@@ -225,7 +226,7 @@ def cmd_run(args, impl: str | None) -> int:
 
 
 def cmd_runs(args) -> int:
-    from groundup.runs import list_runs
+    from groundup.store.runs import list_runs
 
     if not args.root.is_dir():
         raise GroundupError(f"{args.root}: no such folder; runs go to runs/ in the folder you run groundup from")
@@ -268,7 +269,7 @@ def cmd_data(args) -> int:
 
 
 def cmd_lab(args) -> int:
-    from groundup.labbook import run_lab
+    from groundup.app.labbook import run_lab
 
     if args.resume and args.out and args.resume != args.out:
         raise GroundupError("give the lab's folder once: --resume DIR or --out DIR")
@@ -290,7 +291,7 @@ def cmd_lab(args) -> int:
 
 
 def cmd_predict(args) -> int:
-    from groundup.predict import run_predict
+    from groundup.app.predict import run_predict
 
     if args.run_dir is None or (not args.inputs and not args.test_index):
         raise GroundupError("nothing to predict: give a run folder and image files "
@@ -324,7 +325,9 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = _parse(argv)
         if getattr(args, "threads", None):
-            threads.apply(args.threads, getattr(args, "name", None))
+            from groundup.experiments import EXPERIMENTS
+
+            threads.apply(args.threads, EXPERIMENTS.get(getattr(args, "name", None) or ""))
         with i18n.language(getattr(args, "lang", None)):
             if (note := i18n.font_note()) and not getattr(args, "quiet", False):
                 print(note)

@@ -38,7 +38,7 @@ def load(name: str, data_dir: str | os.PathLike[str] | None = None, *,
         return d.x_train, d.y_train, d.x_test, d.y_test
     if name == "diabetes":
         from groundup.experiments import diabetes
-        from groundup.experiments.base import Settings
+        from groundup.core.settings import Settings
 
         split = diabetes.load(Settings(seed=seed, data_dir=None if data_dir is None else str(data_dir))).split
         return split.x_train, split.y_train, split.x_test, split.y_test

@@ -22,7 +22,7 @@ from tqdm import tqdm
 
 from groundup.errors import ConfigError
 from groundup.exercises.checking import CheckResult, Report, run_checks
-from groundup.runs import atomic_write_text
+from groundup.store.runs import atomic_write_text
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 COLUMNS = ("submission", "exercise", "score", "passed", "failed_checks", "seconds", "error")

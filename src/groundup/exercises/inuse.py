@@ -15,10 +15,10 @@ import numpy as np
 
 from groundup.errors import GroundupError
 from groundup.exercises.hints import Failed
-from groundup.models import DenseSpec
+from groundup.core.models import DenseSpec
 from groundup.numpy_impl.learner import NumpyDense
 from groundup.errors import Diverged
-from groundup.train import History, Split, fit
+from groundup.training.train import History, Split, fit
 
 # (params, x, y, lr) -> (new params, the batch's mean loss)
 Step = Callable[[dict, np.ndarray, np.ndarray, float], tuple[dict, float]]
@@ -126,7 +126,7 @@ MLP_RUN = dict(epochs=1, batch_size=64, seed=0, lr=0.05)
 
 def mlp_run(step: Step, momentum: float = 0.0) -> str:
     """Train the MLP with ``step`` and with the reference from the same start; compare every step."""
-    from groundup.models import init_dense
+    from groundup.core.models import init_dense
 
     split = subset(load_images("mnist", normalise=True), 5000, 2000)
     params = init_dense(MLP, 0)

@@ -6,18 +6,17 @@ is the course's order, used by ``groundup list`` and ``groundup lab``.
 
 from __future__ import annotations
 
-import importlib
-
 from groundup.errors import ConfigError
-from groundup.experiments.base import Experiment, Settings
+from groundup.experiments.base import Experiment
 
-MODULES = ["basics", "landscape", "gradient_descent", "linear_regression", "logistic", "softmax", "diabetes", "mnist_nets", "rnn_hello"]
+from groundup.core.settings import Settings
 
-EXPERIMENTS: dict[str, Experiment] = {
-    exp.name: exp
-    for module in MODULES
-    for exp in importlib.import_module(f"groundup.experiments.{module}").EXPERIMENTS
-}
+from groundup.experiments import (basics, diabetes, gradient_descent, landscape, linear_regression, logistic,
+                                  mnist_nets, rnn_hello, softmax)
+
+MODULES = [basics, landscape, gradient_descent, linear_regression, logistic, softmax, diabetes, mnist_nets, rnn_hello]
+
+EXPERIMENTS: dict[str, Experiment] = {exp.name: exp for module in MODULES for exp in module.EXPERIMENTS}
 
 
 def get(name: str) -> Experiment:

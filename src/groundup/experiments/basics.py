@@ -19,11 +19,14 @@ from matplotlib import colormaps
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from groundup.experiments.base import Experiment, Settings
+from groundup.experiments.base import Experiment
+
+from groundup.core.settings import Settings
 from groundup.i18n import experiment_title, ft, t
 from groundup.report.figures import styled, subplots
 from groundup.report.markdown import figure
-from groundup.runs import RunFolder
+from groundup.store.runs import RunFolder
+from groundup.training.threads import applied
 
 
 # ---------------------------------------------------------------------------- the experiments
@@ -217,7 +220,7 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
         quiet: bool = False, say=print) -> dict:
     """Run the three experiments, print them with their explanations, write the run folder."""
     folder = RunFolder(out)
-    folder.write_config(exp.name, preset, seed=settings.seed)
+    folder.write_config(exp.name, preset, threads=applied(), seed=settings.seed)
     values = lab(settings.seed)
     results, why = result_lines(values), explanations(values)
     say(f"{exp.name}: {exp.title} (course {exp.section}) -> {folder.path}")

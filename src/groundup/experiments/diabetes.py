@@ -15,15 +15,16 @@ from __future__ import annotations
 import numpy as np
 
 from groundup.data.tabular import load_diabetes
-from groundup.experiments.base import Experiment, Settings
+from groundup.experiments.base import Experiment
+from groundup.core.settings import Settings
 from groundup.experiments.supervised import Data, Outcome, Task, run
 from groundup.i18n import ft, t
-from groundup.models import IMPLS, DenseSpec
+from groundup.core.models import IMPLS, DenseSpec
 from groundup.nn.dataloader import loader_batches
 from groundup.report import figures
 from groundup.report.markdown import figure
-from groundup.runs import RunFolder
-from groundup.train import History, Split
+from groundup.store.runs import RunFolder
+from groundup.training.train import History, Split
 
 SPEC = DenseSpec((8, 6, 4, 1), activation="sigmoid", loss="bce")
 TEST_FRACTION = 0.25

@@ -26,11 +26,13 @@ from matplotlib.lines import Line2D
 from groundup.data.batches import batch_slices, epoch_order
 from groundup.data.synthetic import linear_set
 from groundup.errors import Diverged
-from groundup.experiments.base import Experiment, Settings
+from groundup.experiments.base import Experiment
+from groundup.core.settings import Settings
 from groundup.i18n import experiment_title, ft, t
 from groundup.report.figures import styled, subplots
 from groundup.report.markdown import figure, fmt, table
-from groundup.runs import RunFolder
+from groundup.store.runs import RunFolder
+from groundup.training.threads import applied
 
 W0, B0 = 1.0, 0.0  # the course starts at w = 1
 COURSE_BATCH = 2  # the mini-batch on the course's three points
@@ -283,7 +285,7 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
     """Run the comparison, print its tables, write figures, tables and the report."""
     folder = RunFolder(out)
     used = {k: getattr(settings, k) for k in ("epochs", "lr", "batch_size", "seed")}
-    folder.write_config(exp.name, preset, settings=used, start={"w": W0, "b": B0}, course_mini_batch=COURSE_BATCH,
+    folder.write_config(exp.name, preset, threads=applied(), settings=used, start={"w": W0, "b": B0}, course_mini_batch=COURSE_BATCH,
                         noisy_set={"n": NOISY_N, "w": NOISY_W, "b": NOISY_B, "noise_std": NOISY_STD})
     say(f"{exp.name}: {exp.title} (course {exp.section}): {settings.epochs} epochs, lr {settings.lr:g}, "
         f"start w = {W0:g}, b = {B0:g} -> {folder.path}")

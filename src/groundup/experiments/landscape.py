@@ -12,11 +12,14 @@ from pathlib import Path
 import numpy as np
 from matplotlib.figure import Figure
 
-from groundup.experiments.base import Experiment, Settings
+from groundup.experiments.base import Experiment
+
+from groundup.core.settings import Settings
 from groundup.i18n import experiment_title, ft, t
 from groundup.report.figures import styled, subplots
 from groundup.report.markdown import figure, table
-from groundup.runs import RunFolder
+from groundup.store.runs import RunFolder
+from groundup.training.threads import applied
 
 X = np.array([1.0, 2.0, 3.0])
 Y_LINE = np.array([2.0, 4.0, 6.0])    # y = 2x
@@ -135,7 +138,7 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
         quiet: bool = False, say=print) -> dict:
     """Search both grids, print the minima, write the curve, the surface and the report."""
     folder = RunFolder(out)
-    folder.write_config(exp.name, preset, x=X, y_line=Y_LINE, y_affine=Y_AFFINE, w_grid=[0.0, 4.0, 0.1],
+    folder.write_config(exp.name, preset, threads=applied(), x=X, y_line=Y_LINE, y_affine=Y_AFFINE, w_grid=[0.0, 4.0, 0.1],
                         b_grid=[0.0, 4.0, 0.1], loss="MSE, mean per sample")
     r = landscape()
     shown = np.arange(0, len(r["w"]), 5)  # every 0.5

@@ -14,10 +14,10 @@ from groundup.data import synthetic
 from groundup.experiments.base import Experiment
 from groundup.experiments.supervised import Data, Outcome, Task, run
 from groundup.i18n import ft, t
-from groundup.models import IMPLS, DenseSpec
+from groundup.core.models import IMPLS, DenseSpec
 from groundup.report.figures import styled, subplots
 from groundup.report.markdown import figure
-from groundup.train import Split
+from groundup.training.train import Split
 
 SPEC = DenseSpec((2, 1), loss="mse")
 N_TRAIN, N_TEST, NOISE = 1000, 1000, 0.01

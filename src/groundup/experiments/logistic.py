@@ -8,11 +8,11 @@ from groundup.data import synthetic
 from groundup.experiments.base import Experiment
 from groundup.experiments.supervised import Data, Outcome, Task, run
 from groundup.i18n import ft, t
-from groundup.models import IMPLS, DenseSpec
+from groundup.core.models import IMPLS, DenseSpec
 from groundup.report import figures
 from groundup.report.analysis import course_lab
 from groundup.report.markdown import figure
-from groundup.train import Split
+from groundup.training.train import Split
 
 SPEC = DenseSpec((2, 1), loss="bce")
 

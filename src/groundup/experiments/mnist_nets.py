@@ -14,12 +14,12 @@ from groundup.data.preprocess import scale_images
 from groundup.experiments.base import Experiment
 from groundup.experiments.supervised import Data, Outcome, Task, image_prediction_figures, run
 from groundup.i18n import ft, t
-from groundup.models import IMPLS, DenseSpec
-from groundup.models_cnn import ConvSpec, n_parameters
-from groundup.registry import impls_of
+from groundup.core.models import IMPLS, DenseSpec
+from groundup.core.models_cnn import ConvSpec, n_parameters
+from groundup.training.registry import impls_of
 from groundup.report import images
 from groundup.report.markdown import figure
-from groundup.train import Split
+from groundup.training.train import Split
 
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
 

@@ -31,17 +31,19 @@ from matplotlib.figure import Figure
 
 from groundup.errors import GroundupError
 from groundup.experiments import supervised
-from groundup.experiments.base import Experiment, Settings
+from groundup.experiments.base import Experiment
+from groundup.core.settings import Settings
 from groundup.i18n import experiment_title, ft, t
 from groundup.experiments.supervised import Data, Outcome, Task
-from groundup.models_cnn import n_parameters
-from groundup.models_rnn import RNNSpec
-from groundup.registry import build_learner
+from groundup.core.models_cnn import n_parameters
+from groundup.core.models_rnn import RNNSpec
+from groundup.training.registry import build_learner
 from groundup.report.figures import styled
 from groundup.report.markdown import figure, table
-from groundup.runs import RunFolder
-from groundup.torch_common import resolve_device
-from groundup.train import Split, fit
+from groundup.store.runs import RunFolder
+from groundup.core.torch_common import resolve_device
+from groundup.training.train import Split, fit
+from groundup.training.threads import applied
 
 VOCAB = ("e", "h", "l", "o")
 SOURCE, TARGET = "hello", "ohlol"
@@ -164,7 +166,7 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
     data = supervised.load_data(task(variants[0]), settings)
     group = RunFolder(out)
     if len(variants) > 1 and not (group.path / "config.json").is_file():  # (a resume keeps it)
-        group.write_config(exp.name, preset, impls=list(impls), settings=settings.as_dict())
+        group.write_config(exp.name, preset, threads=applied(), impls=list(impls), settings=settings.as_dict())
     say(f"{exp.name}: {SOURCE!r} -> {TARGET!r}, {settings.epochs} epochs of Adam per variant -> {out}")
     outcomes, summaries = {}, {}
     for v in variants:

@@ -22,11 +22,11 @@ from groundup.data.preprocess import scale_images
 from groundup.experiments.base import Experiment
 from groundup.experiments.supervised import Data, Outcome, Task, image_prediction_figures, run
 from groundup.i18n import ft, t
-from groundup.models import IMPLS, DenseSpec, softmax
+from groundup.core.models import IMPLS, DenseSpec, softmax
 from groundup.report import images
 from groundup.report.analysis import course_lab
 from groundup.report.markdown import figure
-from groundup.train import Split
+from groundup.training.train import Split
 
 SPEC = DenseSpec((784, 10), loss="ce")
 

@@ -15,19 +15,22 @@ from typing import Callable
 import numpy as np
 
 from groundup.data.preprocess import standardize
-from groundup.experiments.base import Experiment, Settings
-from groundup.metrics import confusion_matrix
-from groundup.models import predictions, softmax
-from groundup.registry import build_learner
+from groundup.experiments.base import Experiment
+from groundup.core.settings import Settings
+from groundup.core.metrics import confusion_matrix
+from groundup.core.models import predictions, softmax
+from groundup.training.registry import build_learner
 from groundup.report import figures
 from groundup.report.analysis import classification_analysis, instability_warning, training_analysis
 from groundup.report.markdown import figure, table
-from groundup.runs import RunFolder, fault_point
-from groundup.torch_common import resolve_device
-from groundup import checkpoint
+from groundup.core.faults import fault_point
+from groundup.store.runs import RunFolder
+from groundup.core.torch_common import resolve_device
+from groundup.store import checkpoint
 from groundup.errors import Interrupted, RunFolderError
 from groundup.i18n import experiment_title, font_note, ft, t
-from groundup.train import Diverged, EpochRecord, History, Split, fit, index_batches
+from groundup.training.train import Diverged, EpochRecord, History, Split, fit, index_batches
+from groundup.training.threads import applied
 
 
 @dataclass
@@ -57,7 +60,7 @@ class Outcome:
 
 @dataclass(frozen=True)
 class Task:
-    spec: object  # a model spec: see groundup.models
+    spec: object  # a model spec: see groundup.core.models
     load: Callable[[Settings], Data]
     # extras(outcome, data, folder) -> (figure markdown blocks, analysis paragraphs, summary fields)
     extras: Callable | None = None
@@ -99,7 +102,7 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
     settings = settings.with_overrides(device=resolve_device(settings.device))
     with RunFolder(out).lock() as folder:
         if len(impls) > 1 and not (folder.path / "config.json").is_file():  # (a resume keeps it)
-            folder.write_config(exp.name, preset, impls=list(impls), settings=settings.as_dict())
+            folder.write_config(exp.name, preset, threads=applied(), impls=list(impls), settings=settings.as_dict())
         return complete(exp, impls, settings, folder.path, preset, quiet, say)
 
 
@@ -178,7 +181,7 @@ def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: 
         learner = build_learner(task.spec, impl, params, settings, device)
         history = History()
         if not (folder.path / "config.json").is_file():
-            folder.write_config(exp.name, preset, impl=impl, model=task.spec.describe(), dataset=data.dataset,
+            folder.write_config(exp.name, preset, threads=applied(), impl=impl, model=task.spec.describe(), dataset=data.dataset,
                                 n_train=len(data.split.y_train), n_test=len(data.split.y_test),
                                 settings=settings.as_dict(), device=device)
             folder.write_metrics([])

@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from groundup.models_cnn import ConvSpec, as_images
+from groundup.core.models_cnn import ConvSpec, as_images
 from groundup.nn.learner import NNLearner
 
 

@@ -6,8 +6,8 @@ import numpy as np
 import torch
 from torch import nn
 
-from groundup.models import DenseSpec
-from groundup.torch_common import TorchLearner, torch_dtype
+from groundup.core.models import DenseSpec
+from groundup.core.torch_common import TorchLearner, torch_dtype
 
 
 ACTIVATIONS = {"relu": nn.ReLU, "sigmoid": nn.Sigmoid}

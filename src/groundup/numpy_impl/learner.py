@@ -10,9 +10,9 @@ from types import ModuleType
 
 import numpy as np
 
-from groundup.learner import EVAL_CHUNK, evaluate_in_chunks, outputs_in_chunks
-from groundup.models import DenseSpec
-from groundup.models_cnn import ConvSpec, as_images
+from groundup.core.learner import EVAL_CHUNK, evaluate_in_chunks, outputs_in_chunks
+from groundup.core.models import DenseSpec
+from groundup.core.models_cnn import ConvSpec, as_images
 from groundup.numpy_impl import conv as conv_ops
 from groundup.numpy_impl.layers import (Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sequential,
                                         Sigmoid)

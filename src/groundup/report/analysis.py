@@ -13,9 +13,9 @@ import math
 import numpy as np
 
 from groundup.i18n import t
-from groundup.metrics import most_confused
+from groundup.core.metrics import most_confused
 from groundup.report.markdown import table
-from groundup.train import History
+from groundup.training.train import History
 
 # "Still learning": the training loss fell by more than this fraction per epoch over the last
 # TREND_EPOCHS epochs; or a run of fewer than FEW_EPOCHS ends with its test loss below its train

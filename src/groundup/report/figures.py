@@ -15,7 +15,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from groundup.i18n import figure_rc, ft
-from groundup.metrics import per_class_accuracy
+from groundup.core.metrics import per_class_accuracy
 
 TRAIN, TEST = "#1f77b4", "#d62728"
 IMPL_COLORS = {"numpy": "#2ca02c", "scratch": "#ff7f0e", "nn": "#1f77b4"}

@@ -21,7 +21,7 @@ import functools
 import numpy as np
 import torch
 
-from groundup.models_cnn import as_images
+from groundup.core.models_cnn import as_images
 from groundup.scratch import functional as F
 from groundup.scratch.learner import ScratchLearner
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 import torch
 
-from groundup.models import DenseSpec
+from groundup.core.models import DenseSpec
 from groundup.scratch import functional as F
 from groundup.scratch.optim import SGD
-from groundup.torch_common import TorchLearner, torch_dtype
+from groundup.core.torch_common import TorchLearner, torch_dtype
 
 
 class ScratchLearner(TorchLearner):

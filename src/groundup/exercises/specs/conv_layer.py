@@ -164,7 +164,7 @@ def mnist_split():
 @functools.cache
 def reference_run() -> tuple[tuple[float, ...], float]:
     """The reference CNN's loss at every step and its test accuracy (once per process)."""
-    from groundup.models_cnn import ConvSpec, init_conv
+    from groundup.core.models_cnn import ConvSpec, init_conv
     from groundup.numpy_impl.learner import NumpyConv
 
     losses: list[float] = []
@@ -174,7 +174,7 @@ def reference_run() -> tuple[tuple[float, ...], float]:
 
 
 def check_in_use(sub) -> str:
-    from groundup.models_cnn import ConvSpec, init_conv
+    from groundup.core.models_cnn import ConvSpec, init_conv
     from groundup.numpy_impl.learner import NumpyConv
 
     spec = ConvSpec()

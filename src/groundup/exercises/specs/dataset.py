@@ -9,8 +9,8 @@ from groundup.errors import GroundupError
 from groundup.exercises.checking import Exercise, checks
 from groundup.exercises.hints import Failed, Mistake, compare
 from groundup.exercises.inuse import RecordingDense, step_by_step, train
-from groundup.models import DenseSpec, init_dense
-from groundup.train import Split
+from groundup.core.models import DenseSpec, init_dense
+from groundup.training.train import Split
 
 SPEC = DenseSpec((8, 6, 4, 1), activation="sigmoid", loss="bce")
 IN_USE = dict(epochs=30, batch_size=32, lr=3.0, schedule="cosine", seed=0)  # diabetes-minibatch quick

@@ -8,11 +8,11 @@ from groundup.data import synthetic
 from groundup.exercises.checking import Exercise, checks
 from groundup.exercises.hints import Failed, Mistake, compare
 from groundup.exercises.inuse import StepLearner, train
-from groundup.models import DenseSpec, init_dense
+from groundup.core.models import DenseSpec, init_dense
 from groundup.numpy_impl.layers import sigmoid
 from groundup.numpy_impl.losses import bce_with_logits
 from groundup.numpy_impl.learner import NumpyDense
-from groundup.train import Split
+from groundup.training.train import Split
 
 N = 8
 SPEC = DenseSpec((2, 1), loss="bce")

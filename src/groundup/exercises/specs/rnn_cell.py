@@ -165,11 +165,11 @@ class LearnerOps:
 
 def check_in_use(sub) -> str:
     from groundup.experiments import rnn_hello as hello
-    from groundup.models_rnn import init_rnn
+    from groundup.core.models_rnn import init_rnn
     from groundup.numpy_impl.rnn import NumpyRNN
 
     x, y = hello.ids(hello.SOURCE)[None], hello.ids(hello.TARGET)[None]
-    from groundup.train import Split
+    from groundup.training.train import Split
 
     split = Split(x, y, x, y)
     settings = dict(epochs=15, batch_size=1, lr=0.1, seed=0)  # the course: 15 Adam steps, lr 0.1

@@ -9,7 +9,7 @@ import numpy as np
 from groundup.exercises.checking import Exercise, checks
 from groundup.exercises.hints import Failed, Mistake, compare
 from groundup.exercises.inuse import StepLearner, load_images, train
-from groundup.models import DenseSpec, init_dense, softmax
+from groundup.core.models import DenseSpec, init_dense, softmax
 from groundup.numpy_impl.learner import NumpyDense
 from groundup.numpy_impl.losses import log_softmax, softmax_cross_entropy
 

@@ -2,7 +2,7 @@
 
 A model spec (``DenseSpec`` here; convolutional and recurrent specs elsewhere) is plain data
 offering ``loss``, ``task``, ``describe()`` and ``init_params(settings)``; which class
-implements it in NumPy, scratch and nn is written in ``groundup.registry``.
+implements it in NumPy, scratch and nn is written in ``groundup.training.registry``.
 
 A ``DenseSpec`` names layer sizes, the hidden activation and the loss. Linear regression
 is ``DenseSpec((2, 1), loss="mse")``, logistic regression ``(2, 1)`` with ``"bce"``,
@@ -49,6 +49,10 @@ class DenseSpec:
 
     def init_params(self, settings) -> dict[str, np.ndarray]:
         return init_dense(self, settings.seed, settings.init, settings.init_std)
+
+    def multiply_adds(self) -> int:
+        """Multiply-adds per sample of the forward pass: one (a × b) matrix per layer."""
+        return sum(a * b for a, b in zip(self.sizes, self.sizes[1:]))
 
     def describe(self) -> str:
         head = {"ce": "softmax", "bce": "sigmoid", "mse": "identity"}[self.loss]

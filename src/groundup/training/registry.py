@@ -9,10 +9,10 @@ in ``LEARNERS`` below.
 from __future__ import annotations
 
 from groundup.errors import ConfigError
-from groundup.learner import Learner
-from groundup.models import IMPLS, DenseSpec
-from groundup.models_cnn import ConvSpec
-from groundup.models_rnn import RNNSpec
+from groundup.core.learner import Learner
+from groundup.core.models import IMPLS, DenseSpec
+from groundup.core.models_cnn import ConvSpec
+from groundup.core.models_rnn import RNNSpec
 from groundup.nn.conv import NNConv
 from groundup.nn.learner import NNDense
 from groundup.nn.rnn import NNRNN
@@ -48,6 +48,6 @@ def make_learner(impl: str, spec, params: dict, *, lr: float, momentum: float = 
 
 
 def build_learner(spec, impl: str, params: dict, settings, device: str = "cpu") -> Learner:
-    """``make_learner`` with a run's settings (``experiments.base.Settings``)."""
+    """``make_learner`` with a run's settings (``core.settings.Settings``)."""
     return make_learner(impl, spec, params, lr=settings.lr, momentum=settings.momentum,
                         weight_decay=settings.weight_decay, dtype=settings.dtype, device=device)

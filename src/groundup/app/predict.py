@@ -15,12 +15,12 @@ from pathlib import Path
 
 import numpy as np
 
-from groundup import checkpoint
+from groundup.store import checkpoint
 from groundup.errors import GroundupError, RunFolderError
 from groundup.experiments import get
 from groundup.experiments.supervised import identity
-from groundup.models import softmax
-from groundup.registry import build_learner
+from groundup.core.models import softmax
+from groundup.training.registry import build_learner
 
 MAX_BYTES = 50 * 2**20
 MAX_PIXELS = 40_000_000
@@ -45,7 +45,7 @@ class Model:
 
 
 def load_model(run_dir: Path) -> Model:
-    from groundup.launch import read_config, settings_from_config
+    from groundup.app.launch import read_config, settings_from_config
 
     config = read_config(run_dir)
     exp = get(config["experiment"])

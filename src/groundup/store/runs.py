@@ -23,34 +23,10 @@ from pathlib import Path
 import numpy as np
 
 from groundup.errors import RunFolderError, StorageError
-from groundup.threads import applied
+from groundup.core.faults import fault_point
 
 METRIC_COLUMNS = ("epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy", "seconds")
-FAULT_ENV = "GROUNDUP_FAULT"  # test hook, read once: "POINT[@N][:INT]" (see fault_point)
 LOCK_NAME = ".lock"
-
-
-def _fault_spec() -> tuple[str, int, int] | None:
-    spec = os.environ.get(FAULT_ENV)
-    if not spec:
-        return None
-    interrupt = spec.endswith(":INT")
-    point, _, nth = spec.removesuffix(":INT").partition("@")
-    return point, int(nth or 1), signal.SIGINT if interrupt else signal.SIGKILL
-
-
-_FAULT = _fault_spec()
-_fault_hits: dict[str, int] = {}
-
-
-def fault_point(name: str) -> None:
-    """Fault-injection hook for the tests: when ``$GROUNDUP_FAULT`` names this point of the write
-    sequence (``POINT@N`` for its N-th passage), send this process SIGKILL (``:INT``: SIGINT)."""
-    if _FAULT is None or _FAULT[0] != name:
-        return
-    _fault_hits[name] = _fault_hits.get(name, 0) + 1
-    if _fault_hits[name] == _FAULT[1]:
-        os.kill(os.getpid(), _FAULT[2])
 
 
 @contextlib.contextmanager
@@ -184,7 +160,7 @@ class RunFolder:
     def write_config(self, experiment: str, preset: str, **fields) -> str:
         """config.json: the experiment, its preset, the given fields, versions and the time."""
         return self.write_json("config.json", {"experiment": experiment, "preset": preset, **fields,
-                                               "versions": versions(), "threads": applied(),
+                                               "versions": versions(),
                                                "created": time.strftime("%Y-%m-%dT%H:%M:%S")})
 
     def write_metrics(self, rows: list[dict]) -> str:

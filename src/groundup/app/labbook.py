@@ -17,10 +17,10 @@ from pathlib import Path
 from groundup.errors import ConfigError, DataError, GroundupError, Interrupted, RunFolderError, StorageError
 from groundup.experiments import EXPERIMENTS
 from groundup.i18n import current, experiment_title, font_note, t
-from groundup.launch import os_errors
+from groundup.app.launch import os_errors
 from groundup.report.html import page
 from groundup.report.markdown import fmt, table
-from groundup.runs import RunFolder, folder_lock, holds_completed_run, is_run_folder, versions
+from groundup.store.runs import RunFolder, folder_lock, holds_completed_run, is_run_folder, versions
 
 LAB_STATE = "lab.json"  # the lab's entries so far: what `lab --resume` keeps
 
@@ -108,10 +108,10 @@ def _run_locked(exps, preset: str, out: Path, data_dir: str | None, quiet: bool,
 
 def _run_one(exp, own: str, preset: str, out: Path, data_dir: str | None, prefix: str, say,
              threads: int | str = "auto") -> Entry:
-    from groundup import launch
-    from groundup.threads import apply
+    from groundup.app import launch
+    from groundup.training.threads import apply
 
-    apply(threads, exp.name)  # a small model gets one thread, a large one the free cores
+    apply(threads, exp)  # a small model gets one thread, a large one the free cores
     began = time.perf_counter()
     folder = out / exp.name
     silent = lambda *a, **kw: None  # noqa: E731

@@ -5,7 +5,7 @@ ReLU → linear(320→10): a 28×28 image shrinks to 24, 12, 8, 4, and 20 channe
 the 320 features of the last layer. It offers what every model spec offers (``loss``,
 ``task``, ``describe()``, ``init_params``); the parameter names are those of the ``nn``
 model's state_dict (``nn.conv.CourseCNN``): "conv1.weight", "conv1.bias", ..., "fc.weight",
-"fc.bias". ``numpy_impl``, ``scratch`` and ``nn`` implement it (see ``groundup.registry``).
+"fc.bias". ``numpy_impl``, ``scratch`` and ``nn`` implement it (see ``groundup.training.registry``).
 """
 
 from __future__ import annotations
@@ -68,6 +68,15 @@ class ConvSpec:
         if settings.init != "torch":
             raise ConfigError(f"the CNN only has torch's default initialisation, not {settings.init!r}")
         return init_conv(self, settings.seed)
+
+    def multiply_adds(self) -> int:
+        """Multiply-adds per sample of the forward pass: each convolution, then the linear layer."""
+        side, total = self.image_size, 0
+        for c_in, c_out in zip(self.channels, self.channels[1:]):
+            side -= self.kernel_size - 1
+            total += side * side * c_out * c_in * self.kernel_size ** 2
+            side //= self.pool
+        return total + side * side * self.channels[-1] * self.n_classes
 
     def describe(self) -> str:
         k, p = self.kernel_size, self.pool

@@ -24,7 +24,8 @@ from pathlib import Path
 import numpy as np
 
 from groundup.errors import RunFolderError
-from groundup.runs import RunFolder, atomic_write_bytes, deferred_signals, fault_point
+from groundup.core.faults import fault_point
+from groundup.store.runs import RunFolder, atomic_write_bytes, deferred_signals
 
 FORMAT = 2
 # Epochs shorter than this are committed together (the rename costs about a millisecond, as

@@ -3,7 +3,7 @@
 An ``RNNSpec`` reads sequences of token ids (N, T) and scores every step: its outputs are
 (N, classes, T), torch's layout for one class per position, and its loss is the mean
 cross-entropy over all N·T steps. It offers what every model spec offers (``loss``, ``task``,
-``describe()``, ``init_params``); ``groundup.registry`` maps it to its learners.
+``describe()``, ``init_params``); ``groundup.training.registry`` maps it to its learners.
 
 - The course's cell, ``RNNSpec(vocab, hidden)``: one-hot inputs, one ``nn.RNNCell``, the
   hidden state itself as the scores (so hidden = classes). ``numpy`` (the backward pass
@@ -66,6 +66,10 @@ class RNNSpec:
         if settings.init != "torch":
             raise ConfigError(f"the RNN only has torch's default initialisation, not {settings.init!r}")
         return init_rnn(self, settings.seed)
+
+    def multiply_adds(self) -> None:
+        """Not counted: the thread choice measures the machine instead."""
+        return None
 
     def describe(self) -> str:
         if self.loop == "cell":

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 
 from groundup.errors import ConfigError
-from groundup.learner import evaluate_in_chunks, outputs_in_chunks
+from groundup.core.learner import evaluate_in_chunks, outputs_in_chunks
 
 
 def resolve_device(device: str) -> str:

@@ -11,10 +11,11 @@ from pathlib import Path
 
 from groundup.errors import ConfigError, RunFolderError, StorageError, check_choice
 from groundup.experiments import get
-from groundup.experiments.base import Experiment, Settings, check_setting
+from groundup.experiments.base import Experiment
+from groundup.core.settings import Settings, check_setting
 from groundup.experiments.supervised import complete, finished
-from groundup.models import IMPLS
-from groundup.runs import (RunFolder, clear_for_new_run, folder_lock, holds_completed_run, new_run_folder,
+from groundup.core.models import IMPLS
+from groundup.store.runs import (RunFolder, clear_for_new_run, folder_lock, holds_completed_run, new_run_folder,
                            settle_run_folder)
 
 RUNS_ROOT = Path("runs")
@@ -31,7 +32,7 @@ class RunResult:
 
 def settings_from_config(raw, where: Path) -> Settings:
     """The settings stored in a run's config.json, checked by the rules every entry point
-    shares (``experiments.base.RULES``): a damaged file is one clear error."""
+    shares (``core.settings.RULES``): a damaged file is one clear error."""
     if not isinstance(raw, dict):
         raise RunFolderError(f"{where}: damaged ('settings' is missing or not an object)")
     try:
@@ -163,7 +164,7 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
                 if isinstance(own.get("settings"), dict):
                     RunFolder(folder).write_json("config.json", {**own, "settings": {**own["settings"],
                                                                                     "epochs": settings.epochs}})
-        from groundup.torch_common import resolve_device
+        from groundup.core.torch_common import resolve_device
 
         settings = settings.with_overrides(device=resolve_device(settings.device))
         if group:  # the experiment's own run finishes every member's folder and the overview

@@ -20,6 +20,8 @@ import sys
 import time
 from dataclasses import dataclass
 
+from groundup.core.settings import parse_setting
+
 # Multiply-adds per sample from which a second thread can pay off: softmax regression (7,840),
 # the MNIST MLP (574,080) and CNN (467,200) are above it; logistic and linear regression (2) and
 # the diabetes network (76) are far below: their operations are smaller than torch's grain.
@@ -36,9 +38,7 @@ class Choice:
 
 def parse(text: str) -> int | str:
     """The ``--threads`` argument: ``auto`` (any case) or N, checked by the rule the Python API
-    shares (``groundup.experiments.base.RULES``); a bad value raises its ConfigError."""
-    from groundup.experiments.base import parse_setting
-
+    shares (``groundup.core.settings.RULES``); a bad value raises its ConfigError."""
     word = text.strip()
     return parse_setting("threads", "auto" if word.lower() == "auto" else word)
 
@@ -75,42 +75,25 @@ def busy_cores(window: float = WINDOW) -> float | None:
         return None
 
 
-def multiply_adds(spec) -> int | None:
-    """Multiply-adds per sample of a model spec's forward pass (None: unknown)."""
-    if hasattr(spec, "sizes"):  # dense: one (a × b) matrix per layer
-        return sum(a * b for a, b in zip(spec.sizes, spec.sizes[1:]))
-    if hasattr(spec, "channels") and hasattr(spec, "kernel_size"):  # conv, pool, ..., linear
-        side, total = spec.image_size, 0
-        for c_in, c_out in zip(spec.channels, spec.channels[1:]):
-            side -= spec.kernel_size - 1
-            total += side * side * c_out * c_in * spec.kernel_size ** 2
-            side //= spec.pool
-        return total + side * side * spec.channels[-1] * spec.n_classes
-    return None
-
-
-def _work(experiment: str | None) -> int | None:
-    """Multiply-adds per sample of an experiment's model; 0 for experiments without one."""
+def _work(experiment) -> int | None:
+    """Multiply-adds per sample of an experiment's model (its spec counts them); 0 for
+    experiments without one; None when unknown."""
     if experiment is None:
         return None
-    from groundup.experiments import EXPERIMENTS
-
-    exp = EXPERIMENTS.get(experiment)
-    if exp is None:
-        return None
-    return 0 if exp.task is None else multiply_adds(exp.task.spec)
+    return 0 if experiment.task is None else experiment.task.spec.multiply_adds()
 
 
-def choose(requested: int | str = "auto", experiment: str | None = None,
+def choose(requested: int | str = "auto", experiment=None,
            busy: float | None = None, n_cores: int | None = None) -> Choice:
-    """The number of threads for ``requested`` (``auto`` or N) and the reason, in words."""
+    """The number of threads for ``requested`` (``auto`` or N) and the reason, in words.
+    ``experiment``: the ``Experiment`` to run (its model's size decides), or None."""
     n_cores = n_cores or cores()
     if requested != "auto":
         return Choice(int(requested), "as requested")
     work = _work(experiment)
     if work is not None and work < LARGE_WORK:
-        return Choice(1, f"{experiment}: {work:,} multiply-adds per sample, too few to share"
-                      if work else f"{experiment} trains no model")
+        return Choice(1, f"{experiment.name}: {work:,} multiply-adds per sample, too few to share"
+                      if work else f"{experiment.name} trains no model")
     if n_cores == 1:
         return Choice(1, "one core")
     busy = busy_cores() if busy is None else busy
@@ -262,7 +245,7 @@ def guard() -> Guard | None:
     return _guard
 
 
-def apply(requested: int | str = "auto", experiment: str | None = None) -> Choice:
+def apply(requested: int | str = "auto", experiment=None) -> Choice:
     """Choose the number of threads and set it for torch and NumPy's BLAS."""
     global _applied, _guard
     choice = choose(requested, experiment)

@@ -19,10 +19,10 @@ from tqdm.auto import tqdm  # a widget in Jupyter, text in a terminal
 
 from groundup.data.batches import batch_slices, epoch_order
 from groundup.errors import Diverged
-from groundup.metrics import accuracy
-from groundup.models import predictions
-from groundup import threads
-from groundup.runs import fault_point
+from groundup.core.metrics import accuracy
+from groundup.core.models import predictions
+from groundup.training import threads
+from groundup.core.faults import fault_point
 
 
 @dataclass
