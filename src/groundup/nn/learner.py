@@ -46,8 +46,11 @@ class NNLearner(TorchLearner):
         self.model.load_state_dict({k: torch.from_numpy(np.asarray(v)) for k, v in params.items()})
         self.loss_fn = {"ce": nn.CrossEntropyLoss(), "bce": _OneOutput(nn.BCEWithLogitsLoss()),
                         "mse": _OneOutput(nn.MSELoss())}[spec.loss]
-        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=lr, momentum=momentum,
-                                         weight_decay=weight_decay)
+        self.optimizer = self.make_optimizer(self.model.parameters(), lr, momentum, weight_decay)
+
+    def make_optimizer(self, parameters, lr: float, momentum: float, weight_decay: float) -> torch.optim.Optimizer:
+        """The optimizer: ``optim.SGD`` (a subclass may train with another)."""
+        return torch.optim.SGD(parameters, lr=lr, momentum=momentum, weight_decay=weight_decay)
 
     def build(self, spec) -> nn.Module:
         raise NotImplementedError

@@ -61,20 +61,23 @@ class NNRNN(NNLearner):
                  dtype: str = "float32", device: str = "cpu"):
         spec.check(self.impl, momentum, weight_decay)
         super().__init__(spec, params, lr=lr, dtype=dtype, device=device)
-        self.optimizer = torch.optim.Adam(self.model.parameters(), lr=lr)  # the course trains its RNNs with Adam
+
+    def make_optimizer(self, parameters, lr: float, momentum: float, weight_decay: float) -> torch.optim.Optimizer:
+        return torch.optim.Adam(parameters, lr=lr)  # the course trains its RNNs with Adam
 
     def build(self, spec) -> nn.Module:
         return build_rnn(spec)
 
-    def prepare(self, x, y) -> tuple[torch.Tensor, torch.Tensor]:
-        """Ids (N, T) -> what the model reads (ids for an embedding, else one-hot (N, T, vocab))
-        and labels (N, T), on the device."""
+    def prepare_inputs(self, x) -> torch.Tensor:
+        """Ids (N, T) -> what the model reads: ids for an embedding, else one-hot (N, T, vocab)."""
         ids = torch.as_tensor(x, dtype=torch.int64, device=self.device)
-        if not self.spec.embedding:
-            ids = nn.functional.one_hot(ids, self.spec.vocab).to(self.dtype)
-        return ids, torch.as_tensor(y, dtype=torch.int64, device=self.device)
+        return ids if self.spec.embedding else nn.functional.one_hot(ids, self.spec.vocab).to(self.dtype)
+
+    def prepare(self, x, y) -> tuple[torch.Tensor, torch.Tensor]:
+        """Ids (N, T) -> model inputs and labels (N, T), on the device."""
+        return self.prepare_inputs(x), torch.as_tensor(y, dtype=torch.int64, device=self.device)
 
     @torch.no_grad()
     def outputs(self, x) -> np.ndarray:
         """Scores (N, C, T) for ids (N, T)."""
-        return self.model(self.prepare(x, np.zeros_like(x))[0]).cpu().numpy()
+        return self.model(self.prepare_inputs(x)).cpu().numpy()

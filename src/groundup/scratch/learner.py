@@ -24,7 +24,11 @@ class ScratchLearner(TorchLearner):
         self.params = {k: torch.tensor(v, dtype=self.dtype, device=device, requires_grad=True)
                        for k, v in params.items()}
         self.loss_fn = F.LOSSES[spec.loss]
-        self.optimizer = SGD(list(self.params.values()), lr, momentum, weight_decay)
+        self.optimizer = self.make_optimizer(list(self.params.values()), lr, momentum, weight_decay)
+
+    def make_optimizer(self, params: list[torch.Tensor], lr: float, momentum: float, weight_decay: float):
+        """The optimizer for ``params``: own SGD (a subclass may train with another)."""
+        return SGD(params, lr, momentum, weight_decay)
 
     def set_lr(self, lr: float) -> None:
         self.optimizer.lr = lr

@@ -33,18 +33,23 @@ class ScratchRNN(ScratchLearner):
                  dtype: str = "float32", device: str = "cpu"):
         spec.check(self.impl, momentum, weight_decay)
         super().__init__(spec, params, lr=lr, dtype=dtype, device=device)
-        self.optimizer = Adam(list(self.params.values()), lr)  # the course trains its RNNs with Adam
+
+    def make_optimizer(self, params: list[torch.Tensor], lr: float, momentum: float, weight_decay: float):
+        return Adam(params, lr)  # the course trains its RNNs with Adam
+
+    def prepare_inputs(self, x) -> torch.Tensor:
+        """Ids (N, T) -> one-hot inputs (N, T, vocab), on the device."""
+        ids = torch.as_tensor(x, dtype=torch.int64, device=self.device)
+        return torch.eye(self.spec.vocab, dtype=self.dtype, device=self.device)[ids]
 
     def prepare(self, x, y) -> tuple[torch.Tensor, torch.Tensor]:
         """Ids (N, T) -> one-hot inputs (N, T, vocab) and labels (N, T), on the device."""
-        ids = torch.as_tensor(x, dtype=torch.int64, device=self.device)
-        one_hot = torch.eye(self.spec.vocab, dtype=self.dtype, device=self.device)[ids]
-        return one_hot, torch.as_tensor(y, dtype=torch.int64, device=self.device)
+        return self.prepare_inputs(x), torch.as_tensor(y, dtype=torch.int64, device=self.device)
 
     @torch.no_grad()
     def outputs(self, x) -> np.ndarray:
         """Scores (N, C, T) for ids (N, T)."""
-        return self.forward(self.prepare(x, np.zeros_like(x))[0]).cpu().numpy()
+        return self.forward(self.prepare_inputs(x)).cpu().numpy()
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
         """(N, T, vocab) -> scores (N, H, T): the hidden state after each step."""
