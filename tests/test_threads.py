@@ -11,6 +11,7 @@ from conftest import ROOT, cli_main, run_cli
 
 from groundup.training import threads
 from groundup.cli import build_parser
+from groundup.experiments import get
 from groundup.experiments.mnist_nets import CNN, MLP
 
 
@@ -31,24 +32,24 @@ def test_auto_is_the_default_and_a_bad_value_is_one_line_exit_2():
 
 
 def test_multiply_adds_of_the_mnist_networks():
-    assert threads.multiply_adds(MLP) == 784 * 512 + 512 * 256 + 256 * 128 + 128 * 64 + 64 * 10
+    assert MLP.multiply_adds() == 784 * 512 + 512 * 256 + 256 * 128 + 128 * 64 + 64 * 10
     # conv1 24×24×10×25, pool to 12; conv2 8×8×20×(10×25), pool to 4; linear 4×4×20 -> 10
-    assert threads.multiply_adds(CNN) == 24 * 24 * 10 * 25 + 8 * 8 * 20 * 250 + 320 * 10
+    assert CNN.multiply_adds() == 24 * 24 * 10 * 25 + 8 * 8 * 20 * 250 + 320 * 10
 
 
 def test_small_models_get_one_thread_whatever_the_machine():
     for name in ("logistic-synthetic", "linear-regression", "diabetes", "basics"):
-        assert threads.choose("auto", name, busy=0.0, n_cores=8).threads == 1
+        assert threads.choose("auto", get(name), busy=0.0, n_cores=8).threads == 1
 
 
 def test_large_models_get_the_cores_other_programs_leave_free():
-    assert threads.choose("auto", "mlp-mnist", busy=0.1, n_cores=2).threads == 2
-    assert threads.choose("auto", "softmax-fashion-mnist", busy=0.3, n_cores=2).threads == 2
-    assert threads.choose("auto", "mlp-mnist", busy=1.0, n_cores=2).threads == 1  # one busy neighbour
-    assert threads.choose("auto", "cnn-mnist", busy=5.0, n_cores=2).threads == 1  # never below 1
-    assert threads.choose("auto", "cnn-mnist", busy=1.2, n_cores=8).threads == 7
+    assert threads.choose("auto", get("mlp-mnist"), busy=0.1, n_cores=2).threads == 2
+    assert threads.choose("auto", get("softmax-fashion-mnist"), busy=0.3, n_cores=2).threads == 2
+    assert threads.choose("auto", get("mlp-mnist"), busy=1.0, n_cores=2).threads == 1  # one busy neighbour
+    assert threads.choose("auto", get("cnn-mnist"), busy=5.0, n_cores=2).threads == 1  # never below 1
+    assert threads.choose("auto", get("cnn-mnist"), busy=1.2, n_cores=8).threads == 7
     assert threads.choose("auto", None, busy=None, n_cores=2).threads in (1, 2)  # measured
-    assert threads.choose(3, "logistic-synthetic", busy=2.0, n_cores=2).threads == 3  # as asked
+    assert threads.choose(3, get("logistic-synthetic"), busy=2.0, n_cores=2).threads == 3  # as asked
 
 
 def test_busy_cores_is_measured_from_cpu_time_over_a_window(monkeypatch):
@@ -129,15 +130,17 @@ def test_auto_watches_only_large_models_and_fit_consults_the_guard(monkeypatch):
     from groundup.training.train import Split, fit
 
     monkeypatch.setattr(threads, "_guard", None)  # restored after the test
-    threads.apply("auto", "diabetes")
+    monkeypatch.setattr(threads, "busy_cores", lambda window=threads.WINDOW: 0.0)  # a quiet machine,
+    monkeypatch.setattr(threads, "cores", lambda: 1)  # first with one core: nothing to share
+    assert threads.apply("auto", get("mlp-mnist")).reason == "one core" and threads.guard() is None
+    monkeypatch.setattr(threads, "cores", lambda: 2)  # then two, whatever this machine has
+    threads.apply("auto", get("diabetes"))
     assert threads.guard() is None  # one thread by size: nothing to watch
-    threads.apply(1, "mlp-mnist")
+    threads.apply(1, get("mlp-mnist"))
     assert threads.guard() is None  # as requested: the user's number stands
-    threads.apply("auto", "mlp-mnist")
+    assert threads.apply("auto", get("mlp-mnist")).threads == 2
     watch = threads.guard()
-    assert watch is not None or threads.cores() == 1
-    if watch is None:
-        return
+    assert watch is not None and watch.threads == 2 and watch.n_cores == 2
     looks = []
     monkeypatch.setattr(watch, "check", lambda: (looks.append(1), setattr(watch, "next_check", 0.0)))
     watch.next_check = 0.0  # due at once: fit looks after every batch
