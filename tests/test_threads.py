@@ -7,7 +7,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import ROOT, cli_main, run_cli
+from conftest import BLAS_VARIABLES, ROOT, cli_main, cli_run
 
 from groundup.training import threads
 from groundup.cli import build_parser
@@ -26,7 +26,7 @@ def test_parse_accepts_auto_and_positive_whole_numbers():
 def test_auto_is_the_default_and_a_bad_value_is_one_line_exit_2():
     assert build_parser().parse_args(["run", "logistic-synthetic"]).threads == "auto"
     assert build_parser().parse_args(["lab", "--threads", "2"]).threads == 2
-    result = run_cli("run", "logistic-synthetic", "--threads", "0")
+    result = cli_run("run", "logistic-synthetic", "--threads", "0")
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "--threads" in result.stderr
 
@@ -81,11 +81,11 @@ def test_a_run_records_its_threads_and_why(tmp_path):
     import json
 
     out = tmp_path / "run"
-    result = run_cli("run", "diabetes", "--impl", "nn", "--epochs", "1", "--threads", "3", "--quiet", "--out", str(out))
+    result = cli_run("run", "diabetes", "--impl", "nn", "--epochs", "1", "--threads", "3", "--quiet", "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert json.loads((out / "config.json").read_text())["threads"] == {"count": 3, "why": "as requested"}
     auto = tmp_path / "auto"
-    assert run_cli("run", "diabetes", "--impl", "nn", "--epochs", "1", "--quiet", "--out", str(auto)).returncode == 0
+    assert cli_run("run", "diabetes", "--impl", "nn", "--epochs", "1", "--quiet", "--out", str(auto)).returncode == 0
     recorded = json.loads((auto / "config.json").read_text())["threads"]
     assert recorded["count"] == 1 and "diabetes" in recorded["why"]
 
@@ -157,7 +157,7 @@ def test_a_run_and_each_lab_experiment_get_the_threads_auto_chooses(tmp_path, mo
 
     from groundup.app.labbook import run_lab
 
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):  # set_blas_threads writes them
+    for name in BLAS_VARIABLES:  # set_blas_threads writes them
         monkeypatch.setenv(name, "2")
     torch.set_num_threads(2)
     code = cli_main("run", "logistic-synthetic", "--impl", "numpy", "--epochs", "1", "--quiet",
