@@ -32,6 +32,22 @@ def cli_main(*args: str) -> int:
         signal.signal(signal.SIGTERM, handlers[1])
 
 
+# Module fixtures too cheap to be worth keeping their tests on one worker (see below).
+CHEAP_TO_MAKE_TWICE = {"jupyter_path"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """With pytest-xdist's ``--dist loadgroup`` (pyproject.toml), the tests of a file that use
+    one of its fixtures of module scope (a trained run, a lab) go to one worker, which makes
+    each fixture once; every other test goes to whichever worker is free."""
+    for item in items:
+        defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+        if any(name not in CHEAP_TO_MAKE_TWICE and fd.scope in ("module", "package", "class")
+               for name, fds in defs.items() for fd in fds):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
 # Read once, when groundup imports them: a run in this process would not see them (use a child, run_cli).
 READ_AT_IMPORT = ("GROUNDUP_FAULT", "GROUNDUP_COMMIT_SECONDS")
 
