@@ -48,6 +48,15 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
 
 
+def _put_back_environ(saved: dict[str, str | None]) -> None:
+    """Environment variables as they were (None: unset)."""
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
 # Read once, when groundup imports them: a run in this process would not see them (use a child, run_cli).
 READ_AT_IMPORT = ("GROUNDUP_FAULT", "GROUNDUP_COMMIT_SECONDS")
 
@@ -68,11 +77,7 @@ def cli_run(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
             code = cli_main(*args)
     finally:
         os.chdir(saved_cwd)
-        for k, v in saved_env.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+        _put_back_environ(saved_env)
     return subprocess.CompletedProcess(["groundup", *args], 0 if code is None else code, out.getvalue(), err.getvalue())
 
 
@@ -108,11 +113,7 @@ def _one_torch_thread(monkeypatch):
     torch.set_num_threads(before)
     if blas is not None and threads.blas_threads() != blas:
         threads.set_blas_threads(blas)
-    for name, value in variables.items():
-        if value is None:
-            os.environ.pop(name, None)
-        else:
-            os.environ[name] = value
+    _put_back_environ(variables)
 
 
 @pytest.fixture
