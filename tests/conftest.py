@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import os
 import signal
 import subprocess
 import sys
+from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")  # what threads.set_blas_threads sets
 
 
 def cli_main(*args: str) -> int:
@@ -29,6 +32,55 @@ def cli_main(*args: str) -> int:
         signal.signal(signal.SIGTERM, handlers[1])
 
 
+# Module fixtures too cheap to be worth keeping their tests on one worker (see below).
+CHEAP_TO_MAKE_TWICE = {"jupyter_path"}
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    """With pytest-xdist's ``--dist loadgroup`` (pyproject.toml), the tests of a file that use
+    one of its fixtures of module scope (a trained run, a lab) go to one worker, which makes
+    each fixture once; every other test goes to whichever worker is free."""
+    for item in items:
+        defs = getattr(getattr(item, "_fixtureinfo", None), "name2fixturedefs", {})
+        if any(name not in CHEAP_TO_MAKE_TWICE and fd.scope in ("module", "package", "class")
+               for name, fds in defs.items() for fd in fds):
+            item.add_marker(pytest.mark.xdist_group(item.nodeid.split("::")[0]))
+
+
+def _put_back_environ(saved: dict[str, str | None]) -> None:
+    """Environment variables as they were (None: unset)."""
+    for name, value in saved.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+
+
+# Read once, when groundup imports them: a run in this process would not see them (use a child, run_cli).
+READ_AT_IMPORT = ("GROUNDUP_FAULT", "GROUNDUP_COMMIT_SECONDS")
+
+
+def cli_run(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
+    """``groundup ARGS`` in this process, answered like ``run_cli``'s child: exit status, and
+    what it printed on stdout and stderr (neither a terminal). Saves a child's start-up (torch's
+    import, seconds) for every command that is not killed; ``env`` and ``cwd`` hold for the call."""
+    env = env or {}
+    assert not set(env) & set(READ_AT_IMPORT), f"{READ_AT_IMPORT} need a child: use run_cli"
+    saved_env, saved_cwd = {k: os.environ.get(k) for k in env}, os.getcwd()
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        os.environ.update(env)
+        if cwd is not None:
+            os.chdir(cwd)
+        with redirect_stdout(out), redirect_stderr(err):
+            code = cli_main(*args)
+    finally:
+        os.chdir(saved_cwd)
+        _put_back_environ(saved_env)
+    return subprocess.CompletedProcess(["groundup", *args], 0 if code is None else code, out.getvalue(), err.getvalue())
+
+
 @pytest.fixture(autouse=True)
 def _absolute_data_dir(monkeypatch):
     """Tests may change directory; keep $GROUNDUP_DATA pointing at the same folder."""
@@ -44,14 +96,24 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeou
 
 
 @pytest.fixture(autouse=True)
-def _one_torch_thread():
-    """Tests use tiny models, where a second thread only adds waiting (and, on a busy CPU, a lot)."""
+def _one_torch_thread(monkeypatch):
+    """Tests use tiny models, where a second thread only adds waiting (and, on a busy CPU, a lot).
+    A run in this process sets the threads for torch and the BLAS (and the BLAS variables): they
+    are put back, with the thread guard, so that no test leaves them to the next."""
     import torch
 
-    before = torch.get_num_threads()
+    from groundup.training import threads
+
+    before, blas = torch.get_num_threads(), threads.blas_threads()
+    variables = {name: os.environ.get(name) for name in BLAS_VARIABLES}
+    monkeypatch.setattr(threads, "_guard", threads._guard)
+    monkeypatch.setattr(threads, "_applied", threads._applied)
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)
+    if blas is not None and threads.blas_threads() != blas:
+        threads.set_blas_threads(blas)
+    _put_back_environ(variables)
 
 
 @pytest.fixture

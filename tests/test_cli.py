@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from conftest import run_cli
+from conftest import cli_run, run_cli
 
 
 @pytest.mark.parametrize("args, allowed", [
@@ -19,7 +19,7 @@ from conftest import run_cli
     (["--impl", "keras"], "numpy"),
 ])
 def test_invalid_values_exit_2_with_one_line(args, allowed):
-    result = run_cli("run", "logistic-synthetic", *args)
+    result = cli_run("run", "logistic-synthetic", *args)
     assert result.returncode == 2
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1, result.stderr
@@ -28,28 +28,28 @@ def test_invalid_values_exit_2_with_one_line(args, allowed):
 
 
 def test_unknown_experiment_names_the_choices():
-    result = run_cli("run", "no-such-thing")
+    result = cli_run("run", "no-such-thing")
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1
     assert "logistic-synthetic" in result.stderr
 
 
 def test_unknown_preset_is_one_line():
-    result = run_cli("run", "logistic-synthetic", "--preset", "fastest")
+    result = cli_run("run", "logistic-synthetic", "--preset", "fastest")
     assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
         "groundup: error: experiment 'logistic-synthetic' has no preset 'fastest'; choose from: seed, quick, best"]
 
 
 def test_list_shows_experiments_with_section_and_impls():
-    result = run_cli("list")
+    result = cli_run("list")
     assert result.returncode == 0
     line = next(l for l in result.stdout.splitlines() if l.startswith("logistic-synthetic"))
     assert "000 §2" in line and "numpy, scratch, nn" in line
 
 
 def test_run_one_impl_writes_the_run_folder_contract(tmp_path):
-    out = tmp_path / "run"
+    out = tmp_path / "run"  # in a child, as a user starts it (`python -m groundup`)
     result = run_cli("run", "logistic-synthetic", "--impl", "numpy", "--epochs", "3", "--out", str(out), "--quiet")
     assert result.returncode == 0, result.stderr
     assert result.stdout == ""  # --quiet
@@ -71,7 +71,7 @@ def test_run_one_impl_writes_the_run_folder_contract(tmp_path):
 
 def test_run_all_impls_agree_and_writes_comparison(tmp_path):
     out = tmp_path / "cmp"
-    result = run_cli("compare", "logistic-synthetic", "--epochs", "2", "--out", str(out), "--quiet")
+    result = cli_run("compare", "logistic-synthetic", "--epochs", "2", "--out", str(out), "--quiet")
     assert result.returncode == 0, result.stderr
     summaries = {i: json.loads((out / i / "summary.json").read_text()) for i in ("numpy", "scratch", "nn")}
     accs = {s["final"]["test_accuracy"] for s in summaries.values()}
@@ -82,9 +82,11 @@ def test_run_all_impls_agree_and_writes_comparison(tmp_path):
 
 
 def test_same_command_twice_gives_the_same_numbers(tmp_path):
-    for name in ("a", "b"):
-        assert run_cli("run", "logistic-synthetic", "--impl", "nn", "--epochs", "2", "--quiet",
-                       "--out", str(tmp_path / name)).returncode == 0
+    """Once in a fresh child and once in this process, after other runs: neither the process
+    (hash seeds) nor what ran before in it (global random state) may change a number."""
+    for name, run in (("a", run_cli), ("b", cli_run)):
+        assert run("run", "logistic-synthetic", "--impl", "nn", "--epochs", "2", "--quiet",
+                   "--out", str(tmp_path / name)).returncode == 0
     strip = lambda p: [l.rsplit(",", 1)[0] for l in p.read_text().splitlines()]  # drop the timing column
     assert strip(tmp_path / "a" / "metrics.csv") == strip(tmp_path / "b" / "metrics.csv")
 
@@ -92,7 +94,7 @@ def test_same_command_twice_gives_the_same_numbers(tmp_path):
 def test_missing_data_is_one_clear_message_no_traceback(tmp_path):
     from groundup.data import vision
 
-    result = run_cli("data", "verify", "mnist", "--data-dir", str(tmp_path),
+    result = cli_run("data", "verify", "mnist", "--data-dir", str(tmp_path),
                      env={"GROUNDUP_DATA": str(tmp_path), "HOME": str(tmp_path), "XDG_CACHE_HOME": str(tmp_path)})
     if vision.SYSTEM_ROOT.joinpath("mnist").exists():
         pytest.skip("MNIST is installed system-wide")
@@ -104,17 +106,17 @@ def test_missing_data_is_one_clear_message_no_traceback(tmp_path):
 
 def test_output_that_is_not_a_terminal_gets_one_line_per_epoch(tmp_path):
     args = ["run", "logistic-synthetic", "--impl", "numpy", "--epochs", "3"]
-    result = run_cli(*args, "--out", str(tmp_path / "a"))
+    result = cli_run(*args, "--out", str(tmp_path / "a"))
     assert result.returncode == 0, result.stderr
     lines = [l for l in result.stderr.splitlines() if l.startswith("epoch ")]
     assert [l.split(":")[0] for l in lines] == ["epoch 1/3", "epoch 2/3", "epoch 3/3"]
     assert "train loss" in lines[0] and "test loss" in lines[0] and "accuracy" in lines[0]
-    quiet = run_cli(*args, "--out", str(tmp_path / "b"), "--quiet")
+    quiet = cli_run(*args, "--out", str(tmp_path / "b"), "--quiet")
     assert quiet.returncode == 0 and quiet.stderr == "" and quiet.stdout == ""
 
 
 def test_compare_help_says_what_it_does():
-    result = run_cli("compare", "--help")
+    result = cli_run("compare", "--help")
     assert result.returncode == 0 and "same initial parameters" in " ".join(result.stdout.split())
 
 
@@ -127,6 +129,6 @@ def test_predict_on_an_impl_all_folder_names_the_sub_folders(tmp_path):
         (group / impl / "config.json").write_text(_json.dumps({"experiment": "softmax-mnist", "impl": impl}))
     (group / "config.json").write_text(_json.dumps({"experiment": "softmax-mnist", "preset": "quick",
                                                      "impls": ["numpy", "nn"], "settings": {}}))
-    result = run_cli("predict", str(group), "--test-index", "0")
+    result = cli_run("predict", str(group), "--test-index", "0")
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
     assert f"{group / 'numpy'} or {group / 'nn'}" in result.stderr

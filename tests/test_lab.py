@@ -14,14 +14,14 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, cli_run, run_cli
 from groundup.report.html import markdown_to_html
 
 
 @pytest.fixture(scope="module")
 def lab_dir(tmp_path_factory):
     out = tmp_path_factory.mktemp("lab")
-    result = run_cli("lab", "--preset", "quick", "--only", "basics,logistic-synthetic,rnn-hello",
+    result = cli_run("lab", "--preset", "quick", "--only", "basics,logistic-synthetic,rnn-hello",
                      "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert "[1/3] basics" in result.stdout and "[2/3] logistic-synthetic" in result.stdout
@@ -56,7 +56,7 @@ def test_lab_without_data_skips_with_the_reason_and_exits_0(tmp_path):
         pytest.skip("MNIST is installed system-wide")
     empty = tmp_path / "nodata"
     empty.mkdir()
-    result = run_cli("lab", "--only", "logistic-synthetic,softmax-mnist", "--out", str(tmp_path / "lab"),
+    result = cli_run("lab", "--only", "logistic-synthetic,softmax-mnist", "--out", str(tmp_path / "lab"),
                      env={"GROUNDUP_DATA": str(empty), "HOME": str(empty), "XDG_CACHE_HOME": str(empty)})
     assert result.returncode == 0, result.stderr
     assert "softmax-mnist" in result.stdout and "skipped: MNIST not found" in result.stdout
@@ -66,7 +66,7 @@ def test_lab_without_data_skips_with_the_reason_and_exits_0(tmp_path):
 
 
 def test_unknown_experiment_in_only_is_refused():
-    result = run_cli("lab", "--only", "logistic-synthetic,nope")
+    result = cli_run("lab", "--only", "logistic-synthetic,nope")
     assert result.returncode == 2
     assert "nope" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
@@ -99,7 +99,7 @@ def test_html_renders_in_headless_chromium(lab_dir, tmp_path):
 @pytest.mark.parametrize("only", [[], ["--only", "basics,logistic-synthetic"]], ids=["all", "only"])
 def test_unknown_preset_is_refused_before_anything_runs(tmp_path, only):
     out = tmp_path / "lab"
-    result = run_cli("lab", "--preset", "quik", *only, "--out", str(out))
+    result = cli_run("lab", "--preset", "quik", *only, "--out", str(out))
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
     assert result.stderr.startswith("groundup: error: ") and "quik" in result.stderr and "quick" in result.stderr
     assert result.stdout == "" and not out.exists()
@@ -113,18 +113,18 @@ def test_killed_lab_continues_and_keeps_what_completed(tmp_path):
     assert killed.returncode < 0
     md = (out / "index.md").read_text()  # the index was written after the first experiment
     assert "## Tensor basics" in md and "## The linear model" not in md
-    resumed = run_cli("lab", "--resume", str(out), "--only", "basics,linear-model")
+    resumed = cli_run("lab", "--resume", str(out), "--only", "basics,linear-model")
     assert resumed.returncode == 0, resumed.stderr
     assert "basics" in resumed.stdout and "done before, kept" in resumed.stdout
     assert "linear-model" in resumed.stdout and "done in" in resumed.stdout
     assert "## The linear model" in (out / "index.md").read_text()
-    again = run_cli(*args)  # the same command again: everything kept
+    again = cli_run(*args)  # the same command again: everything kept
     assert again.returncode == 0 and again.stdout.count("done before, kept") == 2
 
 
 def test_best_preset_says_which_experiments_fall_back(tmp_path):
     out = tmp_path / "lab"
-    result = run_cli("lab", "--preset", "best", "--only", "basics,logistic-synthetic", "--out", str(out))
+    result = cli_run("lab", "--preset", "best", "--only", "basics,logistic-synthetic", "--out", str(out))
     assert result.returncode == 0, result.stderr
     said = [line for line in result.stdout.splitlines() if "has no preset" in line]  # one line each, on the terminal
     assert len(said) == 1 and said[0].startswith("[1/2] basics") and said[0].endswith("runs with 'seed'"), said
@@ -169,6 +169,6 @@ def test_a_lab_stopped_in_its_first_experiment_resumes_too(tmp_path):
     out = tmp_path / "lab"
     stopped = run_cli("lab", "--only", "logistic-synthetic", "--out", str(out), env={"GROUNDUP_FAULT": "epoch-start@3:INT"})
     assert stopped.returncode == 130 and f"groundup lab --resume {out}" in stopped.stderr, stopped.stderr
-    resumed = run_cli("lab", "--resume", str(out), "--quiet")
+    resumed = cli_run("lab", "--resume", str(out), "--quiet")
     assert resumed.returncode == 0, resumed.stderr
     assert "| logistic-synthetic | nn |" in (out / "index.md").read_text()

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw
 
-from conftest import run_cli
+from conftest import cli_run
 from groundup.data import vision
 from groundup.app.predict import image_to_mnist
 
@@ -45,7 +45,7 @@ def mlp_run(tmp_path_factory):
     if vision.locate("mnist") is None:
         pytest.skip("MNIST not found")
     out = tmp_path_factory.mktemp("mlp") / "run"
-    result = run_cli("run", "mlp-mnist", "--impl", "nn", "--preset", "quick", "--out", str(out), "--quiet")
+    result = cli_run("run", "mlp-mnist", "--impl", "nn", "--preset", "quick", "--out", str(out), "--quiet")
     assert result.returncode == 0, result.stderr
     return out
 
@@ -54,7 +54,7 @@ def mlp_run(tmp_path_factory):
 def test_predicts_drawn_digits(mlp_run, tmp_path):
     one = draw("1", tmp_path / "one.png")
     seven = draw("7", tmp_path / "seven.jpg", ink=(30, 30, 160), paper=(250, 245, 235))  # blue ink, JPEG
-    result = run_cli("predict", str(mlp_run), str(one), str(seven), "--json")
+    result = cli_run("predict", str(mlp_run), str(one), str(seven), "--json")
     assert result.returncode == 0, result.stderr
     preds = json.loads(result.stdout)["predictions"]
     assert [p["top"][0]["class"] for p in preds] == ["1", "7"]
@@ -68,7 +68,7 @@ def test_test_index_matches_the_runs_recorded_predictions(mlp_run):
     recorded = {int(r["index"]): r for r in csv.DictReader((mlp_run / "test_predictions.csv").open())}
     indices = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 1234]
     args = [a for i in indices for a in ("--test-index", str(i))]
-    result = run_cli("predict", str(mlp_run), *args, "--json")
+    result = cli_run("predict", str(mlp_run), *args, "--json")
     assert result.returncode == 0, result.stderr
     for i, p in zip(indices, json.loads(result.stdout)["predictions"]):
         assert p["top"][0]["index"] == int(recorded[i]["predicted"]), i
@@ -84,7 +84,7 @@ def test_bad_files_get_one_line_each_and_the_rest_is_predicted(mlp_run, tmp_path
     blank = tmp_path / "blank.png"
     Image.new("L", (50, 50), 255).save(blank)
     good = draw("1", tmp_path / "one.png")
-    result = run_cli("predict", str(mlp_run), str(empty), str(text), str(blank), str(good), str(tmp_path / "missing.png"))
+    result = cli_run("predict", str(mlp_run), str(empty), str(text), str(blank), str(good), str(tmp_path / "missing.png"))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr + result.stdout
     lines = result.stdout.strip().splitlines()
@@ -95,7 +95,7 @@ def test_bad_files_get_one_line_each_and_the_rest_is_predicted(mlp_run, tmp_path
 
 
 def test_predict_refuses_a_folder_that_is_not_a_run(tmp_path):
-    result = run_cli("predict", str(tmp_path), "--test-index", "0")
+    result = cli_run("predict", str(tmp_path), "--test-index", "0")
     assert result.returncode == 2
     assert "not a run folder" in result.stderr and len(result.stderr.strip().splitlines()) == 1
 
@@ -105,7 +105,7 @@ def softmax_run(tmp_path_factory):
     if vision.locate("mnist") is None:
         pytest.skip("MNIST not found")
     out = tmp_path_factory.mktemp("softmax") / "run"
-    result = run_cli("run", "softmax-mnist", "--impl", "numpy", "--epochs", "1", "--out", str(out), "--quiet")
+    result = cli_run("run", "softmax-mnist", "--impl", "numpy", "--epochs", "1", "--out", str(out), "--quiet")
     assert result.returncode == 0, result.stderr
     return out
 
@@ -129,6 +129,6 @@ def test_damaged_run_folders_are_one_line(softmax_run, tmp_path, damage, expecte
         (folder / "preprocess.npz").write_bytes(b"garbage, not an npz")
     else:
         (folder / "checkpoint.npz").write_bytes((folder / "checkpoint.npz").read_bytes()[:100])
-    result = run_cli("predict", str(folder), "--test-index", "0")
+    result = cli_run("predict", str(folder), "--test-index", "0")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1 and expected in result.stderr

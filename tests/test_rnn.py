@@ -11,7 +11,7 @@ import signal
 import numpy as np
 import pytest
 
-from conftest import run_cli
+from conftest import cli_run, run_cli
 from groundup.store import checkpoint
 from groundup.errors import ConfigError, Interrupted
 from groundup.experiments import get, supervised
@@ -170,7 +170,7 @@ def test_interrupted_variant_resumes_to_exactly_the_uninterrupted_result(tmp_pat
         train(tmp_path / "cut")
     monkeypatch.setattr(checkpoint.Committer, "epoch", epoch)
     assert json.loads((tmp_path / "cut" / "summary.json").read_text())["status"] == "interrupted"
-    result = run_cli("run", "rnn-hello", "--resume", str(tmp_path / "cut"), "--quiet")
+    result = cli_run("run", "rnn-hello", "--resume", str(tmp_path / "cut"), "--quiet")
     assert result.returncode == 0, result.stderr
     resumed = json.loads((tmp_path / "cut" / "summary.json").read_text())
     assert resumed["status"] == "completed" and resumed["predicted"] == straight["predicted"]
@@ -180,20 +180,21 @@ def test_interrupted_variant_resumes_to_exactly_the_uninterrupted_result(tmp_pat
         assert np.array_equal(np.asarray(cut[k]), np.asarray(p)), k
 
 
-def test_interrupted_group_of_variants_resumes_from_its_folder(tmp_path):
+def test_interrupted_group_of_variants_resumes_from_its_folder(tmp_path, monkeypatch):
     """Ctrl-C in the fourth variant (nn-rnn) names the group's folder; --resume on it finishes
     nn-rnn and nn-embedding and writes the overview, equal to a run never interrupted."""
     from groundup.core.faults import FAULT_ENV
 
     args = ("run", "rnn-hello", "--preset", "seed", "--quiet")
     env = {"GROUNDUP_COMMIT_SECONDS": "0"}
-    assert run_cli(*args, "--out", str(tmp_path / "straight"), env=env).returncode == 0
+    monkeypatch.setattr(checkpoint, "COMMIT_SECONDS", 0.0)  # what env says to the child below
+    assert cli_run(*args, "--out", str(tmp_path / "straight")).returncode == 0
     cut = tmp_path / "cut"
     result = run_cli(*args, "--out", str(cut), env={**env, FAULT_ENV: f"epoch-start@{3 * 15 + 5}:INT"})
     assert result.returncode == 130, result.stderr
     assert f"--resume {cut}\n" in result.stderr + "\n" and f"--resume {cut / 'nn-rnn'}" not in result.stderr
     assert not (cut / "nn-embedding").exists() and not (cut / "comparison.md").exists()
-    resumed = run_cli("run", "rnn-hello", "--resume", str(cut), "--quiet")
+    resumed = cli_run("run", "rnn-hello", "--resume", str(cut), "--quiet")
     assert resumed.returncode == 0, resumed.stderr
     for v in rh.VARIANTS:
         assert _losses(cut / v.folder) == _losses(tmp_path / "straight" / v.folder), v.name
@@ -202,7 +203,7 @@ def test_interrupted_group_of_variants_resumes_from_its_folder(tmp_path):
     overview = json.loads((cut / "comparison.json").read_text())
     assert overview["status"] == "completed" and set(overview["summaries"]) == {v.name for v in rh.VARIANTS}
     assert (cut / "comparison.md").is_file()
-    again = run_cli("run", "rnn-hello", "--resume", str(cut), "--quiet")
+    again = cli_run("run", "rnn-hello", "--resume", str(cut), "--quiet")
     assert again.returncode == 2 and "nothing to resume" in again.stderr
 
 

@@ -65,11 +65,11 @@ def test_folder_lock_is_exclusive_across_processes_and_leaves_nothing(tmp_path):
 def test_resuming_a_group_with_more_epochs_updates_every_members_config(tmp_path):
     import json
 
-    from conftest import run_cli
+    from conftest import cli_run
 
     out = tmp_path / "all"
-    assert run_cli("compare", "logistic-synthetic", "--epochs", "2", "--out", str(out), "--quiet").returncode == 0
-    resumed = run_cli("run", "logistic-synthetic", "--resume", str(out), "--epochs", "3", "--quiet")
+    assert cli_run("compare", "logistic-synthetic", "--epochs", "2", "--out", str(out), "--quiet").returncode == 0
+    resumed = cli_run("run", "logistic-synthetic", "--resume", str(out), "--epochs", "3", "--quiet")
     assert resumed.returncode == 0, resumed.stderr
     for folder in (out, out / "numpy", out / "scratch", out / "nn"):
         assert json.loads((folder / "config.json").read_text())["settings"]["epochs"] == 3, folder

@@ -7,7 +7,7 @@ import sys
 import textwrap
 
 import pytest
-from conftest import ROOT, cli_main, run_cli
+from conftest import BLAS_VARIABLES, ROOT, cli_main, cli_run
 
 from groundup.training import threads
 from groundup.cli import build_parser
@@ -26,7 +26,7 @@ def test_parse_accepts_auto_and_positive_whole_numbers():
 def test_auto_is_the_default_and_a_bad_value_is_one_line_exit_2():
     assert build_parser().parse_args(["run", "logistic-synthetic"]).threads == "auto"
     assert build_parser().parse_args(["lab", "--threads", "2"]).threads == 2
-    result = run_cli("run", "logistic-synthetic", "--threads", "0")
+    result = cli_run("run", "logistic-synthetic", "--threads", "0")
     assert result.returncode == 2
     assert len(result.stderr.strip().splitlines()) == 1 and "--threads" in result.stderr
 
@@ -65,7 +65,7 @@ def test_apply_limits_torch_and_the_loaded_blas():
         import numpy, torch
         from groundup.training import threads
         torch.set_num_threads(2)
-        threads.apply(1)
+        threads.apply(1, "mlp-mnist")
         print(torch.get_num_threads(), threads.blas_threads())
     """)
     done = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(ROOT / "src")},
@@ -81,11 +81,11 @@ def test_a_run_records_its_threads_and_why(tmp_path):
     import json
 
     out = tmp_path / "run"
-    result = run_cli("run", "diabetes", "--impl", "nn", "--epochs", "1", "--threads", "3", "--quiet", "--out", str(out))
+    result = cli_run("run", "diabetes", "--impl", "nn", "--epochs", "1", "--threads", "3", "--quiet", "--out", str(out))
     assert result.returncode == 0, result.stderr
     assert json.loads((out / "config.json").read_text())["threads"] == {"count": 3, "why": "as requested"}
     auto = tmp_path / "auto"
-    assert run_cli("run", "diabetes", "--impl", "nn", "--epochs", "1", "--quiet", "--out", str(auto)).returncode == 0
+    assert cli_run("run", "diabetes", "--impl", "nn", "--epochs", "1", "--quiet", "--out", str(auto)).returncode == 0
     recorded = json.loads((auto / "config.json").read_text())["threads"]
     assert recorded["count"] == 1 and "diabetes" in recorded["why"]
 
@@ -130,15 +130,17 @@ def test_auto_watches_only_large_models_and_fit_consults_the_guard(monkeypatch):
     from groundup.training.train import Split, fit
 
     monkeypatch.setattr(threads, "_guard", None)  # restored after the test
+    monkeypatch.setattr(threads, "busy_cores", lambda window=threads.WINDOW: 0.0)  # a quiet machine,
+    monkeypatch.setattr(threads, "cores", lambda: 1)  # first with one core: nothing to share
+    assert threads.apply("auto", get("mlp-mnist")).reason == "one core" and threads.guard() is None
+    monkeypatch.setattr(threads, "cores", lambda: 2)  # then two, whatever this machine has
     threads.apply("auto", get("diabetes"))
     assert threads.guard() is None  # one thread by size: nothing to watch
     threads.apply(1, get("mlp-mnist"))
     assert threads.guard() is None  # as requested: the user's number stands
-    threads.apply("auto", get("mlp-mnist"))
+    assert threads.apply("auto", get("mlp-mnist")).threads == 2
     watch = threads.guard()
-    assert watch is not None or threads.cores() == 1
-    if watch is None:
-        return
+    assert watch is not None and watch.threads == 2 and watch.n_cores == 2
     looks = []
     monkeypatch.setattr(watch, "check", lambda: (looks.append(1), setattr(watch, "next_check", 0.0)))
     watch.next_check = 0.0  # due at once: fit looks after every batch
@@ -155,7 +157,7 @@ def test_a_run_and_each_lab_experiment_get_the_threads_auto_chooses(tmp_path, mo
 
     from groundup.app.labbook import run_lab
 
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):  # set_blas_threads writes them
+    for name in BLAS_VARIABLES:  # set_blas_threads writes them
         monkeypatch.setenv(name, "2")
     torch.set_num_threads(2)
     code = cli_main("run", "logistic-synthetic", "--impl", "numpy", "--epochs", "1", "--quiet",

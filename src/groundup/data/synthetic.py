@@ -41,11 +41,6 @@ def boundary_accuracy(x: np.ndarray, y: np.ndarray) -> float:
     return float(((x @ LOGISTIC_W + LOGISTIC_B >= 0).astype(np.int64) == y).mean())
 
 
-def tiny_set() -> tuple[np.ndarray, np.ndarray]:
-    """The course's smallest logistic example: x = [1, 2, 3], y = [0, 0, 1]."""
-    return np.array([[1.0], [2.0], [3.0]]), np.array([0, 0, 1])
-
-
 def linear_set(n: int, rng: np.random.Generator, w: np.ndarray = LINEAR_W, b: float = LINEAR_B,
                noise: float = 0.01) -> tuple[np.ndarray, np.ndarray]:
     """y = X w + b + N(0, noise^2), X ~ N(0, 1): the d2l linear-regression set."""

@@ -82,10 +82,6 @@ def pool_inputs():
     return x, dout
 
 
-def first_max_mask(x):
-    return ref().maxpool_backward(np.ones((x.shape[0], x.shape[1], x.shape[2] // 2, x.shape[3] // 2)), x)
-
-
 def check_pool_forward(sub) -> str:
     x, _ = pool_inputs()
     return compare("maxpool_forward(x) (5×5: the last row and column dropped)", sub("maxpool_forward", x, 2),
