@@ -608,3 +608,79 @@ def test_more_epochs_for_one_member_of_a_group_is_refused_and_the_group_takes_th
         assert len(RunFolder(out / impl).read_metrics()) == 3, impl
     summaries = json.loads((out / "comparison.json").read_text())["summaries"]
     assert {impl: s["epochs"] for impl, s in summaries.items()} == {"numpy": 3, "scratch": 3, "nn": 3}
+
+
+# ---- issue 24 -----------------------------------------------------------------------------
+
+def run_with(setup: str, *args: str, fault: str | None = None):
+    """``groundup ARGS`` in a child that first runs the Python code ``setup``: for a signal at a
+    moment no fault point marks (inside a weakref callback, while Python shuts down)."""
+    code = setup + ("\nimport runpy, sys\nsys.argv = ['groundup', *sys.argv[1:]]\n"
+                    "runpy.run_module('groundup', run_name='__main__', alter_sys=True)\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "GROUNDUP_COMMIT_SECONDS": "0",
+           **({FAULT_ENV: fault} if fault else {})}
+    return subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+def one_interrupted_line(result, code: int = 130) -> str:
+    """The result stopped with ``code`` and printed exactly one line, ``groundup: ...``."""
+    assert result.returncode == code, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("groundup: "), result.stderr
+    return lines[0]
+
+
+def test_issue24_1_ctrl_c_twice_saves_the_report_and_exits_130_with_one_line(tmp_path, straight):
+    """The second Ctrl-C comes while the interrupted run writes its report (the figures of the
+    second implementation of an --impl all run): it is ignored, the report is written."""
+    out = tmp_path / "all"
+    # epoch 3 of scratch is the 8th epoch; curves.png: numpy's (1st), then scratch's interrupted one (2nd)
+    result = run(*RUN, "--epochs", str(EPOCHS), "--out", str(out),
+                 fault=f"epoch-start@{EPOCHS + 3}:INT,before-rename:curves.png@2:INT")
+    line = one_interrupted_line(result)
+    assert "[scratch] interrupted after 2 complete epoch(s)" in line and f"--resume {out}" in line
+    summary = json.loads((out / "scratch" / "summary.json").read_text())
+    assert summary["status"] == "interrupted" and summary["epochs_completed"] == 2
+    assert (out / "scratch" / "curves.png").is_file() and not list(out.rglob(".*.tmp"))
+    assert run("run", "logistic-synthetic", "--resume", str(out), "--quiet").returncode == 0
+    assert_same_run(out / "scratch", straight("scratch"), "scratch")
+
+
+CTRL_C_IN_A_WEAKREF_CALLBACK = """
+import os, signal, weakref
+from groundup.store import checkpoint
+commit = checkpoint.Committer.epoch
+class Thing:
+    pass
+def epoch(self, row, final):
+    commit(self, row, final)
+    if row["epoch"] == 3:  # Ctrl-C lands in a weakref callback that the run set off
+        thing = Thing()
+        ref = weakref.ref(thing, lambda r: os.kill(os.getpid(), signal.SIGINT))
+        del thing
+checkpoint.Committer.epoch = epoch
+"""
+
+
+def test_issue24_1_ctrl_c_inside_a_weakref_callback_still_stops_the_run(tmp_path):
+    out = tmp_path / "run"
+    result = run_with(CTRL_C_IN_A_WEAKREF_CALLBACK, *RUN, "--impl", "numpy", "--epochs", "1000",
+                      "--out", str(out))
+    line = one_interrupted_line(result)  # not "Exception ignored in: <function ...>" and a run that goes on
+    assert "interrupted after" in line and "of 1000" in line and f"--resume {out}" in line
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "interrupted" and 3 <= summary["epochs_completed"] < 1000
+
+
+CTRL_C_WHILE_PYTHON_SHUTS_DOWN = """
+import atexit, os, signal, time
+atexit.register(lambda: (os.kill(os.getpid(), signal.SIGINT), time.sleep(0.05)))
+"""
+
+
+def test_issue24_1_a_second_ctrl_c_while_the_process_exits_changes_nothing(tmp_path):
+    out = tmp_path / "run"
+    result = run_with(CTRL_C_WHILE_PYTHON_SHUTS_DOWN, *RUN, "--impl", "numpy", "--epochs", str(EPOCHS),
+                      "--out", str(out), fault="before-rename:curves.png:INT")
+    assert f"all {EPOCHS} epochs are saved" in one_interrupted_line(result)

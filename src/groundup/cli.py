@@ -301,8 +301,38 @@ def cmd_predict(args) -> int:
                        str(args.data_dir) if args.data_dir else None, args.json, args.top)
 
 
+_stopped_by: int | None = None  # the signal that stopped the command; None while it runs
+
+
 def _interrupt(signum, frame):
+    """Ctrl-C or SIGTERM: stop the command by raising Interrupted, once. A later signal comes
+    while the run saves what it did (its last epoch, its report, the line saying how to resume)
+    and is ignored: cutting that short would lose the report and print a traceback. The exit
+    status stays the first signal's (130, or 143 for SIGTERM)."""
+    global _stopped_by
+    if _stopped_by is not None:
+        return
+    _stopped_by = signum
     raise Interrupted(signum)
+
+
+def _swallowed(hook, unraisable) -> None:
+    """``sys.unraisablehook`` while a command runs. Python runs a signal handler between any two
+    bytecodes, also those of a weakref callback or a ``__del__`` that the run happened to trigger;
+    an Interrupted raised there cannot reach the run (Python prints "Exception ignored" and goes
+    on), and the run would go on with its Ctrl-C spent. Deliver it again instead, a moment later,
+    in the main thread (by then, in the run's own code)."""
+    global _stopped_by
+    if isinstance(unraisable.exc_value, Interrupted) and _stopped_by is not None:
+        signum, _stopped_by = _stopped_by, None
+        import _thread
+        import threading
+
+        again = threading.Timer(0.01, _thread.interrupt_main, (signum,))
+        again.daemon = True
+        again.start()
+        return
+    hook(unraisable)
 
 
 def _parse(argv: list[str] | None):
@@ -317,11 +347,26 @@ def _parse(argv: list[str] | None):
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command in ``argv`` (None: this process's command line) and return its exit status."""
+    global _stopped_by
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show "§" or "→" gets "?"
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
+    _stopped_by = None
     signal.signal(signal.SIGINT, _interrupt)
     signal.signal(signal.SIGTERM, _interrupt)
+    hook = sys.unraisablehook
+    sys.unraisablehook = partial(_swallowed, hook)
+    try:
+        return _main(argv)
+    finally:
+        sys.unraisablehook = hook
+        if argv is None:  # the process ends with the command: a Ctrl-C while Python shuts down
+            for s in (signal.SIGINT, signal.SIGTERM):  # (where it would kill it, status -2) changes nothing
+                signal.signal(s, signal.SIG_IGN)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         args = _parse(argv)
         if getattr(args, "threads", None):
