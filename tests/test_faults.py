@@ -684,3 +684,39 @@ def test_issue24_1_a_second_ctrl_c_while_the_process_exits_changes_nothing(tmp_p
     result = run_with(CTRL_C_WHILE_PYTHON_SHUTS_DOWN, *RUN, "--impl", "numpy", "--epochs", str(EPOCHS),
                       "--out", str(out), fault="before-rename:curves.png:INT")
     assert f"all {EPOCHS} epochs are saved" in one_interrupted_line(result)
+
+
+@pytest.mark.parametrize("impl, nth, member", [
+    ("numpy", 1, None),       # one implementation's config.json
+    ("all", 1, None),         # the top of an --impl all folder
+    ("all", 3, "scratch"),    # a member of one (numpy's is the 2nd config.json, scratch's the 3rd)
+])
+def test_issue24_3_a_kill_during_the_first_rename_is_a_run_that_never_started(tmp_path, straight, impl, nth, member):
+    out = tmp_path / "run"
+    killed = run(*RUN, "--impl", impl, "--epochs", str(EPOCHS), "--out", str(out),
+                 fault=f"before-rename:config.json@{nth}")
+    assert killed.returncode == -signal.SIGKILL
+    assert list((out / (member or "")).glob(".config.json.*.tmp"))  # the write that never became config.json
+    line = one_error_line(run("run", "logistic-synthetic", "--resume", str(out / (member or ""))))
+    assert "never started" in line and "not a run folder" not in line
+    if member is None:  # the line names the command that starts the same run again
+        command = line.split("start it again with: ")[1].split()
+        assert command[:3] == ["groundup", "run", "logistic-synthetic"] and command[-2:] == ["--out", str(out)]
+        again = run(*command[1:], "--quiet")
+    else:  # the group resumes, and starts the member that never started
+        assert f"--resume {out.resolve()}" in line
+        again = run("run", "logistic-synthetic", "--resume", str(out), "--quiet")
+    assert again.returncode == 0, again.stderr
+    assert not list(out.rglob(".*.tmp")), "the killed writer's temporary file is still there"
+    for i in (("numpy", "scratch", "nn") if impl == "all" else (impl,)):
+        assert_same_run(out / i if impl == "all" else out, straight(i), i)
+
+
+def test_issue24_3_temporary_files_of_a_killed_writer_go_when_the_folder_is_next_locked(tmp_path):
+    out = tmp_path / "run"
+    killed = run(*RUN, "--impl", "numpy", "--epochs", "20", "--out", str(out), fault="before-rename:checkpoint.npz@3")
+    assert killed.returncode == -signal.SIGKILL and list(out.glob(".checkpoint.npz.*.tmp"))
+    from groundup.store.runs import folder_lock
+
+    with folder_lock(out):
+        assert not list(out.glob(".*.tmp"))

@@ -6,6 +6,7 @@ dispatch to the experiment. Plain arguments in, results out, project errors rais
 from __future__ import annotations
 
 import contextlib
+import json
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -15,8 +16,8 @@ from groundup.experiments.base import Experiment
 from groundup.core.settings import Settings, check_setting
 from groundup.experiments.supervised import complete, finished
 from groundup.core.models import IMPLS
-from groundup.store.runs import (RunFolder, clear_for_new_run, folder_lock, holds_completed_run, new_run_folder,
-                           settle_run_folder)
+from groundup.store.runs import (RunFolder, clear_for_new_run, folder_lock, holds_completed_run, never_started,
+                                 new_run_folder, settle_run_folder)
 
 RUNS_ROOT = Path("runs")
 
@@ -134,6 +135,8 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
         if members:  # a group written before groups recorded themselves
             raise RunFolderError(f"{path} has no config.json of its own; resume its runs one at a time: "
                                  + ", ".join(f"--resume {path / m}" for m in members))
+        if never_started(path):
+            raise RunFolderError(_never_started(path, name))
     config = read_config(path)
     exp = get(config["experiment"])
     if name is not None and name != exp.name:
@@ -174,6 +177,39 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
                 exp = replace(exp, task=exp.task.variant(config))
             summaries = complete(exp, impls, settings, path, config["preset"], quiet, say)
     return RunResult(path, _group_report(path) if group else path / "report.md", summaries)
+
+
+def _never_started(path: Path, name: str | None) -> str:
+    """What to say of a folder whose run was stopped before its config.json was in place (it
+    holds at most the lock and a temporary config.json): the command that starts it again, with
+    the experiment, implementation, preset and flags that temporary file names."""
+    intended = {}
+    for tmp in sorted(path.glob(".config.json.*.tmp")):
+        with contextlib.suppress(OSError, ValueError):
+            intended = json.loads(tmp.read_text(encoding="utf-8"))
+            break
+    if not isinstance(intended, dict):
+        intended = {}
+    name = intended.get("experiment") if isinstance(intended.get("experiment"), str) else name
+    parent = path.resolve().parent
+    if name and _is_group_of(parent, name):
+        return (f"{path}: its run never started (it was stopped before its config.json was written), and "
+                f"it is one member of the group in {parent}: resume the group: groundup run {name} "
+                f"--resume {parent}")
+    command = ["groundup", "run", name or "NAME"]
+    with contextlib.suppress(KeyError, TypeError, ConfigError):
+        exp = get(name)
+        impls = intended.get("impls") or [intended["impl"]]
+        command += ["--impl", "all" if len(impls) > 1 else impls[0]]
+        command += ["--preset", intended["preset"]]
+        preset = exp.settings(intended["preset"]).as_dict()
+        for key, flag in (("epochs", "--epochs"), ("lr", "--lr"), ("batch_size", "--batch-size"),
+                          ("seed", "--seed"), ("device", "--device")):
+            value = intended["settings"][key]
+            if value != preset[key]:
+                command += [flag, f"{value:g}" if isinstance(value, float) else str(value)]
+    return (f"{path}: the run never started (it was stopped before its config.json was written); "
+            f"nothing was saved: start it again with: {' '.join(command)} --out {path}")
 
 
 def _is_group_of(folder: Path, experiment: str) -> bool:

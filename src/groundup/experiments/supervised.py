@@ -134,7 +134,6 @@ def restore(folder: RunFolder, exp: Experiment, impl: str, settings: Settings, l
     The checkpoint is the commit point: rows of metrics.csv beyond its epoch count belong to an
     epoch that never committed and are dropped; no checkpoint means no epoch was saved.
     """
-    folder.remove_orphans()
     path = checkpoint.path_for(folder.path, impl)
     if not path.exists():
         folder.write_metrics([])
