@@ -720,3 +720,64 @@ def test_issue24_3_temporary_files_of_a_killed_writer_go_when_the_folder_is_next
 
     with folder_lock(out):
         assert not list(out.glob(".*.tmp"))
+
+
+def test_issue24_5_nan_in_a_checkpoint_is_named_not_blamed_on_the_learning_rate(interrupted, tmp_path, here):
+    def poison(folder):
+        meta, state = checkpoint.load(folder, "numpy")
+        state["params"]["0.weight"][0, 0] = np.nan
+        checkpoint.save(folder, "numpy", meta, state)
+
+    folder = damaged_copy(interrupted, tmp_path / "copy", poison)
+    line = one_error_line(here("run", "logistic-synthetic", "--resume", str(folder)))
+    assert str(folder / "checkpoint.npz") in line and "parameter 0.weight holds NaN" in line
+    assert "learning rate" not in line and "damaged" in line
+
+
+@needs_permissions
+def test_issue24_5_an_unreadable_checkpoint_is_a_permission_problem_not_corruption(interrupted, tmp_path):
+    folder = damaged_copy(interrupted, tmp_path / "copy", lambda f: os.chmod(f / "checkpoint.npz", 0))
+    try:
+        line = one_error_line(run_unprivileged("run", "logistic-synthetic", "--resume", str(folder)))
+    finally:
+        os.chmod(folder / "checkpoint.npz", 0o644)
+    assert f"{folder / 'checkpoint.npz'}: permission denied" in line and "corrupt" not in line
+    assert run("run", "logistic-synthetic", "--resume", str(folder), "--quiet").returncode == 0  # nothing lost
+
+
+def test_issue24_5_a_folder_in_place_of_the_checkpoint_is_named(interrupted, tmp_path, here):
+    def replace(folder):
+        (folder / "checkpoint.npz").unlink()
+        (folder / "checkpoint.npz").mkdir()
+
+    folder = damaged_copy(interrupted, tmp_path / "copy", replace)
+    line = one_error_line(here("run", "logistic-synthetic", "--resume", str(folder)))
+    assert f"{folder / 'checkpoint.npz'}: this is a folder where a file was expected" in line
+    assert "corrupt" not in line and "nothing to resume" not in line
+
+
+def test_issue24_5_an_edited_metrics_row_is_refused_by_name(interrupted, tmp_path, here):
+    def edit(folder):
+        lines = (folder / "metrics.csv").read_text().splitlines(keepends=True)
+        cells = lines[2].split(",")  # epoch 2
+        cells[1] = repr(float(cells[1]) / 2)  # its training loss, halved
+        lines[2] = ",".join(cells)
+        (folder / "metrics.csv").write_text("".join(lines))
+
+    folder = damaged_copy(interrupted, tmp_path / "copy", edit)
+    before = (folder / "metrics.csv").read_bytes(), (folder / "checkpoint.npz").read_bytes()
+    line = one_error_line(here("run", "logistic-synthetic", "--resume", str(folder)))
+    assert str(folder / "metrics.csv") in line and "not the ones the checkpoint committed" in line
+    assert ((folder / "metrics.csv").read_bytes(), (folder / "checkpoint.npz").read_bytes()) == before
+
+
+@pytest.mark.parametrize("name", ["checkpoint.npz", "metrics.csv"])
+def test_issue24_5_a_completed_run_missing_its_checkpoint_or_metrics_gets_it_back(tmp_path, straight, name):
+    out = tmp_path / "run"
+    shutil.copytree(straight("numpy"), out)
+    (out / name).unlink()
+    resumed = run("run", "logistic-synthetic", "--resume", str(out))
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{out / name} is missing" in resumed.stdout and "nothing to resume" not in resumed.stderr
+    assert_same_run(out, straight("numpy"), "numpy")  # the same epochs again: the same numbers
+    assert "nothing to resume" in one_error_line(run("run", "logistic-synthetic", "--resume", str(out)))

@@ -136,6 +136,17 @@ def _metric_row(row: dict) -> str:
     return ",".join(_metric_cell(c, row.get(c)) for c in METRIC_COLUMNS) + "\n"
 
 
+def metrics_digest(rows, digest=None):
+    """A SHA-256 of metrics rows as metrics.csv holds them (``digest``: one to continue). Each
+    checkpoint records the digest of the rows it commits, so that a resume knows them unchanged."""
+    import hashlib
+
+    digest = digest or hashlib.sha256()
+    for row in rows:
+        digest.update(_metric_row(row).encode())
+    return digest
+
+
 class RunFolder:
     """One run's folder. Methods write one file each and return its name."""
 
