@@ -15,6 +15,7 @@ import numpy as np
 import pytest
 
 from conftest import ROOT, run_cli
+from test_faults import here  # noqa: F401  (the command line in this process, as a fixture)
 from groundup.store import checkpoint
 from groundup.store.runs import RunFolder
 
@@ -151,3 +152,44 @@ def test_numpy_checkpoint_loads_without_pickle(tmp_path):
                    "--out", str(out)).returncode == 0
     with np.load(out / "checkpoint.npz", allow_pickle=False) as z:
         assert "params/0.weight" in z.files and z["params/0.weight"].shape == (1, 2)
+
+
+def killed_at_epoch_3(out, *flags: str):
+    result = run_cli("run", "logistic-synthetic", "--impl", "nn", "--epochs", "6", "--quiet", "--out", str(out),
+                     *flags, env={"GROUNDUP_FAULT": "epoch-start@3", "GROUNDUP_COMMIT_SECONDS": "0"})
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    return json.loads((out / "config.json").read_text())
+
+
+def test_issue24_2_a_resume_under_auto_keeps_the_threads_the_run_started_with(tmp_path, here):
+    """--threads auto would choose again (here 1: a small model; beside a busy program, fewer
+    than the run had): a resume goes on with the count the run started with, bit for bit."""
+    import torch
+
+    from groundup.training import threads
+
+    out = tmp_path / "run"
+    assert killed_at_epoch_3(out, "--threads", "2")["threads"]["count"] == 2
+    before = (out / "config.json").read_bytes()
+    seen = []
+    real = threads._set_threads
+    try:
+        threads._set_threads = lambda n: seen.append(n) or real(n)
+        result = here("run", "logistic-synthetic", "--resume", str(out))  # --threads auto
+    finally:
+        threads._set_threads = real
+    assert result.returncode == 0, result.stderr
+    assert seen[-1] == 2 and torch.get_num_threads() == 2 and threads.guard() is None
+    assert "thread" not in result.stdout and (out / "config.json").read_bytes() == before
+    assert json.loads((out / "summary.json").read_text())["status"] == "completed"
+
+
+def test_issue24_2_a_resume_with_other_threads_says_so_and_records_it(tmp_path, here):
+    out = tmp_path / "run"
+    killed_at_epoch_3(out, "--threads", "2")
+    result = here("run", "logistic-synthetic", "--resume", str(out), "--threads", "1")
+    assert result.returncode == 0, result.stderr
+    assert "1 thread(s) as requested, but the run started with 2" in result.stdout
+    assert "last digits" in result.stdout
+    recorded = json.loads((out / "config.json").read_text())["threads"]
+    assert recorded["count"] == 2 and [c["count"] for c in recorded["changed"]] == [1]

@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import contextlib
 import json
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from groundup.errors import ConfigError, RunFolderError, StorageError, check_choice
 from groundup.experiments import get
+from groundup.training import threads
 from groundup.experiments.base import Experiment
 from groundup.core.settings import Settings, check_setting
 from groundup.experiments.supervised import complete, finished
@@ -161,12 +163,23 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
     if _complete(path, impls, group) and settings.epochs <= config["settings"].get("epochs", 0):
         raise RunFolderError(f"{path} holds a completed run; there is nothing to resume")
     with os_errors(path, exp.name), folder_lock(path):
-        if settings.epochs != config["settings"].get("epochs"):  # the group's and its members' config.json
+        started = (config.get("threads") or {}).get("count") if isinstance(config.get("threads"), dict) else None
+        if note := threads.resume_with(started):
+            say(f"{exp.name}: {note}")
+        if settings.epochs != config["settings"].get("epochs") or note:  # the group's and its members' config.json
+            changed = {"count": threads.applied()["count"], "why": threads.applied()["why"],
+                       "resumed": time.strftime("%Y-%m-%dT%H:%M:%S")}
             for folder in [path, *(p for p in path.iterdir() if group and (p / "config.json").is_file())]:
                 own = config if folder == path else read_config(folder)
+                new = dict(own)
                 if isinstance(own.get("settings"), dict):
-                    RunFolder(folder).write_json("config.json", {**own, "settings": {**own["settings"],
-                                                                                    "epochs": settings.epochs}})
+                    new["settings"] = {**own["settings"], "epochs": settings.epochs}
+                if note and isinstance(own.get("threads"), dict):  # the runs' record of what changed
+                    before = own["threads"].get("changed")
+                    new["threads"] = {**own["threads"], "changed": [*(before if isinstance(before, list) else []),
+                                                                    changed]}
+                if new != own:
+                    RunFolder(folder).write_json("config.json", new)
         from groundup.core.torch_common import resolve_device
 
         settings = settings.with_overrides(device=resolve_device(settings.device))
