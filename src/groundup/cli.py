@@ -302,6 +302,7 @@ def cmd_predict(args) -> int:
 
 
 _stopped_by: int | None = None  # the signal that stopped the command; None while it runs
+_again = None  # the timer that delivers a swallowed Ctrl-C again (see _swallowed)
 
 
 def _interrupt(signum, frame):
@@ -322,15 +323,15 @@ def _swallowed(hook, unraisable) -> None:
     an Interrupted raised there cannot reach the run (Python prints "Exception ignored" and goes
     on), and the run would go on with its Ctrl-C spent. Deliver it again instead, a moment later,
     in the main thread (by then, in the run's own code)."""
-    global _stopped_by
+    global _stopped_by, _again
     if isinstance(unraisable.exc_value, Interrupted) and _stopped_by is not None:
         signum, _stopped_by = _stopped_by, None
         import _thread
         import threading
 
-        again = threading.Timer(0.01, _thread.interrupt_main, (signum,))
-        again.daemon = True
-        again.start()
+        _again = threading.Timer(0.01, _thread.interrupt_main, (signum,))
+        _again.daemon = True
+        _again.start()
         return
     hook(unraisable)
 
@@ -353,17 +354,22 @@ def main(argv: list[str] | None = None) -> int:
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
     _stopped_by = None
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
+    handlers = {s: signal.signal(s, _interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
     hook = sys.unraisablehook
     sys.unraisablehook = partial(_swallowed, hook)
     try:
         return _main(argv)
     finally:
+        if _again is not None:
+            _again.cancel()
         sys.unraisablehook = hook
-        if argv is None:  # the process ends with the command: a Ctrl-C while Python shuts down
-            for s in (signal.SIGINT, signal.SIGTERM):  # (where it would kill it, status -2) changes nothing
-                signal.signal(s, signal.SIG_IGN)
+        for s, handler in handlers.items():
+            # This process's own command: it ends now, and a Ctrl-C while Python shuts down (where
+            # it would kill it: status -2) changes nothing. Called in a program: Python's handlers
+            # back (the program's own, if it had set any).
+            if handler is _interrupted_early:
+                handler = signal.default_int_handler if s == signal.SIGINT else signal.SIG_DFL
+            signal.signal(s, signal.SIG_IGN if argv is None else handler)
 
 
 def _main(argv: list[str] | None) -> int:
