@@ -10,6 +10,7 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -193,3 +194,28 @@ def test_issue24_2_a_resume_with_other_threads_says_so_and_records_it(tmp_path, 
     assert "last digits" in result.stdout
     recorded = json.loads((out / "config.json").read_text())["threads"]
     assert recorded["count"] == 2 and [c["count"] for c in recorded["changed"]] == [1]
+
+
+needs_mnist = pytest.mark.skipif(not (Path(os.environ.get("GROUNDUP_DATA", "/nonexistent")) / "mnist").is_dir(),
+                                 reason="MNIST is not in $GROUNDUP_DATA")
+
+BUSY_NEIGHBOUR = """
+from groundup.training import threads
+threads.busy_cores = lambda window=0.1: 1.0  # another program keeps one core busy
+"""
+
+
+@needs_mnist
+def test_issue24_2_a_run_resumed_beside_a_busy_program_ends_where_the_uninterrupted_run_does(tmp_path):
+    """Softmax regression is large enough for a second thread (auto gives it the free cores), and
+    2 threads sum in another order than 1: a resume that took 1 ended 1e-8..1e-7 away."""
+    from test_faults import assert_same_run, run_with
+
+    args = ["run", "softmax-mnist", "--impl", "nn", "--epochs", "3", "--threads", "2", "--quiet"]
+    straight, out = tmp_path / "straight", tmp_path / "resumed"
+    assert run_cli(*args, "--out", str(straight)).returncode == 0
+    killed = run_cli(*args, "--out", str(out), env={"GROUNDUP_FAULT": "epoch-start@3", "GROUNDUP_COMMIT_SECONDS": "0"})
+    assert killed.returncode == -signal.SIGKILL
+    resumed = run_with(BUSY_NEIGHBOUR, "run", "softmax-mnist", "--resume", str(out), "--quiet")  # --threads auto
+    assert resumed.returncode == 0, resumed.stderr
+    assert_same_run(out, straight, "nn")
