@@ -279,12 +279,13 @@ def _interrupted(exp, impl, settings, data, folder: RunFolder, history: History,
     """After Ctrl-C: the report and figures of the epochs that committed, marked interrupted;
     returns the line to print (how to resume, or that nothing was saved)."""
     path = checkpoint.path_for(folder.path, impl)
-    if not path.exists():
+    if path.exists():  # the learner stopped mid-epoch: back to the last commit
+        history.records = restore(folder, exp, impl, settings, learner, say=lambda *a, **k: None)
+    if not path.exists() or not history.records:  # (or metrics.csv went meanwhile: restore starts afresh)
         del history.records[:]
         folder.write_json("summary.json", _stopped(exp, impl, preset, settings, history, "interrupted"))
         return (f"{exp.name} [{impl}] interrupted during epoch 1, before any epoch was complete: "
                 f"nothing was saved")
-    history.records = restore(folder, exp, impl, settings, learner)  # the learner stopped mid-epoch
     outcome = _outcome(impl, settings, history, learner, data, exp.task)
     write_run(exp, outcome, data, folder, preset, device, status="interrupted")
     return (f"{exp.name} [{impl}] interrupted after {len(history.records)} complete epoch(s) of "
