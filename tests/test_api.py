@@ -139,9 +139,9 @@ def test_to_pandas_with_and_without_pandas(numpy_run, monkeypatch):
     (dict(name="basics", preset="fast"), "experiment 'basics' has no preset 'fast'; choose from: seed, quick"),
     (dict(name="logistic-synthetic", impl="torch"), "unknown implementation 'torch'; choose from: numpy, scratch, nn, all"),
     (dict(name="logistic-synthetic", speed=3), "unknown setting(s): speed"),
-    (dict(name="logistic-synthetic", epochs=0), "epochs must be an integer >= 1, got 0"),
+    (dict(name="logistic-synthetic", epochs=0), "epochs must be an integer >= 1 and <= 10**6, got 0"),
     (dict(name="logistic-synthetic", lr=-0.1), "lr must be a number > 0 and <= 1e30, got -0.1"),
-    (dict(name="logistic-synthetic", batch_size=True), "batch_size must be an integer >= 1, got True"),
+    (dict(name="logistic-synthetic", batch_size=True), "batch_size must be an integer >= 1 and <= 10**9, got True"),
     (dict(name="logistic-synthetic", threads=0), "threads must be 'auto' or an integer from 1 to 1024, got 0"),
 ])
 def test_bad_arguments_raise_config_errors_with_one_line(kwargs, message, tmp_path):

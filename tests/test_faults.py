@@ -608,3 +608,176 @@ def test_more_epochs_for_one_member_of_a_group_is_refused_and_the_group_takes_th
         assert len(RunFolder(out / impl).read_metrics()) == 3, impl
     summaries = json.loads((out / "comparison.json").read_text())["summaries"]
     assert {impl: s["epochs"] for impl, s in summaries.items()} == {"numpy": 3, "scratch": 3, "nn": 3}
+
+
+# ---- issue 24 -----------------------------------------------------------------------------
+
+def run_with(setup: str, *args: str, fault: str | None = None):
+    """``groundup ARGS`` in a child that first runs the Python code ``setup``: for a signal at a
+    moment no fault point marks (inside a weakref callback, while Python shuts down)."""
+    code = setup + ("\nimport runpy, sys\nsys.argv = ['groundup', *sys.argv[1:]]\n"
+                    "runpy.run_module('groundup', run_name='__main__', alter_sys=True)\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "GROUNDUP_COMMIT_SECONDS": "0",
+           **({FAULT_ENV: fault} if fault else {})}
+    return subprocess.run([sys.executable, "-c", code, *args], env=env, capture_output=True, text=True,
+                          timeout=300)
+
+
+def one_interrupted_line(result, code: int = 130) -> str:
+    """The result stopped with ``code`` and printed exactly one line, ``groundup: ...``."""
+    assert result.returncode == code, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("groundup: "), result.stderr
+    return lines[0]
+
+
+def test_issue24_1_ctrl_c_twice_saves_the_report_and_exits_130_with_one_line(tmp_path, straight):
+    """The second Ctrl-C comes while the interrupted run writes its report (the figures of the
+    second implementation of an --impl all run): it is ignored, the report is written."""
+    out = tmp_path / "all"
+    # epoch 3 of scratch is the 8th epoch; curves.png: numpy's (1st), then scratch's interrupted one (2nd)
+    result = run(*RUN, "--epochs", str(EPOCHS), "--out", str(out),
+                 fault=f"epoch-start@{EPOCHS + 3}:INT,before-rename:curves.png@2:INT")
+    line = one_interrupted_line(result)
+    assert "[scratch] interrupted after 2 complete epoch(s)" in line and f"--resume {out}" in line
+    summary = json.loads((out / "scratch" / "summary.json").read_text())
+    assert summary["status"] == "interrupted" and summary["epochs_completed"] == 2
+    assert (out / "scratch" / "curves.png").is_file() and not list(out.rglob(".*.tmp"))
+    assert run("run", "logistic-synthetic", "--resume", str(out), "--quiet").returncode == 0
+    assert_same_run(out / "scratch", straight("scratch"), "scratch")
+
+
+CTRL_C_IN_A_WEAKREF_CALLBACK = """
+import os, signal, weakref
+from groundup.store import checkpoint
+commit = checkpoint.Committer.epoch
+class Thing:
+    pass
+def epoch(self, row, final):
+    commit(self, row, final)
+    if row["epoch"] == 3:  # Ctrl-C lands in a weakref callback that the run set off
+        thing = Thing()
+        ref = weakref.ref(thing, lambda r: os.kill(os.getpid(), signal.SIGINT))
+        del thing
+checkpoint.Committer.epoch = epoch
+"""
+
+
+def test_issue24_1_ctrl_c_inside_a_weakref_callback_still_stops_the_run(tmp_path):
+    out = tmp_path / "run"
+    result = run_with(CTRL_C_IN_A_WEAKREF_CALLBACK, *RUN, "--impl", "numpy", "--epochs", "1000",
+                      "--out", str(out))
+    line = one_interrupted_line(result)  # not "Exception ignored in: <function ...>" and a run that goes on
+    assert "interrupted after" in line and "of 1000" in line and f"--resume {out}" in line
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["status"] == "interrupted" and 3 <= summary["epochs_completed"] < 1000
+
+
+CTRL_C_WHILE_PYTHON_SHUTS_DOWN = """
+import atexit, os, signal, time
+atexit.register(lambda: (os.kill(os.getpid(), signal.SIGINT), time.sleep(0.05)))
+"""
+
+
+def test_issue24_1_a_second_ctrl_c_while_the_process_exits_changes_nothing(tmp_path):
+    out = tmp_path / "run"
+    result = run_with(CTRL_C_WHILE_PYTHON_SHUTS_DOWN, *RUN, "--impl", "numpy", "--epochs", str(EPOCHS),
+                      "--out", str(out), fault="before-rename:curves.png:INT")
+    assert f"all {EPOCHS} epochs are saved" in one_interrupted_line(result)
+
+
+@pytest.mark.parametrize("impl, nth, member", [
+    ("numpy", 1, None),       # one implementation's config.json
+    ("all", 1, None),         # the top of an --impl all folder
+    ("all", 3, "scratch"),    # a member of one (numpy's is the 2nd config.json, scratch's the 3rd)
+])
+def test_issue24_3_a_kill_during_the_first_rename_is_a_run_that_never_started(tmp_path, straight, impl, nth, member):
+    out = tmp_path / "run"
+    killed = run(*RUN, "--impl", impl, "--epochs", str(EPOCHS), "--out", str(out),
+                 fault=f"before-rename:config.json@{nth}")
+    assert killed.returncode == -signal.SIGKILL
+    assert list((out / (member or "")).glob(".config.json.*.tmp"))  # the write that never became config.json
+    line = one_error_line(run("run", "logistic-synthetic", "--resume", str(out / (member or ""))))
+    assert "never started" in line and "not a run folder" not in line
+    if member is None:  # the line names the command that starts the same run again
+        command = line.split("start it again with: ")[1].split()
+        assert command[:3] == ["groundup", "run", "logistic-synthetic"] and command[-2:] == ["--out", str(out)]
+        again = run(*command[1:], "--quiet")
+    else:  # the group resumes, and starts the member that never started
+        assert f"--resume {out.resolve()}" in line
+        again = run("run", "logistic-synthetic", "--resume", str(out), "--quiet")
+    assert again.returncode == 0, again.stderr
+    assert not list(out.rglob(".*.tmp")), "the killed writer's temporary file is still there"
+    for i in (("numpy", "scratch", "nn") if impl == "all" else (impl,)):
+        assert_same_run(out / i if impl == "all" else out, straight(i), i)
+
+
+def test_issue24_3_temporary_files_of_a_killed_writer_go_when_the_folder_is_next_locked(tmp_path):
+    out = tmp_path / "run"
+    killed = run(*RUN, "--impl", "numpy", "--epochs", "20", "--out", str(out), fault="before-rename:checkpoint.npz@3")
+    assert killed.returncode == -signal.SIGKILL and list(out.glob(".checkpoint.npz.*.tmp"))
+    from groundup.store.runs import folder_lock
+
+    with folder_lock(out):
+        assert not list(out.glob(".*.tmp"))
+
+
+def test_issue24_5_nan_in_a_checkpoint_is_named_not_blamed_on_the_learning_rate(interrupted, tmp_path, here):
+    def poison(folder):
+        meta, state = checkpoint.load(folder, "numpy")
+        state["params"]["0.weight"][0, 0] = np.nan
+        checkpoint.save(folder, "numpy", meta, state)
+
+    folder = damaged_copy(interrupted, tmp_path / "copy", poison)
+    line = one_error_line(here("run", "logistic-synthetic", "--resume", str(folder)))
+    assert str(folder / "checkpoint.npz") in line and "parameter 0.weight holds NaN" in line
+    assert "learning rate" not in line and "damaged" in line
+
+
+@needs_permissions
+def test_issue24_5_an_unreadable_checkpoint_is_a_permission_problem_not_corruption(interrupted, tmp_path):
+    folder = damaged_copy(interrupted, tmp_path / "copy", lambda f: os.chmod(f / "checkpoint.npz", 0))
+    try:
+        line = one_error_line(run_unprivileged("run", "logistic-synthetic", "--resume", str(folder)))
+    finally:
+        os.chmod(folder / "checkpoint.npz", 0o644)
+    assert f"{folder / 'checkpoint.npz'}: permission denied" in line and "corrupt" not in line
+    assert run("run", "logistic-synthetic", "--resume", str(folder), "--quiet").returncode == 0  # nothing lost
+
+
+def test_issue24_5_a_folder_in_place_of_the_checkpoint_is_named(interrupted, tmp_path, here):
+    def replace(folder):
+        (folder / "checkpoint.npz").unlink()
+        (folder / "checkpoint.npz").mkdir()
+
+    folder = damaged_copy(interrupted, tmp_path / "copy", replace)
+    line = one_error_line(here("run", "logistic-synthetic", "--resume", str(folder)))
+    assert f"{folder / 'checkpoint.npz'}: this is a folder where a file was expected" in line
+    assert "corrupt" not in line and "nothing to resume" not in line
+
+
+def test_issue24_5_an_edited_metrics_row_is_refused_by_name(interrupted, tmp_path, here):
+    def edit(folder):
+        lines = (folder / "metrics.csv").read_text().splitlines(keepends=True)
+        cells = lines[2].split(",")  # epoch 2
+        cells[1] = repr(float(cells[1]) / 2)  # its training loss, halved
+        lines[2] = ",".join(cells)
+        (folder / "metrics.csv").write_text("".join(lines))
+
+    folder = damaged_copy(interrupted, tmp_path / "copy", edit)
+    before = (folder / "metrics.csv").read_bytes(), (folder / "checkpoint.npz").read_bytes()
+    line = one_error_line(here("run", "logistic-synthetic", "--resume", str(folder)))
+    assert str(folder / "metrics.csv") in line and "not the ones the checkpoint committed" in line
+    assert ((folder / "metrics.csv").read_bytes(), (folder / "checkpoint.npz").read_bytes()) == before
+
+
+@pytest.mark.parametrize("name", ["checkpoint.npz", "metrics.csv"])
+def test_issue24_5_a_completed_run_missing_its_checkpoint_or_metrics_gets_it_back(tmp_path, straight, name):
+    out = tmp_path / "run"
+    shutil.copytree(straight("numpy"), out)
+    (out / name).unlink()
+    resumed = run("run", "logistic-synthetic", "--resume", str(out))
+    assert resumed.returncode == 0, resumed.stderr
+    assert f"{out / name} is missing" in resumed.stdout and "nothing to resume" not in resumed.stderr
+    assert_same_run(out, straight("numpy"), "numpy")  # the same epochs again: the same numbers
+    assert "nothing to resume" in one_error_line(run("run", "logistic-synthetic", "--resume", str(out)))

@@ -10,11 +10,13 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from conftest import ROOT, run_cli
+from test_faults import here  # noqa: F401  (the command line in this process, as a fixture)
 from groundup.store import checkpoint
 from groundup.store.runs import RunFolder
 
@@ -151,3 +153,69 @@ def test_numpy_checkpoint_loads_without_pickle(tmp_path):
                    "--out", str(out)).returncode == 0
     with np.load(out / "checkpoint.npz", allow_pickle=False) as z:
         assert "params/0.weight" in z.files and z["params/0.weight"].shape == (1, 2)
+
+
+def killed_at_epoch_3(out, *flags: str):
+    result = run_cli("run", "logistic-synthetic", "--impl", "nn", "--epochs", "6", "--quiet", "--out", str(out),
+                     *flags, env={"GROUNDUP_FAULT": "epoch-start@3", "GROUNDUP_COMMIT_SECONDS": "0"})
+    assert result.returncode == -signal.SIGKILL, result.stderr
+    return json.loads((out / "config.json").read_text())
+
+
+def test_issue24_2_a_resume_under_auto_keeps_the_threads_the_run_started_with(tmp_path, here):
+    """--threads auto would choose again (here 1: a small model; beside a busy program, fewer
+    than the run had): a resume goes on with the count the run started with, bit for bit."""
+    import torch
+
+    from groundup.training import threads
+
+    out = tmp_path / "run"
+    assert killed_at_epoch_3(out, "--threads", "2")["threads"]["count"] == 2
+    before = (out / "config.json").read_bytes()
+    seen = []
+    real = threads._set_threads
+    try:
+        threads._set_threads = lambda n: seen.append(n) or real(n)
+        result = here("run", "logistic-synthetic", "--resume", str(out))  # --threads auto
+    finally:
+        threads._set_threads = real
+    assert result.returncode == 0, result.stderr
+    assert seen[-1] == 2 and torch.get_num_threads() == 2 and threads.guard() is None
+    assert "thread" not in result.stdout and (out / "config.json").read_bytes() == before
+    assert json.loads((out / "summary.json").read_text())["status"] == "completed"
+
+
+def test_issue24_2_a_resume_with_other_threads_says_so_and_records_it(tmp_path, here):
+    out = tmp_path / "run"
+    killed_at_epoch_3(out, "--threads", "2")
+    result = here("run", "logistic-synthetic", "--resume", str(out), "--threads", "1")
+    assert result.returncode == 0, result.stderr
+    assert "1 thread(s) as requested, but the run started with 2" in result.stdout
+    assert "last digits" in result.stdout
+    recorded = json.loads((out / "config.json").read_text())["threads"]
+    assert recorded["count"] == 2 and [c["count"] for c in recorded["changed"]] == [1]
+
+
+needs_mnist = pytest.mark.skipif(not (Path(os.environ.get("GROUNDUP_DATA", "/nonexistent")) / "mnist").is_dir(),
+                                 reason="MNIST is not in $GROUNDUP_DATA")
+
+BUSY_NEIGHBOUR = """
+from groundup.training import threads
+threads.busy_cores = lambda window=0.1: 1.0  # another program keeps one core busy
+"""
+
+
+@needs_mnist
+def test_issue24_2_a_run_resumed_beside_a_busy_program_ends_where_the_uninterrupted_run_does(tmp_path):
+    """Softmax regression is large enough for a second thread (auto gives it the free cores), and
+    2 threads sum in another order than 1: a resume that took 1 ended 1e-8..1e-7 away."""
+    from test_faults import assert_same_run, run_with
+
+    args = ["run", "softmax-mnist", "--impl", "nn", "--epochs", "3", "--threads", "2", "--quiet"]
+    straight, out = tmp_path / "straight", tmp_path / "resumed"
+    assert run_cli(*args, "--out", str(straight)).returncode == 0
+    killed = run_cli(*args, "--out", str(out), env={"GROUNDUP_FAULT": "epoch-start@3", "GROUNDUP_COMMIT_SECONDS": "0"})
+    assert killed.returncode == -signal.SIGKILL
+    resumed = run_with(BUSY_NEIGHBOUR, "run", "softmax-mnist", "--resume", str(out), "--quiet")  # --threads auto
+    assert resumed.returncode == 0, resumed.stderr
+    assert_same_run(out, straight, "nn")

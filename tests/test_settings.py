@@ -24,14 +24,14 @@ NAN, INF = math.nan, math.inf
 SAME = "same"  # on the command line: typed as str(value), refused in the same words
 FLAGS = {"epochs": "--epochs", "lr": "--lr", "batch_size": "--batch-size", "seed": "--seed", "device": "--device"}
 
-EPOCHS = "epochs must be an integer >= 1, got "
+EPOCHS = "epochs must be an integer >= 1 and <= 10**6, got "
 LR = "lr must be a number > 0 and <= 1e30, got "
-BATCH = "batch_size must be an integer >= 1, got "
+BATCH = "batch_size must be an integer >= 1 and <= 10**9, got "
 SEED = "seed must be an integer from 0 to 2**32 - 1, got "
 MOMENTUM = "momentum must be a number >= 0 and < 1, got "
 DECAY = "weight_decay must be a finite number >= 0, got "
 STD = "init_std must be a finite number > 0, got "
-LIMIT = "must be an integer >= 1 or None, got "
+LIMIT = "must be an integer >= 1 and <= 10**9, or None, got "
 
 # setting, value (Python API, config.json), the refusal, and on the command line: SAME,
 # (text, refusal) when typing it reads differently, or None (no flag)
@@ -42,6 +42,8 @@ BAD = [
     ("epochs", "ten", EPOCHS + "'ten'", SAME),
     ("epochs", True, EPOCHS + "True", ("True", EPOCHS + "'True'")),
     ("epochs", None, EPOCHS + "None", None),  # None keeps the default in the API: config.json only
+    ("epochs", 10**6 + 1, EPOCHS + "1000001", SAME),  # every count is bounded, as the learning rate is
+    ("epochs", 10**30, EPOCHS + str(10**30), SAME),  # would otherwise train until someone noticed
     ("lr", 0, LR + "0", SAME),
     ("lr", -0.1, LR + "-0.1", SAME),
     ("lr", 10**31, LR + str(10**31), SAME),
@@ -53,6 +55,7 @@ BAD = [
     ("batch_size", 0, BATCH + "0", SAME),
     ("batch_size", 2.5, BATCH + "2.5", ("2.5", BATCH + "'2.5'")),
     ("batch_size", False, BATCH + "False", None),
+    ("batch_size", 10**9 + 1, BATCH + "1000000001", SAME),
     ("seed", -1, SEED + "-1", SAME),
     ("seed", 2**32, SEED + "4294967296", SAME),
     ("seed", "x", SEED + "'x'", SAME),
@@ -68,6 +71,8 @@ BAD = [
     ("init_std", INF, STD + "inf", None),
     ("train_limit", 0, "train_limit " + LIMIT + "0", None),
     ("train_limit", 1.5, "train_limit " + LIMIT + "1.5", None),
+    ("train_limit", 10**30, "train_limit " + LIMIT + str(10**30), None),
+    ("test_limit", 10**9 + 1, "test_limit " + LIMIT + "1000000001", None),
     ("test_limit", True, "test_limit " + LIMIT + "True", None),
     ("standardize", 1, "standardize must be True or False, got 1", None),
     ("data_dir", 3, "data_dir must be a folder path (text) or None, got 3", None),
@@ -153,6 +158,15 @@ def test_resuming_a_damaged_config_json_refuses_it_in_the_same_words(tmp_path, h
     assert str(refused.value) == line
 
 
+def test_an_absurd_count_in_config_json_or_on_resume_is_refused(tmp_path, here):
+    """--epochs 10**30 (typed, or in a run's config.json) would train until someone noticed."""
+    folder = _folder_with(tmp_path, epochs=10**30)
+    result = here("run", "logistic-synthetic", "--resume", str(folder))
+    assert result.stderr == f"groundup: error: {folder / 'config.json'}: damaged ({EPOCHS}{10**30})\n"
+    result = here("run", "logistic-synthetic", "--resume", str(folder), "--epochs", str(10**30))
+    assert result.returncode == 2 and f"argument --epochs: {EPOCHS}{10**30}" in result.stderr
+
+
 def test_unknown_settings_are_named_everywhere(tmp_path):
     with pytest.raises(ConfigError, match=r"^unknown setting\(s\): speed$"):
         groundup.run("logistic-synthetic", impl="numpy", out=tmp_path / "never", speed=3)
@@ -164,6 +178,7 @@ def test_unknown_settings_are_named_everywhere(tmp_path):
 
 def test_edge_values_are_accepted_everywhere(tmp_path):
     edge = dict(lr=1e30, seed=2**32 - 1, epochs=1, batch_size=1, momentum=0, weight_decay=0, train_limit=None)
+    assert Settings(epochs=10**6, batch_size=10**9, train_limit=10**9, test_limit=10**9).epochs == 10**6
     settings = Settings(**edge)
     assert (settings.lr, settings.seed, settings.momentum, settings.train_limit) == (1e30, 2**32 - 1, 0.0, None)
     assert launch.settings_from_config(json.loads(json.dumps(settings.as_dict())), tmp_path) == settings

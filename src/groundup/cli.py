@@ -301,8 +301,39 @@ def cmd_predict(args) -> int:
                        str(args.data_dir) if args.data_dir else None, args.json, args.top)
 
 
+_stopped_by: int | None = None  # the signal that stopped the command; None while it runs
+_again = None  # the timer that delivers a swallowed Ctrl-C again (see _swallowed)
+
+
 def _interrupt(signum, frame):
+    """Ctrl-C or SIGTERM: stop the command by raising Interrupted, once. A later signal comes
+    while the run saves what it did (its last epoch, its report, the line saying how to resume)
+    and is ignored: cutting that short would lose the report and print a traceback. The exit
+    status stays the first signal's (130, or 143 for SIGTERM)."""
+    global _stopped_by
+    if _stopped_by is not None:
+        return
+    _stopped_by = signum
     raise Interrupted(signum)
+
+
+def _swallowed(hook, unraisable) -> None:
+    """``sys.unraisablehook`` while a command runs. Python runs a signal handler between any two
+    bytecodes, also those of a weakref callback or a ``__del__`` that the run happened to trigger;
+    an Interrupted raised there cannot reach the run (Python prints "Exception ignored" and goes
+    on), and the run would go on with its Ctrl-C spent. Deliver it again instead, a moment later,
+    in the main thread (by then, in the run's own code)."""
+    global _stopped_by, _again
+    if isinstance(unraisable.exc_value, Interrupted) and _stopped_by is not None:
+        signum, _stopped_by = _stopped_by, None
+        import _thread
+        import threading
+
+        _again = threading.Timer(0.01, _thread.interrupt_main, (signum,))
+        _again.daemon = True
+        _again.start()
+        return
+    hook(unraisable)
 
 
 def _parse(argv: list[str] | None):
@@ -317,11 +348,31 @@ def _parse(argv: list[str] | None):
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the command in ``argv`` (None: this process's command line) and return its exit status."""
+    global _stopped_by
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show "§" or "→" gets "?"
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
-    signal.signal(signal.SIGINT, _interrupt)
-    signal.signal(signal.SIGTERM, _interrupt)
+    _stopped_by = None
+    handlers = {s: signal.signal(s, _interrupt) for s in (signal.SIGINT, signal.SIGTERM)}
+    hook = sys.unraisablehook
+    sys.unraisablehook = partial(_swallowed, hook)
+    try:
+        return _main(argv)
+    finally:
+        if _again is not None:
+            _again.cancel()
+        sys.unraisablehook = hook
+        for s, handler in handlers.items():
+            # This process's own command: it ends now, and a Ctrl-C while Python shuts down (where
+            # it would kill it: status -2) changes nothing. Called in a program: Python's handlers
+            # back (the program's own, if it had set any).
+            if handler is _interrupted_early:
+                handler = signal.default_int_handler if s == signal.SIGINT else signal.SIG_DFL
+            signal.signal(s, signal.SIG_IGN if argv is None else handler)
+
+
+def _main(argv: list[str] | None) -> int:
     try:
         args = _parse(argv)
         if getattr(args, "threads", None):

@@ -6,17 +6,20 @@ dispatch to the experiment. Plain arguments in, results out, project errors rais
 from __future__ import annotations
 
 import contextlib
+import json
+import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from groundup.errors import ConfigError, RunFolderError, StorageError, check_choice
 from groundup.experiments import get
+from groundup.training import threads
 from groundup.experiments.base import Experiment
 from groundup.core.settings import Settings, check_setting
 from groundup.experiments.supervised import complete, finished
 from groundup.core.models import IMPLS
-from groundup.store.runs import (RunFolder, clear_for_new_run, folder_lock, holds_completed_run, new_run_folder,
-                           settle_run_folder)
+from groundup.store.runs import (RunFolder, clear_for_new_run, folder_lock, holds_completed_run, never_started,
+                                 new_run_folder, settle_run_folder)
 
 RUNS_ROOT = Path("runs")
 
@@ -134,6 +137,8 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
         if members:  # a group written before groups recorded themselves
             raise RunFolderError(f"{path} has no config.json of its own; resume its runs one at a time: "
                                  + ", ".join(f"--resume {path / m}" for m in members))
+        if never_started(path):
+            raise RunFolderError(_never_started(path, name))
     config = read_config(path)
     exp = get(config["experiment"])
     if name is not None and name != exp.name:
@@ -158,12 +163,23 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
     if _complete(path, impls, group) and settings.epochs <= config["settings"].get("epochs", 0):
         raise RunFolderError(f"{path} holds a completed run; there is nothing to resume")
     with os_errors(path, exp.name), folder_lock(path):
-        if settings.epochs != config["settings"].get("epochs"):  # the group's and its members' config.json
+        started = (config.get("threads") or {}).get("count") if isinstance(config.get("threads"), dict) else None
+        if note := threads.resume_with(started):
+            say(f"{exp.name}: {note}")
+        if settings.epochs != config["settings"].get("epochs") or note:  # the group's and its members' config.json
+            changed = {"count": threads.applied()["count"], "why": threads.applied()["why"],
+                       "resumed": time.strftime("%Y-%m-%dT%H:%M:%S")}
             for folder in [path, *(p for p in path.iterdir() if group and (p / "config.json").is_file())]:
                 own = config if folder == path else read_config(folder)
+                new = dict(own)
                 if isinstance(own.get("settings"), dict):
-                    RunFolder(folder).write_json("config.json", {**own, "settings": {**own["settings"],
-                                                                                    "epochs": settings.epochs}})
+                    new["settings"] = {**own["settings"], "epochs": settings.epochs}
+                if note and isinstance(own.get("threads"), dict):  # the runs' record of what changed
+                    before = own["threads"].get("changed")
+                    new["threads"] = {**own["threads"], "changed": [*(before if isinstance(before, list) else []),
+                                                                    changed]}
+                if new != own:
+                    RunFolder(folder).write_json("config.json", new)
         from groundup.core.torch_common import resolve_device
 
         settings = settings.with_overrides(device=resolve_device(settings.device))
@@ -174,6 +190,39 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
                 exp = replace(exp, task=exp.task.variant(config))
             summaries = complete(exp, impls, settings, path, config["preset"], quiet, say)
     return RunResult(path, _group_report(path) if group else path / "report.md", summaries)
+
+
+def _never_started(path: Path, name: str | None) -> str:
+    """What to say of a folder whose run was stopped before its config.json was in place (it
+    holds at most the lock and a temporary config.json): the command that starts it again, with
+    the experiment, implementation, preset and flags that temporary file names."""
+    intended = {}
+    for tmp in sorted(path.glob(".config.json.*.tmp")):
+        with contextlib.suppress(OSError, ValueError):
+            intended = json.loads(tmp.read_text(encoding="utf-8"))
+            break
+    if not isinstance(intended, dict):
+        intended = {}
+    name = intended.get("experiment") if isinstance(intended.get("experiment"), str) else name
+    parent = path.resolve().parent
+    if name and _is_group_of(parent, name):
+        return (f"{path}: its run never started (it was stopped before its config.json was written), and "
+                f"it is one member of the group in {parent}: resume the group: groundup run {name} "
+                f"--resume {parent}")
+    command = ["groundup", "run", name or "NAME"]
+    with contextlib.suppress(KeyError, TypeError, ConfigError):
+        exp = get(name)
+        impls = intended.get("impls") or [intended["impl"]]
+        command += ["--impl", "all" if len(impls) > 1 else impls[0]]
+        command += ["--preset", intended["preset"]]
+        preset = exp.settings(intended["preset"]).as_dict()
+        for key, flag in (("epochs", "--epochs"), ("lr", "--lr"), ("batch_size", "--batch-size"),
+                          ("seed", "--seed"), ("device", "--device")):
+            value = intended["settings"][key]
+            if value != preset[key]:
+                command += [flag, f"{value:g}" if isinstance(value, float) else str(value)]
+    return (f"{path}: the run never started (it was stopped before its config.json was written); "
+            f"nothing was saved: start it again with: {' '.join(command)} --out {path}")
 
 
 def _is_group_of(folder: Path, experiment: str) -> bool:

@@ -7,16 +7,17 @@ from __future__ import annotations
 import os
 import signal
 
-FAULT_ENV = "GROUNDUP_FAULT"  # "POINT[@N][:INT]" (see fault_point)
+FAULT_ENV = "GROUNDUP_FAULT"  # "POINT[@N][:INT]", or several of them separated by commas
 
 
-def _fault_spec() -> tuple[str, int, int] | None:
-    spec = os.environ.get(FAULT_ENV)
-    if not spec:
-        return None
-    interrupt = spec.endswith(":INT")
-    point, _, nth = spec.removesuffix(":INT").partition("@")
-    return point, int(nth or 1), signal.SIGINT if interrupt else signal.SIGKILL
+def _fault_spec() -> tuple[str, int, int] | list[tuple[str, int, int]] | None:
+    """The points of ``$GROUNDUP_FAULT``: one (point, N, signal), a list of several, or None."""
+    specs = []
+    for spec in filter(None, os.environ.get(FAULT_ENV, "").split(",")):
+        interrupt = spec.endswith(":INT")
+        point, _, nth = spec.removesuffix(":INT").partition("@")
+        specs.append((point, int(nth or 1), signal.SIGINT if interrupt else signal.SIGKILL))
+    return (specs[0] if len(specs) == 1 else specs) or None
 
 
 _FAULT = _fault_spec()
@@ -25,9 +26,14 @@ _fault_hits: dict[str, int] = {}
 
 def fault_point(name: str) -> None:
     """Fault-injection hook for the tests: when ``$GROUNDUP_FAULT`` names this point of the write
-    sequence (``POINT@N`` for its N-th passage), send this process SIGKILL (``:INT``: SIGINT)."""
-    if _FAULT is None or _FAULT[0] != name:
+    sequence (``POINT@N`` for its N-th passage), send this process SIGKILL (``:INT``: SIGINT).
+    Several points are separated by commas (``A:INT,B:INT``: Ctrl-C twice)."""
+    if _FAULT is None:
+        return
+    specs = [_FAULT] if isinstance(_FAULT, tuple) else _FAULT
+    if all(point != name for point, _, _ in specs):
         return
     _fault_hits[name] = _fault_hits.get(name, 0) + 1
-    if _fault_hits[name] == _FAULT[1]:
-        os.kill(os.getpid(), _FAULT[2])
+    for point, nth, signum in specs:
+        if point == name and _fault_hits[name] == nth:
+            os.kill(os.getpid(), signum)

@@ -17,6 +17,12 @@ DEVICES = ("cpu", "cuda", "auto")
 MAX_LR = 1e30  # a step beyond this overflows float32 arithmetic before it can diverge cleanly
 MAX_THREADS = 1024  # --threads: more than any machine this runs on, small enough for every library
 SEEDS = 2**32  # NumPy seeds are 32-bit: 0 .. 2**32 - 1
+# Every count is bounded, as the learning rate is: a typing slip (--epochs 10000000000) must be
+# refused, not train until someone notices. A million epochs of the smallest model take a quarter
+# of an hour and a 100 MB metrics.csv; 10**9 samples are more than any data set here (MNIST: 60,000)
+# and more than this machine's memory holds.
+MAX_EPOCHS = 10**6
+MAX_SAMPLES = 10**9  # batch size and the train/test limits
 
 
 @dataclass(frozen=True)
@@ -71,9 +77,9 @@ def _choice(values: tuple[str, ...]) -> Rule:
 # Every setting's rule, and --threads' (it changes how fast a run is, never what it computes,
 # so it is not a Settings field, but it is refused in the same words).
 RULES: dict[str, Rule] = {
-    "epochs": Rule("an integer >= 1", int, lambda v: v >= 1),
+    "epochs": Rule("an integer >= 1 and <= 10**6", int, lambda v: 1 <= v <= MAX_EPOCHS),  # MAX_EPOCHS
     "lr": Rule("a number > 0 and <= 1e30", float, lambda v: 0 < v <= MAX_LR),  # MAX_LR
-    "batch_size": Rule("an integer >= 1", int, lambda v: v >= 1),
+    "batch_size": Rule("an integer >= 1 and <= 10**9", int, lambda v: 1 <= v <= MAX_SAMPLES),  # MAX_SAMPLES
     "momentum": Rule("a number >= 0 and < 1", float, lambda v: 0 <= v < 1),
     "weight_decay": Rule("a finite number >= 0", float, lambda v: 0 <= v < math.inf),
     "schedule": _choice(SCHEDULES),
@@ -81,8 +87,8 @@ RULES: dict[str, Rule] = {
     "init": _choice(INITS),
     "init_std": Rule("a finite number > 0", float, lambda v: 0 < v < math.inf),
     "standardize": Rule("True or False", bool),
-    "train_limit": Rule("an integer >= 1 or None", int, lambda v: v >= 1, values=(None,)),
-    "test_limit": Rule("an integer >= 1 or None", int, lambda v: v >= 1, values=(None,)),
+    "train_limit": Rule("an integer >= 1 and <= 10**9, or None", int, lambda v: 1 <= v <= MAX_SAMPLES, values=(None,)),
+    "test_limit": Rule("an integer >= 1 and <= 10**9, or None", int, lambda v: 1 <= v <= MAX_SAMPLES, values=(None,)),
     "dtype": _choice(DTYPES),
     "device": _choice(DEVICES),
     "data_dir": Rule("a folder path (text) or None", str, values=(None,)),

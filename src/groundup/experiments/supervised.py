@@ -8,6 +8,7 @@ once, for every experiment.
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -18,7 +19,7 @@ from groundup.data.preprocess import standardize
 from groundup.experiments.base import Experiment
 from groundup.core.settings import Settings
 from groundup.core.metrics import confusion_matrix
-from groundup.core.models import predictions, softmax
+from groundup.core.models import IMPLS, predictions, softmax
 from groundup.training.registry import build_learner
 from groundup.report import figures
 from groundup.report.analysis import classification_analysis, instability_warning, training_analysis
@@ -27,7 +28,7 @@ from groundup.core.faults import fault_point
 from groundup.store.runs import RunFolder
 from groundup.core.torch_common import resolve_device
 from groundup.store import checkpoint
-from groundup.errors import Interrupted, RunFolderError
+from groundup.errors import Interrupted, RunFolderError, StorageError
 from groundup.i18n import experiment_title, font_note, ft, t
 from groundup.training.train import Diverged, EpochRecord, History, Split, fit, index_batches
 from groundup.training.threads import applied
@@ -128,15 +129,24 @@ def identity(settings: dict) -> dict:
     return {k: v for k, v in settings.items() if k not in ("epochs", "device", "data_dir")}
 
 
-def restore(folder: RunFolder, exp: Experiment, impl: str, settings: Settings, learner) -> list[EpochRecord]:
+def restore(folder: RunFolder, exp: Experiment, impl: str, settings: Settings, learner, say=None
+            ) -> list[EpochRecord]:
     """The history of the run in ``folder`` after loading its checkpoint into ``learner``.
 
     The checkpoint is the commit point: rows of metrics.csv beyond its epoch count belong to an
-    epoch that never committed and are dropped; no checkpoint means no epoch was saved.
+    epoch that never committed and are dropped; no checkpoint means no epoch was saved. A saved
+    run whose checkpoint or metrics.csv has gone since is trained again from the start (the
+    same epochs give the same numbers), saying so through ``say``; rows that are no longer the
+    ones the checkpoint committed, and a checkpoint that cannot be read, are refused by name.
     """
-    folder.remove_orphans()
     path = checkpoint.path_for(folder.path, impl)
-    if not path.exists():
+    metrics = folder.path / "metrics.csv"
+    saved = _saved_epochs(folder)
+    if not os.path.lexists(path):
+        if saved:
+            (say or print)(f"{exp.name} [{impl}]: {path} is missing, though {saved} epoch(s) of this run were "
+                           f"saved; nothing else holds its parameters: training it again from the start "
+                           f"to restore it")
         folder.write_metrics([])
         return []
     meta, state = checkpoint.load(folder.path, impl)
@@ -144,24 +154,43 @@ def restore(folder: RunFolder, exp: Experiment, impl: str, settings: Settings, l
             identity(meta.get("settings") or {}) != identity(settings.as_dict()):
         raise RunFolderError(f"{path} does not belong to the run in {folder.path} (its experiment, "
                              f"implementation or settings differ from config.json)")
-    checkpoint.restore_into(learner, state, path)
     done = meta["epochs_completed"]
+    if not os.path.lexists(metrics):
+        (say or print)(f"{exp.name} [{impl}]: {metrics} is missing, and with it the history of the {done} "
+                       f"saved epoch(s): training the run again from the start to restore it")
+        folder.write_metrics([])
+        return []
+    checkpoint.restore_into(learner, state, path)
     rows = folder.read_metrics(limit=done)
     if len(rows) < done:
-        raise RunFolderError(f"{folder.path / 'metrics.csv'} has {len(rows)} epochs but the checkpoint "
+        raise RunFolderError(f"{metrics} has {len(rows)} epochs but the checkpoint "
                              f"{done}: the folder is damaged; start the run again")
+    checkpoint.check_rows(meta, rows, metrics)
     folder.write_metrics(rows)  # drops whatever an uncommitted epoch appended
     return [EpochRecord(**r) for r in rows]
 
 
+def _saved_epochs(folder: RunFolder) -> int:
+    """How many epochs the run's summary.json says were saved (0 without one)."""
+    try:
+        saved = folder.read_json("summary.json").get("epochs_completed", 0)
+    except (RunFolderError, StorageError):
+        return 0
+    return saved if isinstance(saved, int) and not isinstance(saved, bool) else 0
+
+
 def finished(folder: RunFolder) -> bool:
     """Whether the run in ``folder`` completed and has every output its summary lists (its report
-    and curves, for a summary from before the list): nothing left to resume."""
+    and curves, for a summary from before the list), its checkpoint and its metrics.csv: nothing
+    left to resume."""
     if folder.status() != "completed":
         return False
-    outputs = folder.read_json("summary.json").get("outputs")
+    summary = folder.read_json("summary.json")
+    outputs = summary.get("outputs")
     if not (isinstance(outputs, list) and all(isinstance(n, str) for n in outputs)):
         outputs = ["report.md", "curves.png"]
+    if summary.get("impl") in IMPLS:
+        outputs = [*outputs, "metrics.csv", checkpoint.path_for(folder.path, summary["impl"]).name]
     return all((folder.path / n).is_file() for n in outputs)
 
 
@@ -186,7 +215,7 @@ def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: 
                                 settings=settings.as_dict(), device=device)
             folder.write_metrics([])
         else:
-            history.records = restore(folder, exp, impl, settings, learner)
+            history.records = restore(folder, exp, impl, settings, learner, say)
             if finished(folder) and len(history.records) >= settings.epochs:
                 return _outcome(impl, settings, history, learner, data, task), folder.read_json("summary.json")
         if data.scaling is not None:  # what `predict` needs to prepare new inputs the same way
@@ -199,7 +228,7 @@ def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: 
         say(f"{exp.name} [{impl}] {task.spec.describe()} on {data.dataset}: {settings.epochs} epochs, "
             f"batch {settings.batch_size}, lr {settings.lr:g} -> {folder.path}{done}")
         meta = {"experiment": exp.name, "impl": impl, "preset": preset, "settings": settings.as_dict()}
-        committer = checkpoint.Committer(folder, impl, meta, learner)
+        committer = checkpoint.Committer(folder, impl, meta, learner, rows=history.as_dicts())
 
         def on_epoch(h: History) -> None:
             committer.epoch(asdict(h.records[-1]), final=len(h.records) == settings.epochs)
@@ -250,12 +279,13 @@ def _interrupted(exp, impl, settings, data, folder: RunFolder, history: History,
     """After Ctrl-C: the report and figures of the epochs that committed, marked interrupted;
     returns the line to print (how to resume, or that nothing was saved)."""
     path = checkpoint.path_for(folder.path, impl)
-    if not path.exists():
+    if path.exists():  # the learner stopped mid-epoch: back to the last commit
+        history.records = restore(folder, exp, impl, settings, learner, say=lambda *a, **k: None)
+    if not path.exists() or not history.records:  # (or metrics.csv went meanwhile: restore starts afresh)
         del history.records[:]
         folder.write_json("summary.json", _stopped(exp, impl, preset, settings, history, "interrupted"))
         return (f"{exp.name} [{impl}] interrupted during epoch 1, before any epoch was complete: "
                 f"nothing was saved")
-    history.records = restore(folder, exp, impl, settings, learner)  # the learner stopped mid-epoch
     outcome = _outcome(impl, settings, history, learner, data, exp.task)
     write_run(exp, outcome, data, folder, preset, device, status="interrupted")
     return (f"{exp.name} [{impl}] interrupted after {len(history.records)} complete epoch(s) of "

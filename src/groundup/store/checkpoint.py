@@ -23,9 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from groundup.errors import RunFolderError
+from groundup.errors import RunFolderError, StorageError
 from groundup.core.faults import fault_point
-from groundup.store.runs import RunFolder, atomic_write_bytes, deferred_signals
+from groundup.store.runs import RunFolder, atomic_write_bytes, deferred_signals, metrics_digest
 
 FORMAT = 2
 # Epochs shorter than this are committed together (the rename costs about a millisecond, as
@@ -60,9 +60,12 @@ class Committer:
     (after Ctrl-C or divergence), so only a kill can lose epochs: at most COMMIT_SECONDS of them.
     """
 
-    def __init__(self, folder: RunFolder, impl: str, meta: dict, learner):
+    def __init__(self, folder: RunFolder, impl: str, meta: dict, learner, rows: list[dict] = ()):
+        """``rows``: the metrics rows already committed (a resumed run's), whose digest the next
+        commit continues."""
         self.folder, self.impl, self.meta, self.learner = folder, impl, meta, learner
-        self.pending: tuple[int, dict] | None = None
+        self.digest = metrics_digest(rows)
+        self.pending: tuple[int, dict, str] | None = None
         self.committed_at = self.synced_at = time.monotonic()
         self._files = contextlib.ExitStack()
 
@@ -79,19 +82,21 @@ class Committer:
             now = time.monotonic()
             sync = final or now - self.synced_at >= SYNC_SECONDS
             self.append(row, sync)
+            rows = metrics_digest([row], self.digest).hexdigest()
             fault_point("metrics-appended")
             if final or now - self.committed_at >= COMMIT_SECONDS:
-                self._commit(row["epoch"], self.learner.state(), sync)
+                self._commit(row["epoch"], self.learner.state(), rows, sync)
             else:
-                self.pending = (row["epoch"], copy.deepcopy(self.learner.state()))
+                self.pending = (row["epoch"], copy.deepcopy(self.learner.state()), rows)
 
     def flush(self) -> None:
         if self.pending is not None:
             with deferred_signals():
                 self._commit(*self.pending, sync=True)
 
-    def _commit(self, epochs: int, state: dict, sync: bool) -> None:
-        save(self.folder.path, self.impl, {**self.meta, "epochs_completed": epochs}, state, sync=sync)
+    def _commit(self, epochs: int, state: dict, rows: str, sync: bool) -> None:
+        save(self.folder.path, self.impl, {**self.meta, "epochs_completed": epochs, "metrics_sha256": rows},
+             state, sync=sync)
         fault_point("checkpoint-committed")
         self.pending = None
         self.committed_at = time.monotonic()
@@ -100,13 +105,18 @@ class Committer:
 
 
 def load(folder: Path, impl: str) -> tuple[dict, dict]:
-    """(meta, state) of a checkpoint; a clear error if it is missing or damaged."""
+    """(meta, state) of a checkpoint; one clear error naming what is wrong: missing, unreadable
+    (the OS's reason), corrupt or truncated, not a checkpoint, or holding non-finite numbers."""
     path = path_for(folder, impl)
-    if not path.is_file():
+    if not os.path.lexists(path):
         raise RunFolderError(f"{path}: no checkpoint here, so there is nothing to resume")
     try:
+        blob = path.read_bytes()  # the OS's refusal (permissions, a folder in its place) is no corruption
+    except OSError as err:
+        raise StorageError.from_os(err) from None
+    try:
         if impl == "numpy":
-            with np.load(path, allow_pickle=False) as z:
+            with np.load(io.BytesIO(blob), allow_pickle=False) as z:
                 meta = json.loads(str(z["meta"]))
                 state = {"params": {}, "optimizer": {}}
                 for key in z.files:
@@ -116,8 +126,8 @@ def load(folder: Path, impl: str) -> tuple[dict, dict]:
         else:
             import torch
 
-            blob = torch.load(path, map_location="cpu", weights_only=True)
-            meta, state = blob["meta"], blob["state"]
+            saved = torch.load(io.BytesIO(blob), map_location="cpu", weights_only=True)
+            meta, state = saved["meta"], saved["state"]
         if not isinstance(meta, dict) or meta.get("format") != FORMAT or not isinstance(state, dict):
             raise ValueError("unknown format")
         if not isinstance(meta.get("epochs_completed"), int) or meta["epochs_completed"] < 1:
@@ -127,7 +137,49 @@ def load(folder: Path, impl: str) -> tuple[dict, dict]:
                              f"it cannot be resumed — start the run again") from None
     except Exception as err:  # torch's unpickler refuses anything but plain data
         raise RunFolderError(f"{path}: not a groundup checkpoint ({type(err).__name__}); refusing to load it") from None
+    if (where := _non_finite(state)) is not None:
+        raise RunFolderError(f"{path}: {where} holds NaN or infinite values, which no run commits (an epoch "
+                             f"whose loss is not finite is never saved): the checkpoint is damaged; "
+                             f"start the run again")
     return meta, state
+
+
+def _non_finite(state: dict) -> str | None:
+    """The first entry of a checkpoint's state holding a NaN or an infinity, named as a user
+    reads it (``parameter 0.weight``); None if every number is finite."""
+    for group, label in (("params", "parameter"), ("optimizer", "optimizer state")):
+        if (found := _first_non_finite(state.get(group))) is not None:
+            return f"{label} {found}".strip()
+    return None
+
+
+def _first_non_finite(value, name: str = "") -> str | None:
+    if isinstance(value, dict):
+        items = value.items()
+    elif isinstance(value, (list, tuple)):
+        items = enumerate(value)
+    else:
+        if hasattr(value, "detach"):  # a torch tensor
+            value = value.detach().cpu().double().numpy() if value.is_floating_point() else None
+        if isinstance(value, (float, np.floating, np.ndarray)):
+            array = np.asarray(value)
+            if array.dtype.kind in "fc" and not np.isfinite(array).all():
+                return name
+        return None
+    for key, item in items:
+        if (found := _first_non_finite(item, f"{name}.{key}" if name else str(key))) is not None:
+            return found
+    return None
+
+
+def check_rows(meta: dict, rows: list[dict], where: Path) -> None:
+    """A RunFolderError unless ``rows`` (the first epochs of metrics.csv, at ``where``) are the
+    ones the checkpoint of ``meta`` committed (checkpoints from before the digest: not checked)."""
+    expected = meta.get("metrics_sha256")
+    if expected is not None and metrics_digest(rows).hexdigest() != expected:
+        raise RunFolderError(f"{where}: its rows of epochs 1-{len(rows)} are not the ones the checkpoint "
+                             f"committed (the file was changed after the run wrote it): put the original "
+                             f"back, or start the run again")
 
 
 def restore_into(learner, state: dict, path: Path) -> None:

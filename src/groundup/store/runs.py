@@ -136,6 +136,17 @@ def _metric_row(row: dict) -> str:
     return ",".join(_metric_cell(c, row.get(c)) for c in METRIC_COLUMNS) + "\n"
 
 
+def metrics_digest(rows, digest=None):
+    """A SHA-256 of metrics rows as metrics.csv holds them (``digest``: one to continue). Each
+    checkpoint records the digest of the rows it commits, so that a resume knows them unchanged."""
+    import hashlib
+
+    digest = digest or hashlib.sha256()
+    for row in rows:
+        digest.update(_metric_row(row).encode())
+    return digest
+
+
 class RunFolder:
     """One run's folder. Methods write one file each and return its name."""
 
@@ -255,8 +266,7 @@ class RunFolder:
 
     def remove_orphans(self) -> None:
         """Remove temporary files a killed process left behind (``.NAME.*.tmp``)."""
-        for tmp in self.path.glob(".*.tmp"):
-            tmp.unlink(missing_ok=True)
+        remove_orphans(self.path)
 
     @contextlib.contextmanager
     def lock(self):
@@ -267,6 +277,31 @@ class RunFolder:
 
 # ---- one run per folder -------------------------------------------------------------------
 
+def orphans(path: Path) -> list[Path]:
+    """The temporary files of whole-file writes in ``path`` (``.NAME.*.tmp``): while nobody holds
+    the folder's lock, what a killed writer left behind."""
+    try:
+        return [p for p in Path(path).glob(".*.tmp") if p.is_file() and not p.is_symlink()]
+    except OSError:
+        return []
+
+
+def remove_orphans(path: Path) -> None:
+    """Remove what a killed writer left in ``path`` (the caller holds its lock)."""
+    for tmp in orphans(path):
+        tmp.unlink(missing_ok=True)
+
+
+def never_started(path: Path) -> bool:
+    """Whether ``path`` holds only what a run killed before its first rename (its config.json)
+    leaves behind: the lock file and temporary files, at least one of them."""
+    try:
+        left = {p.name for p in Path(path).iterdir()}
+    except OSError:
+        return False
+    return bool(left) and left <= {LOCK_NAME, *(p.name for p in orphans(path))}
+
+
 _held: dict[Path, list] = {}  # folder -> [fd, depth] of the locks this process holds
 
 
@@ -274,7 +309,8 @@ _held: dict[Path, list] = {}  # folder -> [fd, depth] of the locks this process 
 def folder_lock(path: Path):
     """An exclusive ``flock`` on ``path/.lock``; a second process is refused with the holder's pid.
 
-    The OS drops the lock when its process dies, so a killed run leaves no stale lock.
+    The OS drops the lock when its process dies, so a killed run leaves no stale lock; the
+    temporary files a killed writer left in the folder are removed once the lock is taken.
     """
     import fcntl
 
@@ -307,6 +343,7 @@ def folder_lock(path: Path):
     os.pwrite(fd, f"{os.getpid()}\n".encode(), 0)
     _held[key] = [fd, 1]
     try:
+        remove_orphans(key)
         yield
     finally:
         del _held[key]

@@ -164,6 +164,7 @@ def blas_threads() -> int | None:
 
 
 _applied: Choice | None = None  # what ``apply`` last set, for the run's config.json
+_requested: int | str = "auto"  # what ``apply`` was asked for
 _guard: "Guard | None" = None  # auto's watch over the other programs while a run trains
 
 
@@ -247,12 +248,36 @@ def guard() -> Guard | None:
 
 def apply(requested: int | str = "auto", experiment=None) -> Choice:
     """Choose the number of threads and set it for torch and NumPy's BLAS."""
-    global _applied, _guard
+    global _applied, _guard, _requested
     choice = choose(requested, experiment)
     _set_threads(choice.threads)
-    _applied = choice
+    _applied, _requested = choice, requested
     _guard = Guard(choice.threads, cores()) if choice.watch else None
     return choice
+
+
+def resume_with(started: int | None) -> str | None:
+    """For a run that resumes after starting with ``started`` threads (its config.json's count).
+
+    The thread count decides how torch and BLAS split their sums, so another count changes the
+    last digits of every epoch from there on (1.5e-7 after a resume from 2 threads to 1 beside a
+    busy program): under ``auto`` (or when nothing was chosen) the run continues with the count
+    it started with, and no guard changes it while it trains. An N asked for is kept; if it
+    differs, the returned note says what it costs (None otherwise).
+    """
+    global _applied, _guard
+    if not isinstance(started, int) or isinstance(started, bool) or not 1 <= started <= 1024:
+        return None
+    if _applied is None or _requested == "auto":
+        _set_threads(started)
+        _applied = Choice(started, "as the run started, so that it resumes exactly")
+        _guard = None
+        return None
+    if _applied.threads != started:
+        return (f"{_applied.threads} thread(s) as requested, but the run started with {started}: from here its "
+                f"numbers may differ in their last digits from those of an uninterrupted run "
+                f"(--threads {started}, or auto, keeps them identical)")
+    return None
 
 
 def applied() -> dict | None:
