@@ -197,7 +197,8 @@ def test_check_exit_codes_and_json(tmp_path, capsys):
     report = json.loads(out)
     assert set(report) == {"exercise", "passed", "score", "seconds", "checks"}
     assert report["passed"] is True and report["score"] == 1.0 and report["exercise"] == "softmax-regression"
-    assert all(set(c) == {"name", "passed", "message", "hint"} for c in report["checks"])
+    assert all(set(c) == {"name", "passed", "message", "hint", "mistake"} for c in report["checks"])
+    assert all(c["mistake"] is None for c in report["checks"])
 
     bad = tmp_path / "mine.py"
     bad.write_text(write_wrong("softmax_regression", "summed_loss", tmp_path).read_text())
