@@ -10,6 +10,9 @@ runs are compared.
 from __future__ import annotations
 
 import functools
+import hashlib
+import json
+from pathlib import Path
 from typing import Callable
 
 import numpy as np
@@ -134,6 +137,55 @@ def subset(split: Split, n_train: int, n_test: int) -> Split:
     return Split(split.x_train[:n_train], split.y_train[:n_train], split.x_test[:n_test], split.y_test[:n_test])
 
 
+def code_digest() -> str:
+    """SHA-256 of the source of everything a reference run computes with (the NumPy
+    implementation, the models, the training loop, the batches, the exercises' specs)."""
+    import groundup
+
+    root = Path(groundup.__file__).parent
+    files = sorted([*root.glob("numpy_impl/*.py"), *root.glob("core/*.py"), *root.glob("data/*.py"),
+                    root / "training" / "train.py", *root.glob("exercises/specs/*.py"), Path(__file__)])
+    digest = hashlib.sha256(groundup.__version__.encode())
+    for f in files:
+        digest.update(f.name.encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()
+
+
+def cached_reference(name: str, key: tuple, compute: Callable[[], tuple[tuple[float, ...], float]],
+                     data: tuple[str, ...] = ()) -> tuple[tuple[float, ...], float]:
+    """A reference run's per-step losses and test accuracy, computed once per machine.
+
+    Stored under ``~/.cache/groundup/exercises/`` (``$XDG_CACHE_HOME`` respected), named by
+    the exercise and a digest of ``key`` (the run's settings), ``data`` (the data files'
+    SHA-256, verified when loaded) and the source of the code that computes it: a change to
+    any of them computes the run again. A cache that cannot be read or written is skipped.
+    """
+    from groundup.data.roots import cache_dir
+    from groundup.store.runs import atomic_write_text
+
+    digest = hashlib.sha256(repr((name, key, data, code_digest(), np.__version__)).encode()).hexdigest()[:20]
+    path = cache_dir() / "exercises" / f"{name}-{digest}.json"
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        return tuple(float(v) for v in stored["losses"]), float(stored["test_accuracy"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    losses, accuracy = compute()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(path, json.dumps({"exercise": name, "losses": list(losses), "test_accuracy": accuracy}))
+    except OSError:
+        pass
+    return tuple(losses), accuracy
+
+
+def data_checksums(name: str) -> tuple[str, ...]:
+    """The SHA-256 of a vision data set's files (``vision.load`` verifies them)."""
+    from groundup.data import vision
+
+    return tuple(f.sha256 for f in vision.get_spec(name).files)
+
+
 # MNIST's training-set pixel mean and standard deviation, as experiments.mnist_nets normalises
 # (kept here so that a check does not import the experiments, and with them torch)
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
@@ -183,14 +235,17 @@ MLP_RUN = dict(epochs=1, batch_size=64, seed=0, lr=0.05)
 
 @functools.lru_cache(maxsize=4)
 def mlp_reference(momentum: float) -> tuple[tuple[float, ...], float]:
-    """The reference MLP's loss at every step and its test accuracy (once per process)."""
+    """The reference MLP's loss at every step and its test accuracy (cached on disk)."""
     from groundup.core.models import init_dense
 
-    ref: list[float] = []
-    split = subset(load_images("mnist", normalise=True), 5000, 2000)
-    h = train(RecordingDense(MLP, init_dense(MLP, 0), lr=MLP_RUN["lr"], momentum=momentum, dtype="float64",
-                             record=ref), split, **MLP_RUN)
-    return tuple(ref), h.last.test_accuracy
+    def compute():
+        ref: list[float] = []
+        split = subset(load_images("mnist", normalise=True), 5000, 2000)
+        h = train(RecordingDense(MLP, init_dense(MLP, 0), lr=MLP_RUN["lr"], momentum=momentum, dtype="float64",
+                                 record=ref), split, **MLP_RUN)
+        return tuple(ref), h.last.test_accuracy
+
+    return cached_reference("mlp", (MLP, MLP_RUN, momentum, 5000, 2000), compute, data_checksums("mnist"))
 
 
 def mlp_run(step: Step, momentum: float = 0.0, sub=None) -> str:

@@ -8,7 +8,8 @@ import numpy as np
 
 from groundup.exercises.checking import Exercise, checks
 from groundup.exercises.hints import Failed, Mistake, compare
-from groundup.exercises.inuse import load_images, recording, step_by_step, subset, train
+from groundup.exercises.inuse import (cached_reference, data_checksums, load_images, recording, step_by_step,
+                                      subset, train)
 
 FUNCTIONS = ("conv2d_forward", "conv2d_backward", "maxpool_forward", "maxpool_backward")
 IN_USE = dict(epochs=1, batch_size=64, lr=0.01, seed=0)  # the course's CNN settings, one epoch
@@ -184,14 +185,17 @@ def mnist_split():
 
 @functools.cache
 def reference_run() -> tuple[tuple[float, ...], float]:
-    """The reference CNN's loss at every step and its test accuracy (once per process)."""
+    """The reference CNN's loss at every step and its test accuracy (cached on disk)."""
     from groundup.core.models_cnn import ConvSpec, init_conv
     from groundup.numpy_impl.learner import NumpyConv
 
-    losses: list[float] = []
-    spec = ConvSpec()
-    h = train(recording(NumpyConv(spec, init_conv(spec, 0), **SETTINGS), losses), mnist_split(), **IN_USE)
-    return tuple(losses), h.last.test_accuracy
+    def compute():
+        losses: list[float] = []
+        spec = ConvSpec()
+        h = train(recording(NumpyConv(spec, init_conv(spec, 0), **SETTINGS), losses), mnist_split(), **IN_USE)
+        return tuple(losses), h.last.test_accuracy
+
+    return cached_reference("conv-layer", (IN_USE, SETTINGS, N_TRAIN, N_TEST), compute, data_checksums("mnist"))
 
 
 def evaluated_by_reference(learner):
