@@ -91,8 +91,10 @@ def test_catalogue_entry_is_written_in_both_languages(mistake):
     assert set(FIELD.findall(entry.zh)) == set(FIELD.findall(entry.en))  # the same evidence in both
     # Chinese sentences end and pause with full-width punctuation, never an ASCII ", " or ": " after Chinese
     assert not re.search(r"[\u4e00-\u9fff][,;:.]", entry.zh), entry.zh
-    listed = mistake_catalogue.listing(mistake, "en")
-    assert "{" not in listed.replace("h_{t+1}", "")
+    assert "{" not in mistake_catalogue.listing(mistake, "en") + mistake_catalogue.listing(mistake, "zh")
+    evidence = dict.fromkeys(FIELD.findall(entry.en), 3)
+    for lang in ("en", "zh"):  # every template renders with its evidence
+        assert "{" not in mistake_catalogue.explain(mistake, lang, **evidence)
 
 
 def ids_named_in(tree: ast.AST) -> set[str]:
@@ -318,6 +320,23 @@ def test_exercise_start_list_and_refusal_to_overwrite(tmp_path, monkeypatch, cap
             if line.startswith("softmax-regression")] == ["yes"]
 
 
+def test_exercise_mistakes_lists_ids_with_explanations(capsys):
+    from groundup import i18n
+
+    code, out, err = cli(capsys, "exercise", "mistakes", "rnn-cell")
+    assert code == 0, err
+    listed = {line.split()[0]: line for line in out.splitlines()}
+    assert list(listed) == mistake_catalogue.of_exercise("rnn-cell")
+    assert "bptt-grads-overwritten" in listed and "grads[k] += g[k]" in listed["bptt-grads-overwritten"]
+    assert "summed-not-mean" in listed and "n times too large" in listed["summed-not-mean"]
+    assert "kernel-flipped" not in listed  # another exercise's mistake
+    with i18n.language("zh"):
+        code, out, err = cli(capsys, "exercise", "mistakes", "conv-layer")
+    assert code == 0 and "卷积核被翻转了" in out and "kernel-flipped" in out
+    code, out, err = cli(capsys, "exercise", "mistakes", "nope")
+    assert code == 2 and "unknown exercise" in err
+
+
 def test_check_exit_codes_and_json(tmp_path, capsys):
     good = tmp_path / "softmax_regression.py"
     good.write_text((SOLUTIONS / "softmax_regression.py").read_text())
@@ -334,6 +353,10 @@ def test_check_exit_codes_and_json(tmp_path, capsys):
     code, out, err = cli(capsys, "check", str(bad), "--exercise", "softmax-regression", "--no-in-use")
     assert code == 1
     assert "✗ cross_entropy value" in out and "hint: 6 times too large" in out
+    code, out, err = cli(capsys, "check", str(bad), "--exercise", "softmax-regression", "--no-in-use", "--json")
+    checks = {c["name"]: c for c in json.loads(out)["checks"]}
+    assert checks["cross_entropy value"]["mistake"] == "summed-not-mean"
+    assert checks["softmax values"]["mistake"] is None
 
     for args, words in ((("check", str(bad)), "cannot tell the exercise"),
                         (("check", str(tmp_path / "nope.py")), "no such file"),

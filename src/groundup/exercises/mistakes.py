@@ -386,8 +386,8 @@ MISTAKES: dict[str, Entry] = {
         "every step started from h0: feed each step's h into the next step",
         "每一步都从 h0 开始：应把每一步的 h 传给下一步。", (RNN,)),
     "rnn-hs-shifted": M(
-        "hs[t] must be the state AFTER step t (h_{t+1}); h0 is not part of hs",
-        "hs[t] 应是第 t 步之后的状态（h_{t+1}）；h0 不属于 hs。", (RNN,)),
+        "hs[t] must be the state AFTER step t, h_(t+1); h0 is not part of hs",
+        "hs[t] 应是第 t 步之后的状态 h_(t+1)；h0 不属于 hs。", (RNN,)),
     "bptt-carry-dropped": M(
         "the gradient from the later steps is missing: dL/dh_t = dhs[t] + the dh_prev returned by step "
         "t+1's backward (walk the steps in reverse and carry it)",
