@@ -2,8 +2,10 @@
 
 An exercise's checks are plain functions ``check(sub) -> str`` that call the learner's
 functions through ``sub`` (a ``Submission``), compute the reference in this process, and
-either return a one-line note or raise ``Failed(message, hint)``. ``run_checks`` turns every
-way a submission can go wrong into a failed check with one line; it never raises for them.
+either return a one-line note or raise ``Failed(message, mistake_id, **evidence)`` (the hint
+is rendered from the catalogue ``exercises.mistakes``; the result keeps the id in
+``CheckResult.mistake``). ``run_checks`` turns every way a submission can go wrong into a
+failed check with one line; it never raises for them.
 """
 
 from __future__ import annotations

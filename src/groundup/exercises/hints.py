@@ -4,9 +4,11 @@ Every hint is read off the values: the shape (transposed? a bias gradient not su
 batch? a per-sample loss instead of the mean?), where NaN or inf appear (an overflowing exp),
 and the best scale factor between the two (n times too large: summed instead of averaged; n
 times too small: divided by the batch size twice; -1: the wrong sign; 1/2: a forgotten factor
-2). Exercises add their own recognisers for specific mistakes (``Mistake``), each a function
-that reproduces that mistake from the same inputs, so the hint is given only if the returned
-values match the mistake's values.
+2; any other factor only when several values share it). Exercises add their own recognisers
+for specific mistakes (``Mistake``), each a function that reproduces that mistake from the
+same inputs, so the hint is given only if the returned values match the mistake's values.
+When nothing explains the values, the hint says so. Hints are named by their id in the
+catalogue (``exercises.mistakes``) and rendered from it in the current language.
 """
 
 from __future__ import annotations

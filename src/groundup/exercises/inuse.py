@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Callable
 
@@ -192,11 +193,39 @@ def data_checksums(name: str) -> tuple[str, ...]:
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
 
 
+PARTS = ("x_train", "y_train", "x_test", "y_test")
+
+
 @functools.lru_cache(maxsize=4)
 def load_images(name: str, normalise: bool = False) -> Split:
     """Fashion-MNIST or MNIST as float32 rows in [0, 1] (or MNIST-normalised); Failed if absent.
-    Loaded and scaled once per process (``grade`` checks many submissions in one worker); the
-    arrays are shared, so no caller may change them."""
+
+    Decompressing, verifying and scaling take a second; the prepared arrays are therefore kept
+    as .npy files beside the cached reference runs (named by the data files' SHA-256, verified
+    when they were prepared) and mapped from there, read-only, by the next check. Loaded once
+    per process (``grade`` checks many submissions in one worker): no caller may change them.
+    """
+    from groundup.data.roots import cache_dir
+
+    key = hashlib.sha256(repr((name, normalise, data_checksums(name), MNIST_MEAN, MNIST_STD)).encode())
+    folder = cache_dir() / "exercises" / f"{name}{'-normalised' if normalise else ''}-{key.hexdigest()[:16]}"
+    try:
+        return Split(*(np.load(folder / f"{part}.npy", mmap_mode="r", allow_pickle=False) for part in PARTS))
+    except (OSError, ValueError):
+        pass
+    split = prepare_images(name, normalise)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for part in PARTS:
+            tmp = folder / f".{part}.{os.getpid()}.npy"
+            np.save(tmp, getattr(split, part), allow_pickle=False)
+            os.replace(tmp, folder / f"{part}.npy")
+    except OSError:
+        pass
+    return split
+
+
+def prepare_images(name: str, normalise: bool) -> Split:
     from groundup.data import vision
     from groundup.data.preprocess import scale_images
 
@@ -209,8 +238,8 @@ def load_images(name: str, normalise: bool = False) -> Split:
         def prep(images):
             return (scale_images(images) - np.float32(MNIST_MEAN)) / np.float32(MNIST_STD)
     split = Split(prep(d.x_train), d.y_train, prep(d.x_test), d.y_test)
-    for a in (split.x_train, split.y_train, split.x_test, split.y_test):
-        a.flags.writeable = False
+    for part in PARTS:
+        getattr(split, part).flags.writeable = False
     return split
 
 
