@@ -182,6 +182,11 @@ MISTAKES: dict[str, dict[str, tuple[str, str, str, str, str, str]]] = {
             'the order ignored', 'batches', 'table order', 'batches-table-order'),
     },
     "conv_layer": {
+        "pool_stride_one": (
+            '    return _windows(x, size).max(axis=-1)',
+            '    n, c, h, w = x.shape\n    return np.stack([np.stack([x[:, :, i:i + size, j:j + size].max(axis=(2, 3)) '
+            'for j in range(w - size + 1)], -1) for i in range(h - size + 1)], -2)',
+            'overlapping pooling windows', 'maxpool_forward values', 'stride 2', 'pool-stride-one'),
         "dx_overwritten": (
             'dx[:, :, u:u + oh, v:v + ow] += np.einsum(',
             'dx[:, :, u:u + oh, v:v + ow] = np.einsum(',

@@ -346,6 +346,14 @@ MISTAKES: dict[str, Entry] = {
         "gradient is the SUM of their contributions (dx[...] += ..., not =)",
         "在窗口重叠处 dx 被覆盖了：一个输入像素参与了多个输出，它的梯度是这些贡献之和（应为 dx[...] += ...，而不是 =）。",
         (CONV,)),
+    "pool-stride-one": M(
+        "the windows overlap (moved one pixel at a time): 2×2 max-pooling moves by its size, stride 2, "
+        "so the output is half as wide",
+        "窗口重叠了（每次只移动一个像素）：2×2 最大池化的步长等于窗口大小 2，所以输出宽度减半。", (CONV,)),
+    "pool-keeps-edge": M(
+        "the partial windows of the odd last row and column were kept: like nn.MaxPool2d, drop them "
+        "(H // 2 output rows)",
+        "保留了奇数边上不完整的窗口：应与 nn.MaxPool2d 一致，把它们舍去（输出 H // 2 行）。", (CONV,)),
     "pool-gradient-to-ties": M(
         "every tied maximum got the whole gradient: give it to ONE pixel, the first maximum in reading "
         "order (as nn.MaxPool2d; np.argmax returns the first)",

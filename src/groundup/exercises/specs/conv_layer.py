@@ -113,10 +113,26 @@ def first_max_mask(x):
     return ref().maxpool_backward(np.ones((x.shape[0], x.shape[1], x.shape[2] // 2, x.shape[3] // 2)), x)
 
 
+def pool_stride_one(x, size=2):
+    """Max over every size×size window, moved one pixel at a time (overlapping windows)."""
+    n, c, h, w = x.shape
+    return np.stack([np.stack([x[:, :, i:i + size, j:j + size].max(axis=(2, 3)) for j in range(w - size + 1)], -1)
+                     for i in range(h - size + 1)], -2)
+
+
+def pool_keeps_edge(x, size=2):
+    """Max-pooling that keeps the partial windows of an odd edge (as ceil_mode=True does)."""
+    n, c, h, w = x.shape
+    return np.stack([np.stack([x[:, :, i:i + size, j:j + size].max(axis=(2, 3)) for j in range(0, w, size)], -1)
+                     for i in range(0, h, size)], -2)
+
+
 def check_pool_forward(sub) -> str:
     x, _ = pool_inputs()
     return compare("maxpool_forward(x) (5×5: the last row and column dropped)", sub("maxpool_forward", x, 2),
-                   ref().maxpool_forward(x, 2))
+                   ref().maxpool_forward(x, 2), inputs=(x,), mistakes=(
+                       Mistake(pool_stride_one, "pool-stride-one"),
+                       Mistake(pool_keeps_edge, "pool-keeps-edge"),))
 
 
 def tie_mistakes(x, dout):
