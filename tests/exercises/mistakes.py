@@ -14,6 +14,11 @@ SOLUTIONS = Path(__file__).parent / "solutions"
 
 MISTAKES: dict[str, dict[str, tuple[str, str, str, str, str, str]]] = {
     "softmax_regression": {
+        "onehot_columns_in_step": (
+            '    g = cross_entropy_grad(z, y)\n    return W',
+            '    g = softmax(z)\n    onehot = np.zeros_like(g)\n    onehot[:, y] = 1\n    g = (g - onehot) / len(y)\n    return W',
+            'the one-hot matrix built as onehot[:, y] = 1 in the training step', 'train_step', 'onehot[:, y] = 1',
+            'onehot-columns'),
         "onehot_columns": (
             '    g[np.arange(len(y)), y] -= 1.0',
             '    onehot = np.zeros_like(g)\n    onehot[:, y] = 1\n    g = g - onehot',

@@ -210,7 +210,7 @@ class Submission:
         if np.isfinite(r) and np.count_nonzero(numerical) >= 2 and \
                 np.allclose(analytic, r * numerical, rtol=1e-4, atol=1e-8):
             raise Failed(message, "gradient-off-by-factor", r=r)
-        raise Failed(message, "unexplained")
+        raise Failed(message, "gradient-not-derivative")
 
 
 # ---------------------------------------------------------------------------- static checks

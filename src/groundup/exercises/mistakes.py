@@ -123,6 +123,11 @@ MISTAKES: dict[str, Entry] = {
         "scaffold's docstring, one step at a time on a small input",
         "没有已知的错误能解释这些数值：请在一个小输入上逐步把你的函数与脚手架文档字符串中的公式对照。",
         kind="advice"),
+    "gradient-not-derivative": M(
+        "the gradient is not the derivative of your own function, and no known mistake explains the "
+        "difference: take the chain rule one factor at a time, against the forward pass",
+        "梯度不是你自己函数的导数，且没有已知的错误能解释这个差异：对照前向传播，按链式法则逐个因子检查。",
+        kind="advice"),
     "in-use-differs": M(
         "the small checks above name the first function that differs",
         "上面的小检查会指出第一个出错的函数。", kind="advice"),

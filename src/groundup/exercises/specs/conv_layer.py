@@ -56,6 +56,7 @@ def check_backward(sub, n: int = 2) -> str:
     compare("dx", dx, want[0], batch=n, inputs=(dout, w), mistakes=(
         Mistake(dx_overwritten_by_offset, "conv-dx-overwritten"),
         Mistake(dx_overwritten_by_window, "conv-dx-overwritten"),
+        Mistake(dx_overwritten_by_window_and_filter, "conv-dx-overwritten"),
         Mistake(lambda dout, w: want[0] / len(dout), "grad-divided-by-batch"),))
     compare("dw", dw, want[1], batch=n, inputs=(dout, x, w), mistakes=(
         Mistake(lambda dout, x, w: want[1][:, :, ::-1, ::-1], "dw-flipped"),
@@ -89,6 +90,12 @@ def dx_overwritten_by_window(dout, w):
         for j in range(ow):
             dx[:, :, i:i + k, j:j + k] = np.einsum("no,ocuv->ncuv", dout[:, :, i, j], w)
     return dx
+
+
+def dx_overwritten_by_window_and_filter(dout, w):
+    """As ``dx_overwritten_by_window`` in a loop over the filters too: only the last filter's
+    contribution of the last window that covered a pixel is left."""
+    return dx_overwritten_by_window(dout[:, -1:], w[-1:])
 
 
 def check_conv_gradcheck(sub) -> str:

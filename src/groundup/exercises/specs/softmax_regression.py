@@ -163,13 +163,19 @@ def check_train_step(sub) -> str:
         Mistake(lambda W, b, x, y, lr: softmax_cross_entropy(x @ got[0].T + got[1], y)[0]
                 if isinstance(got[0], np.ndarray) and isinstance(got[1], np.ndarray) else None,
                 "loss-after-step"),))
+    z = x @ W.T + b
+    g_summed, g_columns = softmax_cross_entropy(z, y)[1] * N, (softmax(z) - onehot_columns(y)) / N
+    wrong_grads = {"W": (g_columns.T @ x, g_summed.T @ x), "b": (g_columns.sum(axis=0), g_summed.sum(axis=0))}
     for what, value, start, want in (("W", got[0], W, W2), ("b", got[1], b, b2)):
         if not isinstance(value, np.ndarray) or value.shape != start.shape:
             compare(f"train_step's new {what}", value, want, batch=N)
+        columns, summed = wrong_grads[what]
         # compare the steps taken, (start - new) / lr, i.e. the gradients used
         compare(f"train_step's gradient of {what} ((old - new) / lr)", (start - value) / lr,
-                (start - want) / lr, batch=N, rtol=1e-5,
-                mistakes=(Mistake(lambda start=start: np.zeros_like(start), "param-not-updated", {"what": what}),))
+                (start - want) / lr, batch=N, rtol=1e-5, mistakes=(
+                    Mistake(lambda start=start: np.zeros_like(start), "param-not-updated", {"what": what}),
+                    Mistake(lambda columns=columns: columns, "onehot-columns"),
+                    Mistake(lambda summed=summed: summed, "summed-not-mean", {"n": N}),))
     return "W, b and the loss match the reference"
 
 
