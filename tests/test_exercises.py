@@ -168,6 +168,24 @@ def test_a_constant_factor_is_claimed_only_when_several_values_share_it():
     assert zero.value.mistake == "all-zero"
 
 
+def test_a_wrong_shape_is_named_only_when_the_values_show_it():
+    from groundup.exercises.hints import Failed, compare
+
+    want = np.arange(6.0).reshape(2, 3) - 2.5
+    for got, mistake in ((want.T, "weights-transposed"), (want.T + 1, None),
+                         (np.stack([want / 4] * 4), "bias-not-summed"), (np.stack([want] * 4) + 1, None),
+                         (want.reshape(3, 2), None), (want.reshape(6, 1), None)):
+        with pytest.raises(Failed) as failed:
+            compare("dW", got, want, batch=4)
+        assert failed.value.mistake == mistake, (got, failed.value.hint)
+    with pytest.raises(Failed) as reshaped:
+        compare("y", want.reshape(6, 1), want.reshape(6))
+    assert reshaped.value.hint.startswith("the right numbers in the wrong shape")
+    with pytest.raises(Failed) as other:
+        compare("y", want.reshape(6, 1) + 1, want.reshape(6))
+    assert other.value.hint.startswith("no known mistake")
+
+
 def test_a_slow_solution_is_told_its_speed_not_called_an_endless_loop(tmp_path):
     path = tmp_path / "logistic_regression.py"
     path.write_text((SOLUTIONS / "logistic_regression.py").read_text().replace(

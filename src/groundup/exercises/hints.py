@@ -91,12 +91,15 @@ def as_array(what: str, got, want) -> np.ndarray:
 
 
 def shape_why(got: np.ndarray, want: np.ndarray, batch: int | None) -> tuple[str, dict] | None:
-    """The catalogue id (and evidence) that a wrong shape points to, or None."""
-    if got.ndim == 2 and want.ndim == 2 and got.shape == want.shape[::-1] and got.shape != want.shape:
+    """The catalogue id (and evidence) that a wrong shape points to, or None. Each is claimed
+    only when the values show it: the transpose holds the right values, the per-sample rows sum
+    (or average) to the right values, the same numbers fill the wrong shape."""
+    if got.ndim == 2 and want.ndim == 2 and got.shape == want.shape[::-1] and matches(got.T, want, 1e-6, 1e-9):
         return "weights-transposed", {"got": got.shape, "want": want.shape}
-    if batch is not None and got.ndim == want.ndim + 1 and got.shape[1:] == want.shape and got.shape[0] == batch:
+    if batch is not None and got.ndim == want.ndim + 1 and got.shape[1:] == want.shape and got.shape[0] == batch \
+            and (matches(got.sum(axis=0), want, 1e-6, 1e-9) or matches(got.mean(axis=0), want, 1e-6, 1e-9)):
         return "bias-not-summed", {}
-    if got.size == want.size:
+    if got.size == want.size and matches(got.reshape(want.shape), want, 1e-6, 1e-9):
         return "wrong-shape", {"want": want.shape}
     return None
 

@@ -140,8 +140,8 @@ MISTAKES: dict[str, Entry] = {
     "not-an-array": M("return a NumPy array", "请返回 NumPy 数组。", kind="advice"),
     "not-a-number": M("return a float", "请返回一个 float。", kind="advice"),
     "wrong-shape": M(
-        "the right numbers in the wrong shape? reshape to {want} (keepdims / a trailing axis of 1)",
-        "数值对但形状不对？请变形为 {want}（keepdims / 末尾长度为 1 的轴）。", kind="advice"),
+        "the right numbers in the wrong shape: reshape to {want} (keepdims / a trailing axis of 1)",
+        "数值对但形状不对：请变形为 {want}（keepdims / 末尾长度为 1 的轴）。", kind="advice"),
     "return-values": M(
         "return what the scaffold's docstring names: {names}",
         "请按脚手架文档字符串的说明返回：{names}。", kind="advice"),
