@@ -45,7 +45,8 @@ def add_parsers(sub) -> None:
     start.add_argument("name", metavar="NAME", help="exercise: " + ", ".join(ORDER))
     start.add_argument("--dir", type=Path, default=Path("."), help="folder to write into (default: here)")
     start.add_argument("--force", action="store_true", help="overwrite an existing file")
-    esub.add_parser("mistakes", help="the mistakes the checks name in an exercise, with their explanations").add_argument("name", metavar="NAME", help="exercise: " + ", ".join(ORDER))
+    esub.add_parser("mistakes", help="the mistakes the checks name in an exercise, with their explanations"
+                    ).add_argument("name", metavar="NAME", help="exercise: " + ", ".join(ORDER))
 
     check = sub.add_parser("check", help="check a learner's exercise file and say what is wrong",
                            description="Run the exercise's checks on FILE in a separate, limited "
