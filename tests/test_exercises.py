@@ -412,3 +412,18 @@ def test_grade_mixed_folder(tmp_path):
     feedback = tmp_path / "feedback"
     assert sorted(p.name for p in feedback.iterdir()) == [f"{n}.md" for n in sorted(rows)]
     assert "hint: 6 times too large" in (feedback / "bob.md").read_text()
+
+
+def test_check_starts_without_torch_or_matplotlib_and_leaves_blas_threads_as_they_were(tmp_path):
+    """The start-up of `groundup check` (issue 23: 3 s of imports before the first check)."""
+    import subprocess
+
+    code = ("import sys\nfrom groundup.cli import main\nfrom groundup.training import threads\n"
+            "before = threads.blas_threads()\n"
+            f"main(['check', {str(SOLUTIONS / 'softmax_regression.py')!r}, '--no-in-use', '--json'])\n"
+            "print(sorted(m for m in ('torch', 'matplotlib', 'groundup.experiments') if m in sys.modules))\n"
+            "print(threads.blas_threads() == before)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    *report, modules, same = done.stdout.strip().splitlines()
+    assert json.loads("\n".join(report))["passed"] is True, done.stderr
+    assert modules == "[]" and same == "True"
