@@ -139,7 +139,7 @@ def test_hints_are_rendered_in_the_current_language(tmp_path):
         assert re.search(r"[\u4e00-\u9fff]", chinese.hint) and not re.search(r"[\u4e00-\u9fff]", english.hint)
         assert chinese.hint.endswith("。")
     with i18n.language("zh"):
-        assert mistake_catalogue.explain("summed-not-mean", n=6).startswith("大了 6 倍")
+        assert mistake_catalogue.explain("summed-not-mean", n=6).startswith("是正确值的 6 倍")
 
 
 def test_a_difference_no_mistake_explains_is_said_to_be_one(tmp_path):

@@ -35,11 +35,11 @@ MISTAKES: dict[str, Entry] = {
     "summed-not-mean": M(
         "{n} times too large, the batch size: summed over the batch instead of averaged; divide by "
         "the batch size once (take the mean)",
-        "大了 {n} 倍，正好是批量大小：对整个批量求和而没有取平均；除以批量大小一次（取均值）。"),
+        "是正确值的 {n} 倍，正好是批量大小：对整个批量求和了而没有取平均；请除以批量大小一次（取均值）。"),
     "grad-divided-twice": M(
         "{n} times too small, the batch size: divided by the batch size twice (the mean's gradient "
         "already carries 1/n; do not divide again)",
-        "小了 {n} 倍，正好是批量大小：除了两次批量大小（均值损失的梯度里已经带着 1/n，不要再除一次）。"),
+        "只有正确值的 1/{n}，n 正好是批量大小：除了两次批量大小（平均损失值的梯度里已经带着 1/n，不要再除一次）。"),
     "wrong-sign": M(
         "the sign is flipped: the gradient points uphill; check the order of a subtraction (p - y, not y - p)",
         "符号反了：梯度指向上坡方向；检查减法的顺序（应为 p - y，而不是 y - p）。"),
