@@ -124,9 +124,9 @@ MISTAKES: dict[str, Entry] = {
         "没有已知的错误能解释这些数值：请在一个小输入上逐步把你的函数与脚手架文档字符串中的公式对照。",
         kind="advice"),
     "gradient-not-derivative": M(
-        "the gradient is not the derivative of your own function, and no known mistake explains the "
-        "difference: take the chain rule one factor at a time, against the forward pass",
-        "梯度不是你自己函数的导数，且没有已知的错误能解释这个差异：对照前向传播，按链式法则逐个因子检查。",
+        "the gradient is not the derivative of your own function, and not by one constant factor: "
+        "take the chain rule one factor at a time, against the forward pass",
+        "梯度不是你自己函数的导数，差异也不是一个常数因子：对照前向传播，按链式法则逐个因子检查。",
         kind="advice"),
     "in-use-differs": M(
         "the small checks above name the first function that differs",
