@@ -85,7 +85,7 @@ def test_a_slow_train_step_is_stopped_early_with_its_speed(tmp_path):
         "def train_step(W, b, x, y, lr):\n", "def train_step(W, b, x, y, lr):\n    import time\n    time.sleep(0.1)\n"))
     report, last = in_use_check("softmax_regression", path, timeout=10)
     assert not last.passed and last.mistake == "too-slow", last
-    assert "of 235 training steps" in last.hint and "the whole run would need about" in last.hint
+    assert "of 235 training steps" in last.hint and "the whole check would need about" in last.hint
     assert report.seconds < 9  # stopped once the projection passed the limit, not at the limit
 
 

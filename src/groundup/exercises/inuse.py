@@ -99,13 +99,13 @@ class Pace:
         used = self.left0 - self.sub.box.left
         if self.done < 2 or used < 1.0 or self.done >= self.total:
             return
-        need = used / self.done * self.total
-        if need - used > self.sub.box.left:
+        limit = self.sub.box.timeout
+        need = (limit - self.left0) + used / self.done * self.total  # the checks before, then this run
+        if need > limit:  # i.e. the steps left need more than the time left
             raise Failed(f"the in-use run stopped after {self.done} of {self.total} training steps "
-                         f"({used:.1f} s): at this speed it needs about {need:.0f} s, more than the "
-                         f"time limit of {self.sub.box.timeout:g} s", "too-slow", done=self.done,
-                         total=self.total, seconds=used, rate=self.done / used, need=need,
-                         limit=self.sub.box.timeout)
+                         f"({used:.1f} s): at this speed the whole check needs about {need:.0f} s, more "
+                         f"than the time limit of {limit:g} s", "too-slow", done=self.done,
+                         total=self.total, seconds=used, rate=self.done / used, need=need, limit=limit)
 
 
 def paced(learner, sub, split: Split, settings: dict):

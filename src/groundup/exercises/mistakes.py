@@ -81,11 +81,11 @@ MISTAKES: dict[str, Entry] = {
         "梯度不是你自己函数的导数：它是数值梯度的 {r:.4g} 倍（少了或多了一个因子，或符号反了）。"),
     "too-slow": M(
         "slow, not an endless loop: {done} of {total} training steps took {seconds:.1f} s ({rate:.3g} "
-        "steps per second), so the whole run would need about {need:.0f} s and the time limit is {limit:g} s; "
+        "steps per second), so the whole check would need about {need:.0f} s and the time limit is {limit:g} s; "
         "replace Python loops over the batch or the pixels by NumPy operations on whole arrays, or "
         "allow more time with --timeout",
         "运行太慢，而不是死循环：{total} 个训练步中的 {done} 个用了 {seconds:.1f} 秒（每秒 {rate:.3g} 步），"
-        "整个运行约需 {need:.0f} 秒，而时间上限是 {limit:g} 秒；请把对批量或像素的 Python 循环换成对整个数组的"
+        "整个检查约需 {need:.0f} 秒，而时间上限是 {limit:g} 秒；请把对批量或像素的 Python 循环换成对整个数组的"
         " NumPy 运算，或用 --timeout 放宽时间。"),
     "slow-not-endless": M(
         "slow, not an endless loop: {name} had answered {done} calls before, {each:.3g} s each "
