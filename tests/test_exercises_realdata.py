@@ -72,9 +72,12 @@ def test_dataset_drives_the_diabetes_run_and_a_wrong_order_is_caught_in_use(tmp_
 def test_softmax_regression_trains_all_of_fashion_mnist_step_for_step(tmp_path):
     report, last = in_use_check("softmax_regression")
     assert last.passed and "60,000 training images" in last.message and "all 235 steps match" in last.message, last
-    wrong = write_wrong("softmax_regression", "b_not_updated", tmp_path)  # the small check names it first
+    wrong = write_wrong("softmax_regression", "grad_divided_twice", tmp_path)  # the small check names it first
     report, last = in_use_check("softmax_regression", wrong)
-    assert not last.passed and "step 2 of 235" in last.message, last
+    assert not last.passed and "more than 0.005 apart" in last.message, last
+    summed = write_wrong("softmax_regression", "summed_loss", tmp_path)  # trains right, reports a wrong loss
+    report, last = in_use_check("softmax_regression", summed)
+    assert last.passed and "the loss train_step returned differs" in last.message, last
 
 
 @pytest.mark.realdata
