@@ -8,8 +8,6 @@ import numpy as np
 
 from groundup.exercises.checking import Exercise, checks
 from groundup.exercises.hints import Failed, Mistake, compare
-from groundup.exercises.inuse import (RecordingDense, StepLearner, cached_reference, data_checksums, load_images,
-                                      step_by_step, train)
 from groundup.core.models import DenseSpec, init_dense, softmax
 from groundup.numpy_impl.losses import log_softmax, softmax_cross_entropy
 
@@ -181,6 +179,8 @@ def check_train_step(sub) -> str:
 
 
 def fashion_split():
+    from groundup.exercises.inuse import load_images  # the training loop's imports: only for the in-use run
+
     return load_images("fashion-mnist")
 
 
@@ -188,6 +188,8 @@ def fashion_split():
 def reference_run() -> tuple[tuple[float, ...], float]:
     """The reference's loss at every step and test accuracy from the same start (once per
     process: grade checks many submissions in one worker)."""
+    from groundup.exercises.inuse import RecordingDense, cached_reference, data_checksums, train
+
     def compute():
         losses: list[float] = []
         learner = RecordingDense(SPEC, init_dense(SPEC, 0, "normal", 0.01), lr=IN_USE["lr"], dtype="float32",
@@ -199,6 +201,8 @@ def reference_run() -> tuple[tuple[float, ...], float]:
 
 
 def check_in_use(sub) -> str:
+    from groundup.exercises.inuse import StepLearner, step_by_step, train
+
     split = fashion_split()
     params = init_dense(SPEC, 0, "normal", 0.01)
 
