@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import ast
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import pytest
 
 from conftest import run_cli
 from groundup.exercises import catalogue
+from groundup.exercises import mistakes as mistake_catalogue
 from groundup.exercises.checking import forbidden_imports, run_checks
 from groundup.exercises.child import Unsupported, decode, encode
 
@@ -27,8 +29,8 @@ SOLUTIONS = HERE / "solutions"
 MISBEHAVING = HERE / "misbehaving"
 BY_FILE = [n for n in catalogue.ORDER if (SOLUTIONS / (n.replace("-", "_") + ".py")).exists()]
 
-WRONG_CASES = [(stem, name, check, hint) for stem, cases in MISTAKES.items()
-               for name, (_, _, _, check, hint) in cases.items()]
+WRONG_CASES = [(stem, name, check, hint, mistake) for stem, cases in MISTAKES.items()
+               for name, (_, _, _, check, hint, mistake) in cases.items()]
 
 
 def exercise_of(stem: str):
@@ -46,18 +48,165 @@ def test_correct_solution_passes_every_check(stem):
     assert report.score == 1.0 and report.passed
 
 
-@pytest.mark.parametrize("stem,wrong,check,hint", WRONG_CASES, ids=[f"{e}/{w}" for e, w, _, _ in WRONG_CASES])
-def test_wrong_solution_fails_with_its_hint(stem, wrong, check, hint, tmp_path):
+@pytest.mark.parametrize("stem,wrong,check,hint,mistake", WRONG_CASES, ids=[f"{c[0]}/{c[1]}" for c in WRONG_CASES])
+def test_wrong_solution_fails_with_its_hint(stem, wrong, check, hint, mistake, tmp_path):
     report = run_checks(write_wrong(stem, wrong, tmp_path), exercise_of(stem), timeout=60, in_use=False)
     by_name = results(report)
     assert not report.passed
     assert not by_name[check].passed, by_name[check]
     assert hint in (by_name[check].hint or ""), by_name[check]
+    assert by_name[check].mistake == mistake, by_name[check]
+    assert mistake in report.mistakes()
+    assert mistake in mistake_catalogue.of_exercise(stem.replace("_", "-"))
     assert by_name["file loads"].passed  # the mistake is found by a value check, not a crash
 
 
 def test_every_exercise_has_wrong_solutions():
     assert {e for e, *_ in WRONG_CASES} == {n.replace("-", "_") for n in BY_FILE}
+
+
+# The classic mistakes issue 23 names: each has a wrong solution here whose hint names it.
+CLASSIC = {"bptt-grads-overwritten", "bptt-carry-dropped", "sgd-full-batch-gradient", "momentum-dampening",
+           "decay-outside-velocity", "nesterov", "kernel-flipped", "pool-gradient-to-ties", "pool-gradient-spread",
+           "conv-dx-overwritten", "same-order-every-epoch", "last-batch-dropped", "onehot-columns",
+           "argmax-wrong-axis", "param-not-updated"}
+
+
+def test_every_classic_mistake_has_a_wrong_solution():
+    assert CLASSIC <= {c[4] for c in WRONG_CASES}
+
+
+# ------------------------------------------------------------------------- the mistake catalogue
+
+FIELD = re.compile(r"\{(\w+)[^}]*\}")
+
+
+@pytest.mark.parametrize("mistake", sorted(mistake_catalogue.MISTAKES))
+def test_catalogue_entry_is_written_in_both_languages(mistake):
+    entry = mistake_catalogue.MISTAKES[mistake]
+    assert re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", mistake)
+    assert entry.kind in ("mistake", "advice")
+    assert set(entry.exercises) <= set(catalogue.ORDER)
+    assert re.search(r"[\u4e00-\u9fff]", entry.zh) and not re.search(r"[\u4e00-\u9fff]", entry.en)
+    assert set(FIELD.findall(entry.zh)) == set(FIELD.findall(entry.en))  # the same evidence in both
+    # Chinese sentences end and pause with full-width punctuation, never an ASCII ", " or ": " after Chinese
+    assert not re.search(r"[\u4e00-\u9fff][,;:.]", entry.zh), entry.zh
+    assert "{" not in mistake_catalogue.listing(mistake, "en") + mistake_catalogue.listing(mistake, "zh")
+    evidence = dict.fromkeys(FIELD.findall(entry.en), 3)
+    for lang in ("en", "zh"):  # every template renders with its evidence
+        assert "{" not in mistake_catalogue.explain(mistake, lang, **evidence)
+
+
+def ids_named_in(tree: ast.AST) -> set[str]:
+    """Every catalogue id a source passes: Failed(msg, "id"), Mistake(values, "id"), hints={...: "id"}."""
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            name = getattr(node.func, "id", getattr(node.func, "attr", ""))
+            if name in ("Failed", "Mistake") and len(node.args) >= 2 and isinstance(node.args[1], ast.Constant):
+                found.add(node.args[1].value)
+            for kw in node.keywords:
+                if kw.arg == "hints" and isinstance(kw.value, ast.Dict):
+                    found |= {v.value for v in kw.value.values if isinstance(v, ast.Constant)}
+        if isinstance(node, ast.IfExp) and isinstance(node.body, ast.Constant) and isinstance(node.orelse, ast.Constant):
+            if all(isinstance(v.value, str) and "-" in v.value for v in (node.body, node.orelse)):
+                found |= {node.body.value, node.orelse.value}
+    return found - {None}
+
+
+def test_every_id_the_checks_use_is_in_the_catalogue():
+    src = Path(catalogue.__file__).parent
+    used = set()
+    for path in [*src.glob("specs/*.py"), *src.glob("*.py")]:
+        used |= ids_named_in(ast.parse(path.read_text()))
+    assert len(used) > 60
+    assert used - set(mistake_catalogue.MISTAKES) == set()
+
+
+def test_hints_are_rendered_in_the_current_language(tmp_path):
+    from groundup import i18n
+
+    cases = [("softmax_regression", "summed_loss", "cross_entropy value"),  # evidence: n = 6
+             ("rnn_cell", "grads_overwritten", "rnn_backward (through time) values"),
+             ("conv_layer", "dx_overwritten", "conv2d_backward values")]
+    for stem, wrong, check in cases:
+        path = write_wrong(stem, wrong, tmp_path)
+        english = results(run_checks(path, exercise_of(stem), timeout=60, in_use=False))[check]
+        with i18n.language("zh"):
+            chinese = results(run_checks(path, exercise_of(stem), timeout=60, in_use=False))[check]
+        assert chinese.mistake == english.mistake is not None
+        assert chinese.message == english.message  # the evidence lines stay as they are
+        assert re.search(r"[\u4e00-\u9fff]", chinese.hint) and not re.search(r"[\u4e00-\u9fff]", english.hint)
+        assert chinese.hint.endswith("。")
+    with i18n.language("zh"):
+        assert mistake_catalogue.explain("summed-not-mean", n=6).startswith("是正确值的 6 倍")
+
+
+def test_a_difference_no_mistake_explains_is_said_to_be_one(tmp_path):
+    path = tmp_path / "linear_model.py"
+    path.write_text((SOLUTIONS / "linear_model.py").read_text().replace(
+        "return float(np.mean((y_pred - y) ** 2))", "return float(np.mean((y_pred - y) ** 2) + 0.1)"))
+    report = run_checks(path, exercise_of("linear_model"), timeout=60, in_use=False)
+    mse = results(report)["mse value"]
+    assert not mse.passed and mse.mistake is None
+    assert mse.hint.startswith("no known mistake explains these numbers")
+    assert report.mistakes() == []
+
+
+def test_a_constant_factor_is_claimed_only_when_several_values_share_it():
+    from groundup.exercises.hints import Failed, compare
+
+    with pytest.raises(Failed) as one:  # one number: any wrong value is "off by a factor"
+        compare("w", 0.9185 * 1.7, 1.7)
+    assert one.value.mistake is None and one.value.hint.startswith("no known mistake")
+    want = np.array([1.0, -2.0, 3.0])
+    with pytest.raises(Failed) as several:
+        compare("g", 0.9185 * want, want)
+    assert several.value.mistake == "constant-factor" and "all 3 values" in several.value.hint
+    with pytest.raises(Failed) as zero:
+        compare("g", 0 * want, want)
+    assert zero.value.mistake == "all-zero"
+
+
+def test_a_wrong_shape_is_named_only_when_the_values_show_it():
+    from groundup.exercises.hints import Failed, compare
+
+    want = np.arange(6.0).reshape(2, 3) - 2.5
+    for got, mistake in ((want.T, "weights-transposed"), (want.T + 1, None),
+                         (np.stack([want / 4] * 4), "bias-not-summed"), (np.stack([want] * 4) + 1, None),
+                         (want.reshape(3, 2), None), (want.reshape(6, 1), None)):
+        with pytest.raises(Failed) as failed:
+            compare("dW", got, want, batch=4)
+        assert failed.value.mistake == mistake, (got, failed.value.hint)
+    with pytest.raises(Failed) as reshaped:
+        compare("y", want.reshape(6, 1), want.reshape(6))
+    assert reshaped.value.hint.startswith("the right numbers in the wrong shape")
+    with pytest.raises(Failed) as other:
+        compare("y", want.reshape(6, 1) + 1, want.reshape(6))
+    assert other.value.hint.startswith("no known mistake")
+
+
+def test_a_slow_solution_is_told_its_speed_not_called_an_endless_loop(tmp_path):
+    path = tmp_path / "logistic_regression.py"
+    path.write_text((SOLUTIONS / "logistic_regression.py").read_text().replace(
+        "def bce_grad(logits, y):\n", "def bce_grad(logits, y):\n    import time\n    time.sleep(0.05)\n"))
+    report = run_checks(path, exercise_of("logistic_regression"), timeout=3, in_use=True)
+    last = report.checks[-1]
+    assert [c.name for c in report.checks if not c.passed] == [last.name]  # every small check passed
+    assert last.mistake == "too-slow" and "not an endless loop" in last.hint and "steps per second" in last.hint
+    assert "time limit" in last.message and report.seconds < 3
+
+
+def test_a_call_that_runs_out_of_time_after_answering_is_called_slow(tmp_path):
+    path = tmp_path / "softmax_regression.py"
+    path.write_text((SOLUTIONS / "softmax_regression.py").read_text().replace(
+        "def softmax(z):\n", "CALLS = []\n\n\ndef softmax(z):\n    CALLS.append(1)\n"
+        "    if len(CALLS) > 1:\n        import time\n        time.sleep(30)\n"))
+    report = run_checks(path, exercise_of("softmax_regression"), timeout=2, in_use=False)
+    second = results(report)["softmax without overflow"]
+    assert results(report)["softmax values"].passed and not second.passed
+    assert second.mistake == "slow-not-endless" and "1 calls" in second.hint
+    assert "endless loop?" not in second.message
 
 
 # --------------------------------------------------------------------------------- scaffolds
@@ -189,6 +338,23 @@ def test_exercise_start_list_and_refusal_to_overwrite(tmp_path, monkeypatch, cap
             if line.startswith("softmax-regression")] == ["yes"]
 
 
+def test_exercise_mistakes_lists_ids_with_explanations(capsys):
+    from groundup import i18n
+
+    code, out, err = cli(capsys, "exercise", "mistakes", "rnn-cell")
+    assert code == 0, err
+    listed = {line.split()[0]: line for line in out.splitlines()}
+    assert list(listed) == mistake_catalogue.of_exercise("rnn-cell")
+    assert "bptt-grads-overwritten" in listed and "grads[k] += g[k]" in listed["bptt-grads-overwritten"]
+    assert "summed-not-mean" in listed and "n times too large" in listed["summed-not-mean"]
+    assert "kernel-flipped" not in listed  # another exercise's mistake
+    with i18n.language("zh"):
+        code, out, err = cli(capsys, "exercise", "mistakes", "conv-layer")
+    assert code == 0 and "卷积核被翻转了" in out and "kernel-flipped" in out
+    code, out, err = cli(capsys, "exercise", "mistakes", "nope")
+    assert code == 2 and "unknown exercise" in err
+
+
 def test_check_exit_codes_and_json(tmp_path, capsys):
     good = tmp_path / "softmax_regression.py"
     good.write_text((SOLUTIONS / "softmax_regression.py").read_text())
@@ -197,13 +363,18 @@ def test_check_exit_codes_and_json(tmp_path, capsys):
     report = json.loads(out)
     assert set(report) == {"exercise", "passed", "score", "seconds", "checks"}
     assert report["passed"] is True and report["score"] == 1.0 and report["exercise"] == "softmax-regression"
-    assert all(set(c) == {"name", "passed", "message", "hint"} for c in report["checks"])
+    assert all(set(c) == {"name", "passed", "message", "hint", "mistake"} for c in report["checks"])
+    assert all(c["mistake"] is None for c in report["checks"])
 
     bad = tmp_path / "mine.py"
     bad.write_text(write_wrong("softmax_regression", "summed_loss", tmp_path).read_text())
     code, out, err = cli(capsys, "check", str(bad), "--exercise", "softmax-regression", "--no-in-use")
     assert code == 1
     assert "✗ cross_entropy value" in out and "hint: 6 times too large" in out
+    code, out, err = cli(capsys, "check", str(bad), "--exercise", "softmax-regression", "--no-in-use", "--json")
+    checks = {c["name"]: c for c in json.loads(out)["checks"]}
+    assert checks["cross_entropy value"]["mistake"] == "summed-not-mean"
+    assert checks["softmax values"]["mistake"] is None
 
     for args, words in ((("check", str(bad)), "cannot tell the exercise"),
                         (("check", str(tmp_path / "nope.py")), "no such file"),
@@ -241,3 +412,18 @@ def test_grade_mixed_folder(tmp_path):
     feedback = tmp_path / "feedback"
     assert sorted(p.name for p in feedback.iterdir()) == [f"{n}.md" for n in sorted(rows)]
     assert "hint: 6 times too large" in (feedback / "bob.md").read_text()
+
+
+def test_check_starts_without_torch_or_matplotlib_and_leaves_blas_threads_as_they_were(tmp_path):
+    """The start-up of `groundup check` (issue 23: 3 s of imports before the first check)."""
+    import subprocess
+
+    code = ("import sys\nfrom groundup.cli import main\nfrom groundup.training import threads\n"
+            "before = threads.blas_threads()\n"
+            f"main(['check', {str(SOLUTIONS / 'softmax_regression.py')!r}, '--no-in-use', '--json'])\n"
+            "print(sorted(m for m in ('torch', 'matplotlib', 'groundup.experiments') if m in sys.modules))\n"
+            "print(threads.blas_threads() == before)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=tmp_path)
+    *report, modules, same = done.stdout.strip().splitlines()
+    assert json.loads("\n".join(report))["passed"] is True, done.stderr
+    assert modules == "[]" and same == "True"

@@ -77,11 +77,24 @@ def _count(name: str, least: int):
     return _checked(partial(Rule(f"an integer >= {least}", int, lambda v: v >= least).parse, name))
 
 
-def _add_run_flags(p: argparse.ArgumentParser, with_impl: bool) -> None:
-    from groundup.experiments import EXPERIMENTS
+class _ExperimentNames:
+    """The experiments' names as argparse ``choices``, read from the registry when first asked:
+    the registry imports torch and matplotlib, which commands other than run/compare never need."""
 
-    p.add_argument("name", metavar="NAME", choices=list(EXPERIMENTS),
-                   help="experiment: " + ", ".join(EXPERIMENTS))
+    def _names(self) -> list[str]:
+        from groundup.experiments import EXPERIMENTS
+
+        return list(EXPERIMENTS)
+
+    def __contains__(self, name) -> bool:
+        return name in self._names()
+
+    def __iter__(self):
+        return iter(self._names())
+
+
+def _add_run_flags(p: argparse.ArgumentParser, with_impl: bool) -> None:
+    p.add_argument("name", metavar="NAME", choices=_ExperimentNames(), help="experiment: %(choices)s")
     if with_impl:
         p.add_argument("--impl", type=_choice("implementation", [*IMPLS, "all"]),
                        metavar="{numpy,scratch,nn,all}",

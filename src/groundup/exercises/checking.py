@@ -2,14 +2,18 @@
 
 An exercise's checks are plain functions ``check(sub) -> str`` that call the learner's
 functions through ``sub`` (a ``Submission``), compute the reference in this process, and
-either return a one-line note or raise ``Failed(message, hint)``. ``run_checks`` turns every
-way a submission can go wrong into a failed check with one line; it never raises for them.
+either return a one-line note or raise ``Failed(message, mistake_id, **evidence)`` (the hint
+is rendered from the catalogue ``exercises.mistakes``; the result keeps the id in
+``CheckResult.mistake``). ``run_checks`` turns every way a submission can go wrong into a
+failed check with one line; it never raises for them.
 """
 
 from __future__ import annotations
 
 import ast
+import contextlib
 import json
+import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -18,6 +22,7 @@ from typing import Callable
 import numpy as np
 
 from groundup.exercises.hints import Failed
+from groundup.exercises.mistakes import explain, named
 from groundup.exercises.sandbox import CallError, Sandbox
 from groundup.gradcheck import GRADCHECK_TOL, rel_error
 
@@ -61,6 +66,7 @@ class CheckResult:
     passed: bool
     message: str
     hint: str | None = None
+    mistake: str | None = None  # the catalogue id of the diagnosed mistake (exercises.mistakes)
 
 
 @dataclass
@@ -77,6 +83,10 @@ class Report:
     @property
     def score(self) -> float:
         return sum(c.passed for c in self.checks) / len(self.checks) if self.checks else 0.0
+
+    def mistakes(self) -> list[str]:
+        """The ids of the diagnosed mistakes, in check order (each once)."""
+        return list(dict.fromkeys(c.mistake for c in self.checks if c.mistake))
 
     @property
     def error(self) -> str:
@@ -111,45 +121,60 @@ class Submission:
 
     def __init__(self, box: Sandbox, file_name: str):
         self.box, self.file_name = box, file_name
+        self.calls: dict[str, list[float]] = {}  # function -> [calls answered, seconds waited]
 
-    def _fail(self, err: CallError) -> Failed:
+    def _fail(self, err: CallError, name=None) -> Failed:
         trace = "".join(f"\n  {line}" for line in err.trace)
-        hint = {"exit": "return a value instead of exiting",
-                "timeout": "look for a loop whose condition never becomes false"}.get(err.kind)
-        return Failed(err.message + trace, hint)
+        done, seconds = self.calls.get(name if isinstance(name, str) else "", (0, 0.0))
+        if err.kind == "timeout" and done:
+            # it answered before: slow, not stuck; say how slow
+            message = err.message.replace(" (an endless loop?)", "")
+            return Failed(f"{message}; it had answered {int(done)} calls before, {seconds / done:.3g} s each",
+                          "slow-not-endless", name=name, done=int(done), each=seconds / done,
+                          rate=done / seconds if seconds else float("inf"), limit=self.box.timeout)
+        why = {"exit": "exits", "timeout": "endless-loop"}.get(err.kind)
+        return Failed(err.message + trace, why)
+
+    def _timed(self, name, call):
+        began, before = time.perf_counter(), self.box.left
+        value = call()
+        if isinstance(name, str):
+            spent = self.calls.setdefault(name, [0, 0.0])
+            spent[0] += 1
+            spent[1] += max(before - self.box.left, 0.0) or time.perf_counter() - began
+        return value
 
     def _defined(self, name) -> None:
         if self.box.dead is not None:
             raise Failed(f"not run: {self.box.dead.message}")
         if isinstance(name, str) and name not in self.box.names:
-            raise Failed(f"{name} is not defined in {self.file_name}",
-                         "keep the function names and signatures of the scaffold")
+            raise Failed(f"{name} is not defined in {self.file_name}", "renamed-function")
 
     def __call__(self, name, *args, keep: bool = False):
         self._defined(name)
         try:
-            return self.box.call(name, *args, keep=keep)
+            return self._timed(name, lambda: self.box.call(name, *args, keep=keep))
         except CallError as err:
-            raise self._fail(err) from None
+            raise self._fail(err, name) from None
 
     def strict(self, name: str, *args, hints: dict[str, str]):
         """Call with NumPy's overflow, divide and invalid warnings turned into errors; such an
-        error fails with the hint whose key appears in its message ("overflow", "divide", ...)."""
+        error fails with the mistake whose key appears in its message ("overflow", "divide", ...)."""
         self._defined(name)
         try:
             return self.box.call(name, *args, strict=True)
         except CallError as err:
             if "FloatingPointError" in err.message:
-                hint = next((h for k, h in hints.items() if k in err.message), None)
-                raise Failed(err.message + "".join(f"\n  {line}" for line in err.trace), hint) from None
-            raise self._fail(err) from None
+                why = next((h for k, h in hints.items() if k in err.message), None)
+                raise Failed(err.message + "".join(f"\n  {line}" for line in err.trace), why) from None
+            raise self._fail(err, name) from None
 
     def many(self, name: str, arg_lists: list) -> list:
         self._defined(name)
         try:
             return self.box.call_many(name, arg_lists)
         except CallError as err:
-            raise self._fail(err) from None
+            raise self._fail(err, name) from None
 
     def numerical_gradient(self, name: str, args: list, i: int, h: float = 1e-5,
                            reduce: Callable = float) -> np.ndarray:
@@ -166,8 +191,7 @@ class Submission:
         try:
             values = np.array([reduce(v) for v in values], dtype=np.float64)
         except (TypeError, ValueError):
-            raise Failed(f"{name} did not return a number for the gradient check",
-                         "return a float (the mean loss)") from None
+            raise Failed(f"{name} did not return a number for the gradient check", "not-a-number") from None
         return ((values[0::2] - values[1::2]) / (2 * h)).reshape(x.shape)
 
     def gradcheck(self, what: str, analytic, numerical: np.ndarray) -> str:
@@ -180,11 +204,13 @@ class Submission:
             return f"relative error {err:.1e} <= {GRADCHECK_TOL:g} (central differences, h = 1e-5)"
         denom = float(np.sum(numerical * numerical))
         r = float(np.sum(analytic * numerical) / denom) if denom else float("nan")
-        hint = "the gradient is not the derivative of your own function"
-        if np.isfinite(r) and np.allclose(analytic, r * numerical, rtol=1e-4, atol=1e-8):
-            hint += f": it is {r:.4g} times the numerical one (a missing or extra factor, or the sign)"
-        raise Failed(f"{what}: relative error {err:.2g} > {GRADCHECK_TOL:g} against central differences "
-                     f"of your own function", hint)
+        message = (f"{what}: relative error {err:.2g} > {GRADCHECK_TOL:g} against central differences "
+                   f"of your own function")
+        # a factor is evidence only when several values share it
+        if np.isfinite(r) and np.count_nonzero(numerical) >= 2 and \
+                np.allclose(analytic, r * numerical, rtol=1e-4, atol=1e-8):
+            raise Failed(message, "gradient-off-by-factor", r=r)
+        raise Failed(message, "gradient-not-derivative")
 
 
 # ---------------------------------------------------------------------------- static checks
@@ -209,24 +235,54 @@ def forbidden_imports(tree: ast.AST, forbidden: list[str]) -> list[tuple[str, in
 
 
 def load_problem(path: Path, source: str, exercise: Exercise) -> tuple[str, str | None] | None:
-    """Why the file cannot be run at all (syntax, a forbidden import), checked here, not in the child."""
+    """Why the file cannot be run at all (syntax, a forbidden import), checked here, not in the
+    child: the message and the catalogue id of the hint."""
     try:
         tree = ast.parse(source, filename=path.name)
     except SyntaxError as err:
-        return (f"syntax error in {path.name}, line {err.lineno}: {err.msg}",
-                "fix the syntax first (python -m py_compile FILE shows the same)")
+        return f"syntax error in {path.name}, line {err.lineno}: {err.msg}", "syntax-error"
     for module, line in forbidden_imports(tree, exercise.forbidden):
         if module.split(".")[0] == "groundup":
             return (f"{path.name}, line {line} imports {module}: groundup's reference solution may not "
-                    f"be used in the exercise", "write the functions yourself; the checks compare them with it")
+                    f"be used in the exercise", "imports-reference")
         return (f"{path.name}, line {line} imports {module}: {exercise.name} is done by hand, with NumPy only",
-                "remove the torch import; write the computation with NumPy")
+                "imports-torch")
     return None
+
+
+@contextlib.contextmanager
+def one_blas_thread():
+    """NumPy's BLAS on one thread while the checks run, as in the submission's process.
+
+    The references' products are small (a batch of 256 rows times 784 × 10): on 2 cores with
+    another program busy, two OpenBLAS threads made each 10-30 times slower than one.
+    """
+    from groundup.training import threads
+
+    names = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+    saved_env = {k: os.environ.get(k) for k in names}
+    before = threads.blas_threads()
+    threads.set_blas_threads(1)
+    try:
+        yield
+    finally:
+        if before and before != 1:
+            threads.set_blas_threads(before)
+        for k, v in saved_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 def run_checks(path: Path, exercise: Exercise, timeout: float = DEFAULT_TIMEOUT,
                in_use: bool = True) -> Report:
     """Every check of ``exercise`` on the file at ``path``; each failure is a failed check."""
+    with one_blas_thread():
+        return _run_checks(path, exercise, timeout, in_use)
+
+
+def _run_checks(path: Path, exercise: Exercise, timeout: float, in_use: bool) -> Report:
     began = time.perf_counter()
     report = Report(exercise.name, path.name)
     todo = [c for c in exercise.checks if in_use or not c.in_use]
@@ -241,10 +297,11 @@ def run_checks(path: Path, exercise: Exercise, timeout: float = DEFAULT_TIMEOUT,
             box.start()
         except CallError as err:
             trace = "".join(f"\n  {line}" for line in err.trace)
-            problem = (err.message + trace, "the file must load without errors, exits or endless loops")
+            problem = (err.message + trace, {"exit": "exits", "timeout": "endless-loop"}.get(err.kind, "load-error"))
     if problem is not None:
         box.close()
-        report.checks.append(CheckResult("file loads", False, problem[0], problem[1]))
+        why = problem[1]
+        report.checks.append(CheckResult("file loads", False, problem[0], why and explain(why), named(why)))
         report.checks += [CheckResult(c.name, False, "not run: the file did not load") for c in todo]
         report.seconds = time.perf_counter() - began
         return report
@@ -256,10 +313,10 @@ def run_checks(path: Path, exercise: Exercise, timeout: float = DEFAULT_TIMEOUT,
                 note = check.run(sub)
                 report.checks.append(CheckResult(check.name, True, note or ""))
             except Failed as fail:
-                report.checks.append(CheckResult(check.name, False, fail.message, fail.hint))
+                report.checks.append(CheckResult(check.name, False, fail.message, fail.hint, fail.mistake))
             except FloatingPointError as err:
                 report.checks.append(CheckResult(check.name, False, f"the values overflowed: {err}",
-                                                 "look for an exp of a large number"))
+                                                 explain("exp-overflow"), "exp-overflow"))
     finally:
         box.close()
     report.seconds = time.perf_counter() - began

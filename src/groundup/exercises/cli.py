@@ -45,6 +45,8 @@ def add_parsers(sub) -> None:
     start.add_argument("name", metavar="NAME", help="exercise: " + ", ".join(ORDER))
     start.add_argument("--dir", type=Path, default=Path("."), help="folder to write into (default: here)")
     start.add_argument("--force", action="store_true", help="overwrite an existing file")
+    esub.add_parser("mistakes", help="the mistakes the checks name in an exercise, with their explanations"
+                    ).add_argument("name", metavar="NAME", help="exercise: " + ", ".join(ORDER))
 
     check = sub.add_parser("check", help="check a learner's exercise file and say what is wrong",
                            description="Run the exercise's checks on FILE in a separate, limited "
@@ -73,6 +75,8 @@ def add_parsers(sub) -> None:
 
 def dispatch(args) -> int:
     if args.command == "exercise":
+        if args.exercise_command == "mistakes":
+            return cmd_mistakes(args)
         return cmd_list() if args.exercise_command == "list" else cmd_start(args)
     if args.command == "check":
         return cmd_check(args)
@@ -88,6 +92,20 @@ def cmd_list() -> int:
     widths = [max(len(r[i]) for r in rows) for i in range(4)]
     for r in rows:
         print("  ".join(v.ljust(w) for v, w in zip(r[:4], widths)) + "  " + r[4])
+    return 0
+
+
+def cmd_mistakes(args) -> int:
+    """``groundup exercise mistakes NAME``: each mistake id the checks of NAME can name, and its
+    explanation in the current language (the exercise's own first, then those of every exercise)."""
+    from groundup.exercises import mistakes
+    from groundup.exercises.catalogue import get
+
+    ex = get(args.name)
+    ids = mistakes.of_exercise(ex.name)
+    width = max(map(len, ids))
+    for mistake in ids:
+        print(f"{mistake:<{width}}  {mistakes.listing(mistake)}")
     return 0
 
 

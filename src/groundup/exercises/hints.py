@@ -4,37 +4,47 @@ Every hint is read off the values: the shape (transposed? a bias gradient not su
 batch? a per-sample loss instead of the mean?), where NaN or inf appear (an overflowing exp),
 and the best scale factor between the two (n times too large: summed instead of averaged; n
 times too small: divided by the batch size twice; -1: the wrong sign; 1/2: a forgotten factor
-2). Exercises add their own recognisers for specific mistakes (``Mistake``), each a function
-that reproduces that mistake from the same inputs, so the hint is given only if the returned
-values match the mistake's values.
+2; any other factor only when several values share it). Exercises add their own recognisers
+for specific mistakes (``Mistake``), each a function that reproduces that mistake from the
+same inputs, so the hint is given only if the returned values match the mistake's values.
+When nothing explains the values, the hint says so. Hints are named by their id in the
+catalogue (``exercises.mistakes``) and rendered from it in the current language.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
 
+from groundup.exercises.mistakes import explain, named
 from groundup.gradcheck import rel_error
 
 RTOL, ATOL = 1e-6, 1e-9
 
 
 class Failed(Exception):
-    """A failed check: what was expected and what came back, and a hint (or None)."""
+    """A failed check: what was expected and what came back, and why: a catalogue id
+    (``mistakes.MISTAKES``) whose hint is rendered from ``evidence`` in the current language.
 
-    def __init__(self, message: str, hint: str | None = None):
+    ``mistake`` is the id when it names a mistake, None for advice or no hint; ``hint`` the text.
+    """
+
+    def __init__(self, message: str, why: str | None = None, **evidence):
         super().__init__(message)
-        self.message, self.hint = message, hint
+        self.message = message
+        self.hint = explain(why, **evidence) if why else None
+        self.mistake = named(why)
 
 
 @dataclass(frozen=True)
 class Mistake:
-    """A known wrong answer: ``values(*inputs)`` computes it, ``hint`` names it."""
+    """A known wrong answer: ``values(*inputs)`` computes it, ``why`` is its catalogue id."""
 
     values: Callable[..., object]
-    hint: str
+    why: str
+    evidence: dict = field(default_factory=dict)
 
 
 def show(v, k: int = 4) -> str:
@@ -62,73 +72,81 @@ def as_array(what: str, got, want) -> np.ndarray:
     """The returned value as a float array, or Failed saying what type came back."""
     if isinstance(want, np.ndarray) and not isinstance(got, np.ndarray):
         if isinstance(got, (list, tuple)):
-            hint = "return a NumPy array (np.array(...)), not a Python list"
+            why = "returns-list"
         elif isinstance(got, (float, int, np.number)) and want.ndim == 0:
             return np.asarray(got, dtype=np.float64)
         else:
-            hint = "return a NumPy array"
-        raise Failed(f"{what}: expected an array of shape {want.shape}, got {show(got)}", hint)
+            why = "not-an-array"
+        raise Failed(f"{what}: expected an array of shape {want.shape}, got {show(got)}", why)
     if not isinstance(want, np.ndarray):
         if isinstance(got, np.ndarray) and got.size == 1:
             return np.asarray(got, dtype=np.float64).reshape(())
         if isinstance(got, np.ndarray):
             raise Failed(f"{what}: expected one number ({show(want)}), got an array of shape {got.shape}",
-                         "return the mean over the batch as one float, not one value per sample "
-                         "(e.g. float(losses.mean()))")
+                         "per-sample-loss")
         if not isinstance(got, (float, int, np.number)) or isinstance(got, bool):
-            raise Failed(f"{what}: expected a number, got {show(got)}", "return a float")
+            raise Failed(f"{what}: expected a number, got {show(got)}", "not-a-number")
         return np.asarray(got, dtype=np.float64)
     return got.astype(np.float64) if got.dtype.kind in "biuf" else got
 
 
-def shape_hint(got: np.ndarray, want: np.ndarray, batch: int | None) -> str | None:
-    if got.ndim == 2 and want.ndim == 2 and got.shape == want.shape[::-1]:
-        return (f"the result is transposed: {got.shape} instead of {want.shape} (a weight gradient has "
-                f"the weight's shape (out, in): dW = dyᵀ x, not xᵀ dy)")
-    if batch is not None and got.ndim == want.ndim + 1 and got.shape[1:] == want.shape and got.shape[0] == batch:
-        return ("one row per sample came back: a bias (or loss) gradient must be summed over the batch "
-                "(axis 0), since every sample's b is the same b")
-    if got.size == want.size:
-        return f"the right numbers in the wrong shape? reshape to {want.shape} (keepdims / a trailing axis of 1)"
+def shape_why(got: np.ndarray, want: np.ndarray, batch: int | None) -> tuple[str, dict] | None:
+    """The catalogue id (and evidence) that a wrong shape points to, or None. Each is claimed
+    only when the values show it: the transpose holds the right values, the per-sample rows sum
+    (or average) to the right values, the same numbers fill the wrong shape."""
+    if got.ndim == 2 and want.ndim == 2 and got.shape == want.shape[::-1] and matches(got.T, want, 1e-6, 1e-9):
+        return "weights-transposed", {"got": got.shape, "want": want.shape}
+    if batch is not None and got.ndim == want.ndim + 1 and got.shape[1:] == want.shape and got.shape[0] == batch \
+            and (matches(got.sum(axis=0), want, 1e-6, 1e-9) or matches(got.mean(axis=0), want, 1e-6, 1e-9)):
+        return "bias-not-summed", {}
+    if got.size == want.size and matches(got.reshape(want.shape), want, 1e-6, 1e-9):
+        return "wrong-shape", {"want": want.shape}
     return None
 
 
-def scale_hint(got: np.ndarray, want: np.ndarray, batch: int | None) -> tuple[float, str | None]:
-    """The least-squares factor r with got ≈ r · want, and a hint when r is a telling number."""
+def scale_why(got: np.ndarray, want: np.ndarray, batch: int | None) -> tuple[float, str | None, dict]:
+    """The least-squares factor r with got ≈ r · want, and the catalogue id it points to.
+
+    A ratio is only evidence of a scale when several values share it: with one number (or one
+    nonzero value) any wrong value is "off by a factor", so only the telling factors of an
+    exact formula (the batch size, -1, 2, 1/2) are named from a single value, and none of them
+    when the value is a result of many steps (``batch`` None says the value is not a batch mean).
+    """
     denom = float(np.sum(want * want))
     if denom == 0 or not np.all(np.isfinite(got)):
-        return float("nan"), None
+        return float("nan"), None, {}
     r = float(np.sum(got * want) / denom)
     if not matches(got, r * want, rtol=1e-5, atol=1e-9):
-        return r, None
+        return r, None, {}
+    shared = int(np.count_nonzero(want))  # how many values show the factor
     close = lambda v: abs(r - v) <= 1e-6 * max(1.0, abs(v))  # noqa: E731
+    if shared >= 2 and close(0.0):
+        return r, "all-zero", {}
     if batch and batch > 1 and close(batch):
-        return r, (f"{batch} times too large, the batch size: summed over the batch instead of "
-                   f"averaged; divide by the batch size once (take the mean)")
+        return r, "summed-not-mean", {"n": batch}
     if batch and batch > 1 and close(1 / batch):
-        return r, (f"{batch} times too small, the batch size: divided by the batch size twice (the "
-                   f"mean's gradient already carries 1/n; do not divide again)")
+        return r, "grad-divided-twice", {"n": batch}
     if close(-1):
-        return r, "the sign is flipped: the gradient points uphill; check the order of a subtraction (p - y, not y - p)"
+        return r, "wrong-sign", {}
     if close(0.5):
-        return r, "exactly half: a factor 2 is missing (d/dp (p - y)² = 2 (p - y))"
+        return r, "missing-factor-2", {}
     if close(2):
-        return r, "exactly twice: a factor 2 too many"
-    return r, f"every value is off by the same factor {r:.4g}: a constant scale is wrong"
+        return r, "extra-factor-2", {}
+    if shared >= 2:
+        return r, "constant-factor", {"count": shared, "r": r}
+    return r, None, {}
 
 
-def nonfinite_hint(got: np.ndarray, big: np.ndarray | None) -> str:
+def nonfinite_why(got: np.ndarray, big: np.ndarray | None) -> str:
     """Where NaN or inf appear: if only where the inputs are large, an overflowing exp."""
     bad = ~np.isfinite(got)
     if big is not None and big.shape == got.shape and np.all(big[bad]):
-        return ("NaN/inf only where the input is large: np.exp overflows beyond ~709; subtract the "
-                "row maximum first (softmax, log-sum-exp) or use exp(-|z|) (sigmoid)")
+        return "exp-overflow"
     if big is not None and big.shape[:1] == got.shape[:1] and got.ndim >= 1:
         rows = bad.reshape(len(got), -1).any(axis=1)
         if rows.any() and np.all(big.reshape(len(big), -1).any(axis=1)[rows]):
-            return ("NaN/inf only in rows with large inputs: np.exp overflows beyond ~709; subtract "
-                    "the row maximum before exponentiating")
-    return "NaN or inf came back even for moderate inputs: a division by zero or log(0)?"
+            return "exp-overflow"
+    return "nan-from-moderate-inputs"
 
 
 def compare(what: str, got, want, *, batch: int | None = None, inputs=None,
@@ -137,7 +155,8 @@ def compare(what: str, got, want, *, batch: int | None = None, inputs=None,
     """Return a one-line success note, or raise Failed with the expected/got lines and a hint.
 
     ``mistakes`` are tried (on ``inputs``) before the generic shape/scale/NaN diagnosis;
-    ``large`` marks the input entries that are large, to say where NaN came from.
+    ``large`` marks the input entries that are large, to say where NaN came from. When nothing
+    explains the values, the hint says so ("unexplained"), and names no mistake.
     """
     arr = as_array(what, got, want)
     if matches(arr, want, rtol, atol):
@@ -149,16 +168,15 @@ def compare(what: str, got, want, *, batch: int | None = None, inputs=None,
         except (ValueError, FloatingPointError, ZeroDivisionError, IndexError, TypeError):
             continue
         if wrong is not None and matches(arr, wrong, 1e-6, 1e-9):
-            raise Failed(expected, m.hint)
+            raise Failed(expected, m.why, **m.evidence)
     want_a = np.asarray(want, dtype=np.float64)
     if arr.shape != want_a.shape:
-        raise Failed(f"{what}: expected shape {want_a.shape}, got shape {arr.shape}",
-                     shape_hint(arr, want_a, batch))
+        why, evidence = shape_why(arr, want_a, batch) or ("unexplained", {})
+        raise Failed(f"{what}: expected shape {want_a.shape}, got shape {arr.shape}", why, **evidence)
     if not np.all(np.isfinite(arr)):
         where = np.argwhere(~np.isfinite(arr))
-        raise Failed(f"{expected}; NaN/inf at {len(where)} of {arr.size} entries",
-                     nonfinite_hint(arr, large))
-    r, hint = scale_hint(arr, want_a, batch)
-    if hint:
-        raise Failed(f"{expected} (ratio {r:.4g})", hint)
-    raise Failed(f"{expected} (relative error {rel_error(arr, want_a):.2g})", None)
+        raise Failed(f"{expected}; NaN/inf at {len(where)} of {arr.size} entries", nonfinite_why(arr, large))
+    r, why, evidence = scale_why(arr, want_a, batch)
+    if why:
+        raise Failed(f"{expected} (ratio {r:.4g})", why, **evidence)
+    raise Failed(f"{expected} (relative error {rel_error(arr, want_a):.2g})", "unexplained")

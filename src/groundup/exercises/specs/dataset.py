@@ -28,7 +28,8 @@ def ref_batches(x, y, batch_size, order):
 def dataset_of(sub, x, y):
     obj = sub("DiabetesDataset", x, y, keep=True)
     if not (isinstance(obj, dict) and "__object__" in obj):
-        raise Failed("DiabetesDataset(x, y) did not create an object")
+        raise Failed("DiabetesDataset(x, y) did not create an object", "return-values",
+                     names="a class DiabetesDataset with __len__ and __getitem__")
     return obj
 
 
@@ -37,13 +38,15 @@ def check_dataset(sub) -> str:
     ds = dataset_of(sub, x, y)
     n = sub((ds["__object__"], "__len__"))
     if n != len(y):
-        raise Failed(f"len(dataset): expected {len(y)} rows, got {n}", "__len__ returns the number of rows")
+        raise Failed(f"len(dataset): expected {len(y)} rows, got {n}", "return-values",
+                     names="__len__ returns the number of rows")
     for i in (0, 3, len(y) - 1):
         item = sub((ds["__object__"], "__getitem__"), i)
         if not (isinstance(item, tuple | list) and len(item) == 2):
-            raise Failed(f"dataset[{i}]: expected (features, label), got {type(item).__name__}")
+            raise Failed(f"dataset[{i}]: expected (features, label), got {type(item).__name__}", "return-values",
+                         names="return x[i], y[i]")
         compare(f"dataset[{i}]'s features", item[0], x[i], inputs=(i,), mistakes=(
-            Mistake(lambda i: x[:, i] if i < x.shape[1] else None, "that is column i: return row i, x[i]"),))
+            Mistake(lambda i: x[:, i] if i < x.shape[1] else None, "getitem-column"),))
         compare(f"dataset[{i}]'s label", item[1], float(y[i]))
     return f"len and dataset[i] give the table's {len(y)} rows"
 
@@ -54,14 +57,12 @@ def check_order(sub) -> str:
     for e, got in enumerate(orders):
         if not isinstance(got, np.ndarray) or sorted(got.tolist()) != list(range(n)):
             raise Failed(f"epoch_order({n}, {seed}, {e}): expected a permutation of 0..{n - 1}, got "
-                         f"{getattr(got, 'tolist', lambda: got)()}", "every row exactly once per epoch")
+                         f"{getattr(got, 'tolist', lambda: got)()}", "not-a-permutation")
     if np.array_equal(orders[0], orders[1]):
-        raise Failed("epoch_order gives the same order in epochs 0 and 1",
-                     "every epoch gets the same shuffle: seed the generator with (seed, epoch), not the seed alone")
+        raise Failed("epoch_order gives the same order in epochs 0 and 1", "same-order-every-epoch")
     again = sub("epoch_order", n, seed, 1)
     if not np.array_equal(again, orders[1]):
-        raise Failed("epoch_order(n, seed, 1) changed between two calls",
-                     "a generator created once and reused is not reproducible: create it from (seed, epoch) in the call")
+        raise Failed("epoch_order(n, seed, 1) changed between two calls", "order-not-reproducible")
     return compare("epoch_order(12, 5, 1)", orders[1].astype(float), epoch_order(n, seed, 1).astype(float))
 
 
@@ -72,17 +73,17 @@ def check_batches(sub, n: int = 12, batch_size: int = 4) -> str:
     got = sub("batches", ds, batch_size, order)
     want = ref_batches(x, y, batch_size, order)
     if not isinstance(got, list | tuple):
-        raise Failed(f"batches: expected a list of (x, y) pairs, got {type(got).__name__}")
+        raise Failed(f"batches: expected a list of (x, y) pairs, got {type(got).__name__}", "return-values",
+                     names="a list of (x, y) pairs")
     if len(got) != len(want):
-        hint = ("the last, smaller batch is missing: ceil(n / batch_size) batches, the last one may be smaller"
-                if len(got) == n // batch_size else None)
-        raise Failed(f"batches of {batch_size} from {n} rows: expected {len(want)} batches, got {len(got)}", hint)
+        why = "last-batch-dropped" if len(got) == n // batch_size else "unexplained"
+        raise Failed(f"batches of {batch_size} from {n} rows: expected {len(want)} batches, got {len(got)}", why)
     for k, (item, (wx, wy)) in enumerate(zip(got, want)):
         if not (isinstance(item, tuple | list) and len(item) == 2):
-            raise Failed(f"batch {k}: expected (x, y), got {type(item).__name__}")
+            raise Failed(f"batch {k}: expected (x, y), got {type(item).__name__}", "return-values",
+                         names="a list of (x, y) pairs")
         compare(f"batch {k}'s x", item[0], wx, inputs=(k,), mistakes=(
-            Mistake(lambda k: x[batch_slices(n, batch_size)[k]],
-                    "the rows were taken in table order: take them in the epoch's `order` (the shuffle)"),))
+            Mistake(lambda k: x[batch_slices(n, batch_size)[k]], "batches-table-order"),))
         compare(f"batch {k}'s y", item[1], wy.astype(float))
     return f"{len(want)} batches of {batch_size} from {n} rows in the given order"
 
@@ -94,7 +95,7 @@ def check_in_use(sub) -> str:
     try:
         t = load_diabetes()
     except GroundupError as err:
-        raise Failed(f"the in-use run needs the diabetes table: {err}", "check without it: --no-in-use") from None
+        raise Failed(f"the in-use run needs the diabetes table: {err}", "missing-table") from None
     tr, te = stratified_split(t.y, TEST_FRACTION, 0)
     split = Split(t.x[tr], t.y[tr], t.x[te], t.y[te])
     params = init_dense(SPEC, 0)
@@ -106,7 +107,7 @@ def check_in_use(sub) -> str:
             order = sub("epoch_order", len(x), seed, epoch)
             for pair in sub("batches", ds, batch_size, order):
                 if not (isinstance(pair, tuple | list) and len(pair) == 2):
-                    raise Failed("batches did not return (x, y) pairs")
+                    raise Failed("batches did not return (x, y) pairs", "return-values", names="a list of (x, y) pairs")
                 yield np.asarray(pair[0], dtype=np.float64), np.asarray(pair[1], dtype=np.float64)
 
         return batches, len(batch_slices(len(x), batch_size))

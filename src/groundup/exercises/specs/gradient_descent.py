@@ -48,7 +48,7 @@ def check_step(sub) -> str:
     w, lr = 0.5, 0.1
     got = sub("gd_step", x, y, w, lr)
     if not isinstance(got, (float, int, np.floating)) and not (isinstance(got, np.ndarray) and got.size == 1):
-        raise Failed(f"gd_step: expected the new w (a float), got {type(got).__name__}")
+        raise Failed(f"gd_step: expected the new w (a float), got {type(got).__name__}", "not-a-number")
     want = w - lr * grad_ref(x, y, w)
     # compare the steps, (w - new) / lr: the gradient used
     return compare("gd_step's step (w - new w) / lr", (w - float(got)) / lr, (w - want) / lr, batch=len(x))
@@ -59,15 +59,19 @@ def check_sgd_epoch(sub) -> str:
     w, lr, order = 0.5, 0.05, np.array([2, 0, 3, 1])
     got = sub("sgd_epoch", x, y, w, lr, order)
     return compare("sgd_epoch's new w", got, sgd_ref(x, y, w, lr, order), inputs=(x, y, w, lr, order), mistakes=(
-        Mistake(lambda x, y, w, lr, o: sgd_ref(x, y, w, lr, np.arange(len(x))),
-                "the samples were visited in the order 0, 1, 2, ...: follow `order` (the epoch's shuffle)"),
-        Mistake(lambda x, y, w, lr, o: w - lr * grad_ref(x, y, w),
-                "that is ONE full-batch step: SGD updates w once per sample, with that sample's gradient"),
-        Mistake(lambda x, y, w, lr, o: float(w - len(x) * lr * grad_ref(x, y, w)),
-                "the whole-batch gradient was used for every update: SGD uses one sample's gradient per update"),
-        Mistake(lambda x, y, w, lr, o: w - lr * 2 * x[o[0]] * (w * x[o[0]] - y[o[0]]),
-                "only one update was made: one per sample, in the given order"),
+        Mistake(lambda x, y, w, lr, o: sgd_ref(x, y, w, lr, np.arange(len(x))), "sgd-ignores-order"),
+        Mistake(lambda x, y, w, lr, o: w - lr * grad_ref(x, y, w), "sgd-one-full-batch-step"),
+        Mistake(lambda x, y, w, lr, o: full_batch_steps(x, y, w, lr, len(o)), "sgd-full-batch-gradient"),
+        Mistake(lambda x, y, w, lr, o: float(w - len(x) * lr * grad_ref(x, y, w)), "sgd-full-batch-gradient"),
+        Mistake(lambda x, y, w, lr, o: w - lr * 2 * x[o[0]] * (w * x[o[0]] - y[o[0]]), "sgd-one-update"),
     ))
+
+
+def full_batch_steps(x, y, w, lr, n) -> float:
+    """n updates, each with the whole data set's gradient (gradient descent, not SGD)."""
+    for _ in range(n):
+        w = w - lr * grad_ref(x, y, w)
+    return float(w)
 
 
 def check_in_use(sub) -> str:
@@ -82,8 +86,7 @@ def check_in_use(sub) -> str:
             raise Failed(f"gd_step returned {type(got).__name__}, expected a float") from None
         if not np.isclose(w, ref, rtol=1e-9, atol=1e-12):
             raise Failed(f"the course's run (w = 1, lr = 0.01): after epoch {epoch + 1} w = {w:.6g}, the "
-                         f"reference {ref:.6g}", "the checks above say which function differs"
-                         if epoch == 0 else "the first steps agree, later ones drift: look at the update")
+                         f"reference {ref:.6g}", "in-use-differs" if epoch == 0 else "in-use-drifts")
     w_star = float(COURSE_X @ COURSE_Y / (COURSE_X @ COURSE_X))
     if abs(w - w_star) > 1e-3:
         raise Failed(f"after 100 epochs w = {w:.6g}, the least-squares w is {w_star:.6g}")

@@ -23,15 +23,15 @@ def backward_ref(dy, x, W):
 
 def three(got, what: str):
     if not (isinstance(got, tuple | list) and len(got) == 3):
-        raise Failed(f"{what}: expected (dx, dW, db), got {type(got).__name__}",
-                     "return the three gradients: return dx, dW, db")
+        raise Failed(f"{what}: expected (dx, dW, db), got {type(got).__name__}", "return-values",
+                     names="return dx, dW, db")
     return got
 
 
 def check_forward(sub) -> str:
     x, W, b, _ = inputs()
     return compare("linear_forward(x, W, b)", sub("linear_forward", x, W, b), x @ W.T + b, inputs=(x, W, b),
-                   mistakes=(Mistake(lambda x, W, b: x @ W.T, "the bias b was not added"),))
+                   mistakes=(Mistake(lambda x, W, b: x @ W.T, "bias-missing"),))
 
 
 def check_backward(sub, seed: int = 0, n: int = N) -> str:
@@ -40,14 +40,10 @@ def check_backward(sub, seed: int = 0, n: int = N) -> str:
     want = backward_ref(dy, x, W)
     notes = [compare("dx", dx, want[0], batch=n),
              compare("dW", dW, want[1], batch=n, inputs=(dy, x, W), mistakes=(
-                 Mistake(lambda dy, x, W: x.T @ dy, "dW is transposed: it must have W's shape (out, in): dW = dyᵀ x"),
-                 Mistake(lambda dy, x, W: dy.T @ x / len(x),
-                         "divided by the batch size: dy already is the gradient of the MEAN loss, so its "
-                         "1/n is inside dy; dividing again makes dW n times too small"))),
+                 Mistake(lambda dy, x, W: x.T @ dy, "weights-transposed", {"got": (D, M), "want": (M, D)}),
+                 Mistake(lambda dy, x, W: dy.T @ x / len(x), "grad-divided-by-batch"))),
              compare("db", db, want[2], batch=n, inputs=(dy, x, W), mistakes=(
-                 Mistake(lambda dy, x, W: dy.mean(axis=0),
-                         "db is the MEAN of dy over the batch: it must be the sum (dy already carries the 1/n "
-                         "of the mean loss)"),))]
+                 Mistake(lambda dy, x, W: dy.mean(axis=0), "db-mean-not-sum"),))]
     return f"dx, dW and db match the reference ({len(notes)} arrays, batch of {n})"
 
 
@@ -70,19 +66,16 @@ def relu_inputs():
 def check_relu_forward(sub) -> str:
     x, _ = relu_inputs()
     return compare("relu_forward(x)", sub("relu_forward", x), np.maximum(x, 0), inputs=(x,), mistakes=(
-        Mistake(lambda x: (x > 0).astype(float), "that is the mask x > 0: return max(x, 0)"),))
+        Mistake(lambda x: (x > 0).astype(float), "relu-mask-not-max"),))
 
 
 def check_relu_backward(sub) -> str:
     x, dy = relu_inputs()
     return compare("relu_backward(dy, x)", sub("relu_backward", dy, x), dy * (x > 0), inputs=(dy, x), mistakes=(
-        Mistake(lambda dy, x: dy * (dy > 0),
-                "the mask was taken from the upstream gradient dy: the gradient passes where the layer's "
-                "INPUT x is positive, dL/dx = dy * (x > 0)"),
-        Mistake(lambda dy, x: (x > 0).astype(float), "that is the mask alone: multiply it by dy (the chain rule)"),
-        Mistake(lambda dy, x: dy * (x >= 0),
-                "at x = 0 exactly the gradient passed: take it as 0 there (x > 0), as torch does"),
-        Mistake(lambda dy, x: np.maximum(dy, 0), "that is relu(dy): the gradient passes where x > 0, dy * (x > 0)"),
+        Mistake(lambda dy, x: dy * (dy > 0), "relu-mask-from-dy"),
+        Mistake(lambda dy, x: (x > 0).astype(float), "relu-mask-only"),
+        Mistake(lambda dy, x: dy * (x >= 0), "relu-passes-at-zero"),
+        Mistake(lambda dy, x: np.maximum(dy, 0), "relu-of-dy"),
     ))
 
 
@@ -101,7 +94,8 @@ def check_in_use(sub) -> str:
         a = sub("relu_forward", h)
         z = sub("linear_forward", a, p["2.weight"], p["2.bias"])
         if not isinstance(z, np.ndarray) or z.shape != (len(x), 10):
-            raise Failed(f"linear_forward gave {getattr(z, 'shape', type(z).__name__)}, expected {(len(x), 10)}")
+            raise Failed(f"linear_forward gave {getattr(z, 'shape', type(z).__name__)}, expected {(len(x), 10)}",
+                         "in-use-differs")
         loss, dz = softmax_cross_entropy(z, y)
         da, dW2, db2 = three(sub("linear_backward", dz, a, p["2.weight"]), "linear_backward")
         dh = sub("relu_backward", da, h)
@@ -112,7 +106,7 @@ def check_in_use(sub) -> str:
                 raise Failed(f"the gradient of {k} has {getattr(g, 'shape', type(g).__name__)}, expected {p[k].shape}")
         return {k: p[k] - lr * g for k, g in grads.items()}, loss
 
-    return mlp_run(step)
+    return mlp_run(step, sub=sub)
 
 
 EXERCISE = Exercise(

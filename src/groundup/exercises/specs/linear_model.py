@@ -26,9 +26,9 @@ def grid_ref(x, y, ws):
 
 
 MSE_MISTAKES = (
-    Mistake(lambda p, y: float(np.mean(np.abs(p - y))), "that is the mean ABSOLUTE error: square the differences"),
-    Mistake(lambda p, y: float(np.sqrt(np.mean((p - y) ** 2))), "that is the root of the MSE (RMSE): leave out the square root"),
-    Mistake(lambda p, y: float(np.mean(p - y) ** 2), "the mean was squared: square each difference, then average"),
+    Mistake(lambda p, y: float(np.mean(np.abs(p - y))), "mean-absolute-error"),
+    Mistake(lambda p, y: float(np.sqrt(np.mean((p - y) ** 2))), "rmse"),
+    Mistake(lambda p, y: float(np.mean(p - y) ** 2), "mean-then-squared"),
 )
 
 
@@ -44,7 +44,8 @@ def check_mse(sub) -> str:
 
 def two(got, what):
     if not (isinstance(got, tuple | list) and len(got) == 2):
-        raise Failed(f"{what}: expected (best_w, losses), got {type(got).__name__}", "return both: return best_w, losses")
+        raise Failed(f"{what}: expected (best_w, losses), got {type(got).__name__}", "return-values",
+                     names="return best_w, losses")
     return got
 
 
@@ -55,12 +56,11 @@ def check_grid(sub) -> str:
     best, losses = two(sub("grid_search", x, y, ws), "grid_search")
     want_best, want_losses = grid_ref(x, y, ws)
     compare("grid_search's losses (one per w)", losses, want_losses, batch=len(x), inputs=(x, y, ws), mistakes=(
-        Mistake(lambda x, y, ws: np.cumsum([mse_ref(w * x, y) for w in ws]),
-                "the losses accumulate across w: reset the sum to 0 for every w"),))
+        Mistake(lambda x, y, ws: np.cumsum([mse_ref(w * x, y) for w in ws]), "losses-accumulate"),))
     return compare("grid_search's best w", best, want_best, inputs=(x, y, ws), mistakes=(
-        Mistake(lambda x, y, ws: float(ws[np.argmax(want_losses)]), "that is the w with the LARGEST loss: use argmin"),
-        Mistake(lambda x, y, ws: float(np.argmin(want_losses)), "that is the index of the best w: return ws[index]"),
-        Mistake(lambda x, y, ws: float(want_losses.min()), "that is the smallest loss: return the w that gives it"),
+        Mistake(lambda x, y, ws: float(ws[np.argmax(want_losses)]), "argmax-not-argmin"),
+        Mistake(lambda x, y, ws: float(np.argmin(want_losses)), "index-not-value"),
+        Mistake(lambda x, y, ws: float(want_losses.min()), "min-loss-not-w"),
     ))
 
 

@@ -33,10 +33,12 @@ def sequence(seed: int = 0, n: int = N):
 def unpack(got, what: str, n: int = 3):
     if not (isinstance(got, tuple | list) and len(got) == n and isinstance(got[-1], dict)):
         raise Failed(f"{what}: expected (dx, dh_prev, grads) with grads a dict, got {type(got).__name__}",
-                     "return dx, dh_prev, {'weight_ih': ..., 'weight_hh': ..., 'bias_ih': ..., 'bias_hh': ...}")
+                     "return-values", names="return dx, dh_prev, {'weight_ih': ..., 'weight_hh': ..., "
+                                            "'bias_ih': ..., 'bias_hh': ...}")
     missing = [k for k in KEYS if k not in got[-1]]
     if missing:
-        raise Failed(f"{what}: grads has no {', '.join(missing)}", "grads has the keys of p")
+        raise Failed(f"{what}: grads has no {', '.join(missing)}", "return-values",
+                     names="grads with the keys of p: " + ", ".join(KEYS))
     return got
 
 
@@ -46,9 +48,9 @@ def check_step_forward(sub) -> str:
     return compare("rnn_step_forward(x, h_prev, p)", sub("rnn_step_forward", xs[0], h0, p),
                    ref().rnn_step_forward(xs[0], h0, p), inputs=(xs[0], h0), mistakes=(
                        Mistake(lambda x, h: x @ p["weight_ih"].T + p["bias_ih"] + h @ p["weight_hh"].T + p["bias_hh"],
-                               "tanh is missing: h = tanh(x W_ihᵀ + b_ih + h_prev W_hhᵀ + b_hh)"),
+                               "tanh-missing"),
                        Mistake(lambda x, h: np.tanh(x @ p["weight_ih"].T + p["bias_ih"] + p["bias_hh"]),
-                               "the previous hidden state is not used: add h_prev W_hhᵀ"),))
+                               "h-prev-unused"),))
 
 
 def step_mistakes(dh, x, h_prev, h, p):
@@ -56,10 +58,9 @@ def step_mistakes(dh, x, h_prev, h, p):
         return {"weight_ih": da.T @ x, "weight_hh": da.T @ h_for_whh, "bias_ih": da.sum(0), "bias_hh": da.sum(0)}
 
     return {
-        "raw": ("the gradient was not taken back through tanh: da = dh * (1 - h²) comes first", dh),
-        "one_minus_h": ("tanh's derivative is 1 - h², not 1 - h", dh * (1 - h)),
-        "tanh_of_h": ("tanh's derivative is 1 - h² with h the step's OUTPUT (h = tanh(a)); 1 - tanh(h)² "
-                      "applies tanh twice", dh * (1 - np.tanh(h) ** 2)),
+        "raw": ("tanh-grad-skipped", dh),
+        "one_minus_h": ("tanh-grad-one-minus-h", dh * (1 - h)),
+        "tanh_of_h": ("tanh-grad-tanh-twice", dh * (1 - np.tanh(h) ** 2)),
     }, with_da
 
 
@@ -77,10 +78,12 @@ def check_step_backward(sub) -> str:
         Mistake(lambda da=da: da @ p["weight_hh"], hint) for hint, da in variants.values()))
     da = dh * (1 - h * h)
     compare("grads['weight_hh']", grads["weight_hh"], want_g["weight_hh"], batch=N, mistakes=(
-        Mistake(lambda: da.T @ h, "dW_hh used the step's output h: W_hh multiplied h_PREV, so dW_hh = daᵀ h_prev"),
-        Mistake(lambda: h_prev.T @ da, "dW_hh is transposed: it has W_hh's shape, daᵀ h_prev"),))
+        Mistake(lambda: da.T @ h, "whh-from-h"),
+        Mistake(lambda: h_prev.T @ da, "weights-transposed", {"got": (H, H), "want": (H, H)}),) + tuple(
+        Mistake(lambda da=da: with_da(da)["weight_hh"], why) for why, da in variants.values()))
     for k in ("weight_ih", "bias_ih", "bias_hh"):
-        compare(f"grads[{k!r}]", grads[k], want_g[k], batch=N)
+        compare(f"grads[{k!r}]", grads[k], want_g[k], batch=N, mistakes=tuple(
+            Mistake(lambda da=da, k=k: with_da(da)[k], why) for why, da in variants.values()))
     return "dx, dh_prev and the four parameter gradients match the reference"
 
 
@@ -90,9 +93,9 @@ def check_forward(sub) -> str:
     return compare("rnn_forward(xs, h0, p)", sub("rnn_forward", xs, h0, p), ref().rnn_forward(xs, h0, p),
                    inputs=(xs, h0), mistakes=(
                        Mistake(lambda xs, h0: np.stack([ref().rnn_step_forward(x, h0, p) for x in xs]),
-                               "every step started from h0: feed each step's h into the next step"),
+                               "rnn-every-step-from-h0"),
                        Mistake(lambda xs, h0: np.concatenate([h0[None], ref().rnn_forward(xs, h0, p)[:-1]]),
-                               "hs[t] must be the state AFTER step t (h_{t+1}); h0 is not part of hs"),))
+                               "rnn-hs-shifted"),))
 
 
 def check_bptt(sub) -> str:
@@ -108,18 +111,28 @@ def check_bptt(sub) -> str:
         return outs
 
     local = no_carry()
-    carry_hint = ("the gradient from the later steps is missing: dL/dh_t = dhs[t] + the dh_prev returned "
-                  "by step t+1's backward (walk the steps in reverse and carry it)")
-    compare("dxs", dxs, want_dxs, batch=N, mistakes=(Mistake(lambda: np.stack([o[0] for o in local]), carry_hint),))
-    compare("dh0", dh0, want_dh0, batch=N, mistakes=(Mistake(lambda: local[0][1], carry_hint),))
+    carried = with_carry(dhs, xs, h0, hs, p)
+    compare("dxs", dxs, want_dxs, batch=N, mistakes=(
+        Mistake(lambda: np.stack([o[0] for o in local]), "bptt-carry-dropped"),))
+    compare("dh0", dh0, want_dh0, batch=N, mistakes=(Mistake(lambda: local[0][1], "bptt-carry-dropped"),))
     for k in KEYS:
         compare(f"grads[{k!r}]", grads[k], want_g[k], batch=N, mistakes=(
-            Mistake(lambda k=k: sum(o[2][k] for o in local), carry_hint),
-            Mistake(lambda k=k: ref().rnn_step_backward(dhs[-1], xs[-1], hs[-2], hs[-1], p)[2][k],
-                    "only the last step's gradient: every step used the same weights, so their gradients "
-                    "add up over the steps"),
-            Mistake(lambda k=k: want_g[k] / T, "the gradients were averaged over the steps: they add up (sum)"),))
+            Mistake(lambda k=k: sum(o[2][k] for o in local), "bptt-carry-dropped"),
+            # one step's gradients kept, the others overwritten: the last step walked (t = 0, in
+            # reverse), the last step of the sequence (t = T-1), either with or without the carry
+            Mistake(lambda k=k: carried[0][k], "bptt-grads-overwritten"),
+            Mistake(lambda k=k: carried[-1][k], "bptt-grads-overwritten"),
+            Mistake(lambda k=k: local[0][2][k], "bptt-grads-overwritten"),
+            Mistake(lambda k=k: want_g[k] / T, "bptt-grads-averaged"),))
     return f"dxs, dh0 and the parameter gradients over {T} steps match the reference"
+
+
+def with_carry(dhs, xs, h0, hs, p) -> list[dict]:
+    """Each step's parameter gradients in the correct backward pass (with the carried dh), by t."""
+    grads, carry = [None] * len(xs), np.zeros_like(h0)
+    for t in range(len(xs) - 1, -1, -1):
+        _, carry, grads[t] = ref().rnn_step_backward(dhs[t] + carry, xs[t], hs[t - 1] if t else h0, hs[t], p)
+    return grads
 
 
 def check_bptt_gradcheck(sub) -> str:
@@ -156,7 +169,7 @@ class LearnerOps:
     def rnn_forward(self, xs, h0, p):
         hs = self.sub("rnn_forward", xs, h0, p)
         if not isinstance(hs, np.ndarray) or hs.shape != (*xs.shape[:2], h0.shape[1]):
-            raise Failed(f"rnn_forward returned {getattr(hs, 'shape', type(hs).__name__)}")
+            raise Failed(f"rnn_forward returned {getattr(hs, 'shape', type(hs).__name__)}", "in-use-differs")
         return hs
 
     def rnn_backward(self, dhs, xs, h0, hs, p):
@@ -176,13 +189,13 @@ def check_in_use(sub) -> str:
     start = init_rnn(hello.CELL, 0)
     mine, want = [], []
     learner = recording(NumpyRNN(hello.CELL, start, lr=0.1, dtype="float64", ops=LearnerOps(sub)), mine)
-    train(learner, split, task="classification", **settings)
+    train(learner, split, sub=sub, task="classification", **settings)
     train(recording(NumpyRNN(hello.CELL, start, lr=0.1, dtype="float64"), want), split, **settings)
     what = '"hello" → "ohlol", 15 Adam steps (lr 0.1)'
     note = step_by_step(mine, want, what)
     said = hello.decode(learner.outputs(x)[0])
     if said != hello.TARGET:
-        raise Failed(f'{what}: the trained cell says "{said}"')
+        raise Failed(f'{what}: the trained cell says "{said}"', "in-use-differs")
     return f'{note}; the trained cell says "{said}"'
 
 

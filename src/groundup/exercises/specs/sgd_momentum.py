@@ -18,27 +18,18 @@ def ref_step(p, g, v, lr, mu, wd):
     return p - lr * v, v
 
 
-# Known wrong updates, each (p, g, v, lr, mu, wd) -> (p, v), with the hint naming it.
+# Known wrong updates, each (p, g, v, lr, mu, wd) -> (p, v), with the id of the mistake.
 MISTAKES = (
-    (lambda p, g, v, lr, mu, wd: (p - (mu * v + lr * (g + wd * p)), mu * v + lr * (g + wd * p)),
-     "the velocity includes the learning rate (v = mu v + lr g; p -= v): torch keeps v = mu v + g and "
-     "steps p -= lr v; the two agree only while lr never changes"),
+    (lambda p, g, v, lr, mu, wd: (p - (mu * v + lr * (g + wd * p)), mu * v + lr * (g + wd * p)), "lr-in-velocity"),
     (lambda p, g, v, lr, mu, wd: (p - lr * (mu * v + (1 - mu) * (g + wd * p)), mu * v + (1 - mu) * (g + wd * p)),
-     "the gradient was scaled by (1 - momentum), an exponential moving average: torch.optim.SGD's "
-     "dampening is 0, v = mu v + g"),
-    (lambda p, g, v, lr, mu, wd: (p - lr * (mu * v + g - wd * p), mu * v + g - wd * p),
-     "the weight decay has the wrong sign: it adds wd * p to the gradient (it pulls p towards 0)"),
-    (lambda p, g, v, lr, mu, wd: (p - lr * (mu * v + g) - lr * wd * p, mu * v + g),
-     "the weight decay was applied to the update after the momentum (decoupled, as AdamW does): "
-     "torch.optim.SGD adds wd * p to the gradient first, so it enters the velocity"),
-    (lambda p, g, v, lr, mu, wd: (p + lr * (mu * v + g + wd * p), mu * v + g + wd * p),
-     "the step goes uphill: p -= lr * v"),
+     "momentum-dampening"),
+    (lambda p, g, v, lr, mu, wd: (p - lr * (mu * v + g - wd * p), mu * v + g - wd * p), "decay-sign"),
+    (lambda p, g, v, lr, mu, wd: (p - lr * (mu * v + g) - lr * wd * p, mu * v + g), "decay-outside-velocity"),
+    (lambda p, g, v, lr, mu, wd: (p + lr * (mu * v + g + wd * p), mu * v + g + wd * p), "step-uphill"),
     (lambda p, g, v, lr, mu, wd: (p - lr * ((g + wd * p) + mu * (mu * v + g + wd * p)), mu * v + g + wd * p),
-     "that is Nesterov momentum (p -= lr (g + mu v)): torch.optim.SGD's default is nesterov=False, p -= lr v"),
-    (lambda p, g, v, lr, mu, wd: (p - lr * (mu * v + g), mu * v + g),
-     "the weight decay is missing: add wd * p to the gradient before the momentum"),
-    (lambda p, g, v, lr, mu, wd: (p - lr * (g + wd * p), mu * v + g + wd * p),
-     "the step used the gradient, not the new velocity: p -= lr * v after v = mu v + g"),
+     "nesterov"),
+    (lambda p, g, v, lr, mu, wd: (p - lr * (mu * v + g), mu * v + g), "decay-missing"),
+    (lambda p, g, v, lr, mu, wd: (p - lr * (g + wd * p), mu * v + g + wd * p), "step-uses-gradient"),
 )
 
 
@@ -50,8 +41,8 @@ def inputs(seed: int):
 def step_check(sub, what: str, p, g, v, lr, mu, wd) -> str:
     got = sub("sgd_step", p, g, v, lr, mu, wd)
     if not (isinstance(got, tuple | list) and len(got) == 2):
-        raise Failed(f"sgd_step: expected (new_param, new_velocity), got {type(got).__name__}",
-                     "return both: return p, v")
+        raise Failed(f"sgd_step: expected (new_param, new_velocity), got {type(got).__name__}", "return-values",
+                     names="return p, v")
     want_p, want_v = ref_step(p, g, v, lr, mu, wd)
     args = (p, g, v, lr, mu, wd)
     for i, (name, want) in enumerate((("new parameter", want_p), ("new velocity", want_v))):
@@ -99,11 +90,12 @@ def check_in_use(sub) -> str:
         new = {}
         for k, o in zip(names, out):
             if not (isinstance(o, tuple | list) and len(o) == 2):
-                raise Failed("sgd_step did not return (new_param, new_velocity)")
+                raise Failed("sgd_step did not return (new_param, new_velocity)", "return-values",
+                             names="return p, v")
             new[k], velocity[k] = o
         return new, loss
 
-    return mlp_run(step, momentum=0.5)
+    return mlp_run(step, momentum=0.5, sub=sub)
 
 
 EXERCISE = Exercise(
