@@ -222,7 +222,7 @@ class Guard:
 
     def __init__(self, config: dict, forbidden: list[str]):
         real = os.path.realpath
-        self.write = tuple(real(p) for p in (config["folder"], config["tmp"]))
+        self.write = tuple(real(p) for p in (config["folder"], config["tmp"])) + ("/dev/null",)
         self.read = self.write + tuple(real(p) for p in config["read"]) + READ_ALWAYS
         self.deny = tuple(real(p) for p in config["deny"])
         self.block, self.forbidden, self.pid = bool(config["block"]), set(forbidden), os.getpid()
@@ -325,6 +325,7 @@ def main(argv: list[str]) -> None:
             del sys.modules[name]
     guard = Guard(config, forbidden)
     sys.addaudithook(guard)
+    sys.path.insert(0, config["folder"])  # its helper modules import as when run as a script
 
     def send(obj):
         guard.check_meta_path(blocker)

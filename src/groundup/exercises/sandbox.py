@@ -307,7 +307,7 @@ class Sandbox:
             folder, tmp, sites = INSIDE, "/tmp", [INSIDE_SITE]
             read, prefix = [str(Path(sys.base_prefix).resolve()), INSIDE_SITE, "/usr", "/lib", "/lib64", "/etc"], \
                 bwrap_command(root / "submission", root / "tmp", torch)
-            deny, env = [], None
+            deny, env = [], {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}  # bwrap's own: nothing to read
         else:
             folder, tmp = str(root / "submission"), str(root / "tmp")
             sites = sorted({s for s, _ in package_roots(torch)})
