@@ -36,7 +36,7 @@ HOSTILE = HERE / "hostile"
 REFERENCE = ROOT / "src" / "groundup" / "numpy_impl" / "losses.py"
 EXERCISE = catalogue.get("softmax-regression")
 MODES = ["process", pytest.param("bwrap", marks=pytest.mark.skipif(not bwrap_works(), reason="no bubblewrap"))]
-CHEATS = ("meta_path", "exec_reference", "proc_parent", "network")
+CHEATS = ("rewrite_classmate", "meta_path", "exec_reference", "proc_parent", "network")
 SAME = ("exercise", "score", "passed", "failed_checks", "error", "flags")
 
 
@@ -117,18 +117,19 @@ def test_a_class_with_every_hostile_submission_grades_the_others_as_if_they_were
     for name, row in plain.items():  # every ordinary row exactly as without the hostile ones
         assert {k: rows[name][k] for k in SAME} == {k: row[k] for k in SAME}, name
 
-    for name in set(names) - {"flood", "endless_one"}:  # each recorded, in either mode
-        assert rows[f"h_{name}"]["flags"], rows[f"h_{name}"]
-    for name in CHEATS:  # the reference is out of reach: what needs it fails
+    for name in set(names) - {"flood", "endless_one"}:  # flagged without a sandbox; failed or flagged in one
+        row = rows[f"h_{name}"]
+        assert row["flags"] or (mode == "bwrap" and row["passed"] == "false"), row
+    for name in CHEATS:  # what needs the reference or a classmate's file fails
         assert rows[f"h_{name}"]["passed"] == "false", rows[f"h_{name}"]
-    for name in ("kill_parent", "orphan", "rewrite_classmate"):  # harmless under bubblewrap; refused without
+    for name in ("kill_parent", "orphan"):  # harmless under bubblewrap; refused without
         assert (rows[f"h_{name}"]["passed"] == "true") == (mode == "bwrap"), rows[f"h_{name}"]
     assert "read /proc/" in rows["h_proc_parent"]["flags"]
     flood = rows["h_flood"]
     assert flood["score"] == "1.0000" and flood["flags"] == "", flood
     assert "printed 52.4 MB" in (tmp_path / "feedback" / "h_flood.md").read_text()
     endless = rows["h_endless_one"]
-    assert endless["failed_checks"] == "accuracy" and float(endless["score"]) == pytest.approx(8 / 9), endless
+    assert endless["failed_checks"] == "accuracy" and endless["score"] == "0.8889", endless
 
 
 @pytest.mark.parametrize("mode", MODES)
