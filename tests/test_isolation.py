@@ -290,3 +290,30 @@ def test_an_interrupted_check_leaves_no_folder_and_no_process(sig, code, tmp_pat
     _, stderr = proc.communicate(timeout=30)
     assert proc.returncode == code, stderr
     assert no_leftovers(str(tmp)) == [] and list(tmp.iterdir()) == []
+
+
+# ---------------------------------------------------------------------- no false alarms, the CLI
+
+@pytest.mark.parametrize("mode", MODES)
+def test_correct_solutions_pass_unflagged_in_each_isolation(mode, tmp_path):
+    for path in sorted((HERE / "solutions").glob("*.py")):
+        ex = catalogue.get(path.stem.replace("_", "-"))
+        report = run_checks(path, ex, timeout=60, in_use=False, isolation=Isolation(mode, "none"))
+        assert report.passed and report.flags == [], report.text()
+    with_torch = tmp_path / "dataset.py"  # torch, where the exercise allows it, loads its libraries itself
+    with_torch.write_text("import torch\n" + (HERE / "solutions" / "dataset.py").read_text())
+    report = run_checks(with_torch, catalogue.get("dataset"), timeout=60, in_use=False, isolation=Isolation(mode))
+    assert report.passed and report.flags == [], report.text()
+
+
+def test_check_says_in_one_line_when_there_is_no_sandbox(tmp_path, monkeypatch, capsys):
+    from conftest import cli_main
+
+    monkeypatch.setattr(sandbox, "bwrap_works", lambda: False)
+    path = tmp_path / "softmax_regression.py"
+    path.write_text(SOLUTION)
+    assert cli_main("check", str(path), "--no-in-use") == 0
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "plain processes" in err and "reference" in err
+    assert cli_main("check", str(path), "--no-in-use", "--isolation", "bwrap") == 2
+    assert "bubblewrap does not work here" in capsys.readouterr().err

@@ -103,9 +103,10 @@ def _installed_roots(name: str, seen: set[str] | None = None) -> dict[Path, set[
     site = Path(dist.locate_file("")).resolve()
     roots: dict[Path, set[str]] = {site: set()}
     for f in dist.files or ():
-        if f.parts and f.parts[0] != ".." and not f.parts[0].endswith((".dist-info", ".pth")) \
-                and f.parts[0] != "__pycache__" and len(f.parts) > 1:
-            roots[site].add(f.parts[0])
+        top = f.parts[0] if f.parts else ".."
+        if top not in ("..", "__pycache__") and not top.endswith((".dist-info", ".pth")) \
+                and (len(f.parts) > 1 or top.endswith((".py", ".so"))):  # a package or a one-file module
+            roots[site].add(top)
     for req in dist.requires or ():
         if "extra ==" not in req:
             for s, tops in _installed_roots(re.match(r"[A-Za-z0-9._-]+", req).group(0), seen).items():
@@ -147,7 +148,8 @@ def _groundup_files() -> list[str]:
 
     paths = [str(Path(groundup.__file__).resolve().parent)]
     for site in _site_folders():
-        paths += [os.path.join(site, n) for n in os.listdir(site) if "groundup" in n.lower()]
+        paths += [os.path.join(site, n) for n in os.listdir(site)  # metadata stays readable (torch scans it)
+                  if "groundup" in n.lower() and not n.endswith(".dist-info")]
     return paths
 
 
@@ -305,6 +307,7 @@ class Sandbox:
         torch = "torch" not in self.forbidden
         if self.mode == "bwrap":
             folder, tmp, sites = INSIDE, "/tmp", [INSIDE_SITE]
+            trusted = [f"{INSIDE_SITE}/{t}" for _, t in package_roots(torch)]
             read, prefix = [str(Path(sys.base_prefix).resolve()), INSIDE_SITE, "/usr", "/lib", "/lib64", "/etc"], \
                 bwrap_command(root / "submission", root / "tmp", torch)
             deny, env = [], {"PATH": os.environ.get("PATH", "/usr/bin:/bin")}  # bwrap's own: nothing to read
@@ -314,14 +317,15 @@ class Sandbox:
             read = [str(Path(sys.base_prefix).resolve()), *sites,
                     *(os.path.join(s, t) for s, t in package_roots(torch))]
             deny, prefix, env = _groundup_files(), [], child_env(tmp)
+            trusted = [os.path.join(s, t) for s, t in package_roots(torch)]
         config = {"forbidden": self.forbidden, "memory_mb": self.memory_mb, "file_mb": FILE_MB,
                   "cpu_seconds": int(self.timeout) + 5, "folder": folder, "tmp": tmp, "read": read,
-                  "deny": deny, "block": self.mode == "process"}
+                  "deny": deny, "trusted": trusted, "block": self.mode == "process"}
         future = "from __future__ import annotations\n"  # must stay first: the path goes after it
         source = CHILD_SOURCE.replace(future, f"{future}import sys\nsys.path[:0] = {sites!r}\n", 1)
         inside_file = f"{folder}/{self.copy.name}"
         self.proc = subprocess.Popen(
-            [*prefix, str(_python()), "-I", "-S", "-c", source, str(to_child_r), str(from_child_w),
+            [*prefix, str(_python()), "-I", "-S", "-B", "-c", source, str(to_child_r), str(from_child_w),
              inside_file, json.dumps(config)],
             cwd=root / "submission", env=env, stdin=subprocess.DEVNULL, stdout=output_w, stderr=output_w,
             pass_fds=(to_child_r, from_child_w), start_new_session=True)
