@@ -144,9 +144,7 @@ def _site_folders() -> list[str]:
 
 def _groundup_files() -> list[str]:
     """groundup's sources and every installed trace of it (.pth, dist-info, editable finder)."""
-    import groundup
-
-    paths = [str(Path(groundup.__file__).resolve().parent)]
+    paths = [str(Path(__file__).resolve().parents[1])]  # the groundup package
     for site in _site_folders():
         paths += [os.path.join(site, n) for n in os.listdir(site)  # metadata stays readable (torch scans it)
                   if "groundup" in n.lower() and not n.endswith(".dist-info")]
