@@ -138,7 +138,7 @@ def _site_folders() -> list[str]:
     import site
 
     found = {*site.getsitepackages(), sysconfig.get_paths()["purelib"], sysconfig.get_paths()["platlib"]}
-    found |= {s for s, _ in package_roots(True)}
+    found |= {s for s, _ in package_roots(False)}  # where NumPy is (torch's metadata is slow to read)
     return sorted(str(Path(p).resolve()) for p in found if Path(p).is_dir())
 
 
