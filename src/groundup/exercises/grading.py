@@ -230,16 +230,19 @@ class Output:
         self.out, self.feedback = out, feedback
         self.saved = out.parent / f".{out.name}.reports"
         self.rows: dict[str, Graded] = {}
+        try:
+            self.listed = {r.get("submission") for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))}
+        except (OSError, UnicodeDecodeError, csv.Error):
+            self.listed = set()
 
     def kept(self, name: str, digest_: str) -> Graded | None:
         """The row graded before from the same files and settings, if grades.csv lists it."""
         path = self.saved / f"{name}.json"
-        if not (self.out.is_file() and path.is_file() and (self.feedback / f"{name}.md").is_file()):
+        if not (name in self.listed and path.is_file() and (self.feedback / f"{name}.md").is_file()):
             return None
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            listed = any(r.get("submission") == name for r in csv.DictReader(io.StringIO(self.out.read_text())))
-            if data.get("digest") != digest_ or data.get("trouble") or not listed:
+            if data.get("digest") != digest_ or data.get("trouble"):
                 return None
             return Graded(name, report_from(data["report"]), digest_)
         except (OSError, ValueError, KeyError, TypeError):

@@ -279,7 +279,8 @@ class Sandbox:
         """Copy the submission, start the child and load the file; raises CallError if loading
         fails. Whatever happens (Ctrl-C included), nothing is left behind on the way out."""
         try:
-            self.mode = resolve(self.isolation.mode)
+            mode = self.isolation.mode  # resolved by the caller (one probe per process), or auto
+            self.mode = mode if mode == "process" or (mode == "bwrap" and shutil.which("bwrap")) else resolve(mode)
             self.workdir = tempfile.TemporaryDirectory(prefix="groundup-check-", ignore_cleanup_errors=True)
             root = Path(self.workdir.name)
             (root / "submission").mkdir()
