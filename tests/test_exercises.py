@@ -232,7 +232,7 @@ def test_unwritten_scaffold_is_reported_as_not_written_yet(name, tmp_path):
     path.write_text(catalogue.scaffold(name))
     report = run_checks(path, catalogue.get(name), timeout=60, in_use=False)
     assert report.checks[0].passed  # the scaffold loads
-    assert report.score == pytest.approx(1 / len(report.checks))
+    assert report.score == 0.0  # loading earns no credit on its own
     assert any(c.message.startswith("not written yet") for c in report.checks[1:])
     assert all("Traceback" not in c.message for c in report.checks)
 
@@ -264,7 +264,11 @@ def test_a_call_that_never_returns_stops_the_rest(file, message):
     report = run_checks(MISBEHAVING / f"{file}.py", exercise_of("softmax_regression"), timeout=3, in_use=False)
     first = results(report)["softmax values"]
     assert not first.passed and message in first.message
-    assert all(c.message.startswith("not run:") for c in report.checks[2:])
+    if file == "endless":  # that call used the whole budget of 3 s: nothing more is run
+        assert all(c.message.startswith("not run:") for c in report.checks[2:])
+    else:  # a lost process costs that call only: the next call runs in a new one
+        assert message in results(report)["softmax without overflow"].message
+        assert "cross_entropy is not defined" in results(report)["cross_entropy value"].message
     assert report.seconds < 10
 
 
@@ -361,7 +365,7 @@ def test_check_exit_codes_and_json(tmp_path, capsys):
     code, out, err = cli(capsys, "check", str(good), "--no-in-use", "--json")
     assert code == 0, out + err
     report = json.loads(out)
-    assert set(report) == {"exercise", "passed", "score", "seconds", "checks"}
+    assert set(report) == {"exercise", "passed", "score", "seconds", "checks", "flags"}
     assert report["passed"] is True and report["score"] == 1.0 and report["exercise"] == "softmax-regression"
     assert all(set(c) == {"name", "passed", "message", "hint", "mistake"} for c in report["checks"])
     assert all(c["mistake"] is None for c in report["checks"])
@@ -401,7 +405,7 @@ def test_grade_mixed_folder(tmp_path):
 
     rows = {row["submission"]: row for row in csv.DictReader(out.open())}
     assert list(next(csv.reader(out.open()))) == ["submission", "exercise", "score", "passed",
-                                                   "failed_checks", "seconds", "error"]
+                                                   "failed_checks", "seconds", "error", "flags"]
     assert sorted(rows) == ["alice", "bob", "endless", "exit_at_import", "raises"]
     assert rows["alice"]["passed"] == "true" and float(rows["alice"]["score"]) == 1.0
     assert rows["bob"]["passed"] == "false" and "cross_entropy_grad values" in rows["bob"]["failed_checks"].split(";")

@@ -23,10 +23,11 @@ import numpy as np
 
 from groundup.exercises.hints import Failed
 from groundup.exercises.mistakes import explain, named
-from groundup.exercises.sandbox import CallError, Sandbox
+from groundup.exercises.sandbox import CallError, Isolation, Sandbox
 from groundup.gradcheck import GRADCHECK_TOL, rel_error
 
 DEFAULT_TIMEOUT = 120.0
+LOADS = "file loads"  # reported, but no credit on its own
 
 
 @dataclass(frozen=True)
@@ -75,6 +76,18 @@ class Report:
     file: str
     checks: list[CheckResult] = field(default_factory=list)
     seconds: float = 0.0
+    flags: list[str] = field(default_factory=list)  # what it tried that a solution never needs
+
+    @classmethod
+    def not_loaded(cls, exercise: str, file: str, message: str, mistake: str | None, todo: list) -> Report:
+        """The report of a file that never ran: its load failed (``mistake``: why, if known), every check in
+        ``todo`` not run."""
+        return cls(exercise, file, [CheckResult(LOADS, False, message, mistake and explain(mistake), named(mistake))]
+                   + [CheckResult(c.name, False, "not run: the file did not load") for c in todo])
+
+    @property
+    def scored(self) -> list[CheckResult]:
+        return [c for c in self.checks if c.name != LOADS]
 
     @property
     def passed(self) -> bool:
@@ -82,7 +95,7 @@ class Report:
 
     @property
     def score(self) -> float:
-        return sum(c.passed for c in self.checks) / len(self.checks) if self.checks else 0.0
+        return sum(c.passed for c in self.scored) / len(self.scored) if self.scored else 0.0
 
     def mistakes(self) -> list[str]:
         """The ids of the diagnosed mistakes, in check order (each once)."""
@@ -101,7 +114,8 @@ class Report:
 
     def as_json(self) -> dict:
         return {"exercise": self.exercise, "passed": self.passed, "score": round(self.score, 4),
-                "seconds": round(self.seconds, 3), "checks": [asdict(c) for c in self.checks]}
+                "seconds": round(self.seconds, 3), "checks": [asdict(c) for c in self.checks],
+                "flags": self.flags}
 
     def text(self) -> str:
         lines = [f"{self.exercise}: {self.file}"]
@@ -111,8 +125,10 @@ class Report:
                 lines += ["    " + part for part in c.message.splitlines()]
                 if c.hint:
                     lines.append(f"    hint: {c.hint}")
-        n_ok = sum(c.passed for c in self.checks)
-        lines.append(f"{n_ok} of {len(self.checks)} checks passed (score {self.score:.2f}) in {self.seconds:.1f} s")
+        if self.flags:
+            lines.append("⚠ tried what a solution never needs: " + "; ".join(self.flags))
+        n_ok = sum(c.passed for c in self.scored)
+        lines.append(f"{n_ok} of {len(self.scored)} checks passed (score {self.score:.2f}) in {self.seconds:.1f} s")
         return "\n".join(lines)
 
 
@@ -276,13 +292,13 @@ def one_blas_thread():
 
 
 def run_checks(path: Path, exercise: Exercise, timeout: float = DEFAULT_TIMEOUT,
-               in_use: bool = True) -> Report:
+               in_use: bool = True, isolation: Isolation | None = None) -> Report:
     """Every check of ``exercise`` on the file at ``path``; each failure is a failed check."""
     with one_blas_thread():
-        return _run_checks(path, exercise, timeout, in_use)
+        return _run_checks(path, exercise, timeout, in_use, isolation)
 
 
-def _run_checks(path: Path, exercise: Exercise, timeout: float, in_use: bool) -> Report:
+def _run_checks(path: Path, exercise: Exercise, timeout: float, in_use: bool, isolation: Isolation | None) -> Report:
     began = time.perf_counter()
     report = Report(exercise.name, path.name)
     todo = [c for c in exercise.checks if in_use or not c.in_use]
@@ -291,7 +307,7 @@ def _run_checks(path: Path, exercise: Exercise, timeout: float, in_use: bool) ->
         problem = load_problem(path, source, exercise)
     except (OSError, UnicodeDecodeError) as err:
         problem = (f"cannot read {path.name}: {err}", None)
-    box = Sandbox(path, exercise.forbidden, timeout)
+    box = Sandbox(path, exercise.forbidden, timeout, isolation=isolation)
     if problem is None:
         try:
             box.start()
@@ -300,12 +316,10 @@ def _run_checks(path: Path, exercise: Exercise, timeout: float, in_use: bool) ->
             problem = (err.message + trace, {"exit": "exits", "timeout": "endless-loop"}.get(err.kind, "load-error"))
     if problem is not None:
         box.close()
-        why = problem[1]
-        report.checks.append(CheckResult("file loads", False, problem[0], why and explain(why), named(why)))
-        report.checks += [CheckResult(c.name, False, "not run: the file did not load") for c in todo]
-        report.seconds = time.perf_counter() - began
+        report = Report.not_loaded(exercise.name, path.name, problem[0], problem[1], todo)
+        report.flags, report.seconds = box.flags, time.perf_counter() - began
         return report
-    report.checks.append(CheckResult("file loads", True, ""))
+    report.checks.append(CheckResult(LOADS, True, ""))
     sub = Submission(box, path.name)
     try:
         for check in todo:
@@ -319,6 +333,7 @@ def _run_checks(path: Path, exercise: Exercise, timeout: float, in_use: bool) ->
                                                  explain("exp-overflow"), "exp-overflow"))
     finally:
         box.close()
+    report.flags, report.checks[0].message = box.flags, box.output_note()
     report.seconds = time.perf_counter() - began
     return report
 

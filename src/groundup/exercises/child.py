@@ -1,12 +1,14 @@
 """The process a learner's file runs in, and the value-only wire format both sides speak.
 
-The parent starts ``python -I -c <this file's source> ...`` (no PYTHONPATH, no user site, so
-``groundup`` is not importable unless installed) with resource limits, in a temporary folder.
-This module imports only the standard library and NumPy. It loads the learner's file, then
-answers call requests: ``{"target": name, "args": [...]}`` -> the function's return value, or
-the exception as text. Every message is a frame of JSON plus raw ``.npy`` blobs read back with
-``allow_pickle=False``: nothing the child sends can make the parent run code, and nothing it
-sends is a verdict, only values (the parent compares them with its own reference).
+The parent starts ``python -I -S -c <this file's source> RFD WFD FILE CONFIG`` (no site, no
+PYTHONPATH: only the folders the parent puts on ``sys.path`` are importable) with resource
+limits, in the submission's private folder, inside bubblewrap where it works. This module
+imports only the standard library and NumPy. It installs an audit hook (``Guard``), loads the
+learner's file, then answers call requests: ``{"target": name, "args": [...]}`` -> the
+function's return value, or the exception as text. Every message is a frame of JSON plus raw
+``.npy`` blobs read back with ``allow_pickle=False``: nothing the child sends can make the
+parent run code, and nothing it sends is a verdict, only values (the parent compares them with
+its own reference). Each reply also carries the new integrity flags the guard recorded.
 """
 
 from __future__ import annotations
@@ -187,14 +189,162 @@ def set_limits(memory_mb: int, cpu_seconds: int, file_mb: int) -> None:
     signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a too-large write raises OSError instead
 
 
+def die_with_parent() -> None:
+    """Linux: SIGKILL this process when the process that started it ends (its grader)."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(signal.SIGKILL))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+# What a solution never needs. Each is recorded as a flag; with ``block`` (no sandbox around
+# the process) it is also refused with PermissionError.
+PROCESS_EVENTS = ("subprocess.Popen", "os.system", "os.exec", "os.spawn", "os.posix_spawn", "os.fork",
+                  "os.forkpty", "pty.spawn")
+NETWORK_EVENTS = ("socket.__new__", "socket.connect", "socket.bind", "socket.getaddrinfo",
+                  "socket.gethostbyname", "socket.sendto")
+WRITE_EVENTS = ("os.remove", "os.rename", "os.rmdir", "os.mkdir", "os.chmod", "os.chown", "os.link",
+                "os.symlink", "os.truncate", "os.utime", "os.chflags", "os.setxattr", "os.removexattr",
+                "shutil.rmtree", "shutil.chown")
+LIST_EVENTS = ("os.listdir", "os.scandir", "glob.glob")
+INTROSPECTION_EVENTS = ("gc.get_objects", "gc.get_referrers", "gc.get_referents")
+READ_ALWAYS = ("/dev/null", "/dev/zero", "/dev/urandom", "/dev/random", "/etc/localtime",
+               "/usr/share/zoneinfo", "/sys/devices/system/cpu", "/proc/cpuinfo", "/proc/meminfo")
+
+
+class Guard:
+    """The audit hook (``sys.addaudithook``: it sees open, subprocess, socket, kill, ctypes, and
+    cannot be removed). ``config``: folder and tmp (writable), read (readable roots), deny
+    (never readable, even under a readable root), block (refuse as well as record)."""
+
+    def __init__(self, config: dict, forbidden: list[str]):
+        real = os.path.realpath
+        self.write = tuple(real(p) for p in (config["folder"], config["tmp"])) + ("/dev/null",)
+        self.read = self.write + tuple(real(p) for p in config["read"]) + READ_ALWAYS
+        self.deny = tuple(real(p) for p in config["deny"])
+        self.trusted = tuple(real(p) for p in config.get("trusted", ()))  # installed packages
+        self.stdlib = real(os.path.dirname(os.__file__))
+        self.block, self.forbidden, self.pid = bool(config["block"]), set(forbidden), os.getpid()
+        self.flags: list[str] = []
+        self.sent = 0
+        self.busy = False
+
+    @staticmethod
+    def under(path: str, roots: tuple) -> bool:
+        return any(path == r or path.startswith(r.rstrip("/") + "/") for r in roots)
+
+    def flag(self, what: str) -> None:
+        if what not in self.flags and len(self.flags) < 20:
+            self.flags.append(what)
+        if self.block:
+            raise PermissionError(f"not allowed while being checked: {what}")
+
+    def new_flags(self) -> list[str]:
+        new, self.sent = self.flags[self.sent:], len(self.flags)
+        return new
+
+    def path_ok(self, path, write: bool) -> str | None:
+        """None if the path may be used, else the flag to record."""
+        if isinstance(path, int) or path is None:
+            return None
+        path = os.path.realpath(os.fsdecode(path))
+        if path.startswith("/proc/"):
+            part = path.split("/")[2]
+            if part.isdigit() and int(part) != self.pid:
+                return f"read /proc/{part} (another process)"
+            if part in ("self", "thread-self") or part == str(self.pid):
+                return None if not write else f"wrote {path}"
+        if self.under(path, self.deny):
+            return f"opened {path} (groundup's own files)"
+        if self.under(path, self.write if write else self.read):
+            return None
+        return f"{'wrote' if write else 'opened'} {path} (outside its folder)"
+
+    def __call__(self, event: str, args: tuple) -> None:
+        if self.busy:  # realpath's own calls
+            return
+        self.busy = True
+        try:
+            what = self.what(event, args)
+        finally:
+            self.busy = False
+        if what:
+            self.flag(what)
+
+    def what(self, event: str, args: tuple) -> str | None:
+        if event == "open":
+            mode, flags = args[1], args[2] if len(args) > 2 else 0
+            write = (isinstance(mode, str) and any(c in mode for c in "wax+")) or bool(
+                (flags or 0) & (os.O_WRONLY | os.O_RDWR | os.O_CREAT | os.O_TRUNC | os.O_APPEND))
+            return self.path_ok(args[0], write)
+        if event in WRITE_EVENTS:
+            paths = args[:2] if event in ("os.rename", "os.link") else args[:1]
+            return next((w for w in (self.path_ok(p, True) for p in paths) if w), None)
+        if event in LIST_EVENTS:
+            return self.path_ok(args[0] if args and args[0] is not None else ".", False)
+        if event.startswith(PROCESS_EVENTS):
+            return "started a process"
+        if event in NETWORK_EVENTS:
+            return "used the network"
+        if event in ("os.kill", "os.killpg"):
+            pid = args[0]
+            if (event == "os.kill" and pid in (self.pid, 0)) or (event == "os.killpg" and pid == os.getpgid(0)):
+                return None
+            return f"sent a signal to process {pid}"
+        if event.startswith("ctypes.") and not self.from_trusted():
+            return "used ctypes (raw memory and C calls)"
+        if event in INTROSPECTION_EVENTS:
+            return "inspected the interpreter's objects (gc)"
+        if event == "import" and args[0].split(".")[0] in self.forbidden \
+                and not any(isinstance(f, Forbidden) for f in (args[3] or ())):
+            return f"removed the import blocker from sys.meta_path to import {args[0]}"
+        return None
+
+    def from_trusted(self) -> bool:
+        """Whether the code that caused the event (past the standard library) is an installed
+        package's, such as torch loading its libraries with ctypes, not the submission's."""
+        frame = sys._getframe(2)
+        while frame is not None:
+            name = frame.f_code.co_filename
+            if not (name.startswith("<") or self.under(name, (self.stdlib,))):
+                return self.under(os.path.realpath(name), self.trusted)
+            frame = frame.f_back
+        return False
+
+    def check_meta_path(self, blocker: "Forbidden") -> None:
+        """The import blocker must still be first on sys.meta_path; put it back if not."""
+        if not sys.meta_path or sys.meta_path[0] is not blocker:
+            if blocker in sys.meta_path:
+                sys.meta_path.remove(blocker)
+            sys.meta_path.insert(0, blocker)
+            what = "edited sys.meta_path (the import blocker)"
+            if what not in self.flags:
+                self.flags.append(what)
+
+
 def main(argv: list[str]) -> None:
-    rfd, wfd, path, forbidden = int(argv[0]), int(argv[1]), argv[2], [n for n in argv[3].split(",") if n]
-    set_limits(int(argv[4]), int(argv[5]), int(argv[6]))
-    sys.meta_path.insert(0, Forbidden(forbidden))
+    rfd, wfd, path, config = int(argv[0]), int(argv[1]), argv[2], json.loads(argv[3])
+    forbidden = config["forbidden"]
+    set_limits(config["memory_mb"], config["cpu_seconds"], config["file_mb"])
+    if config["block"]:
+        die_with_parent()
+    blocker = Forbidden(forbidden)
+    sys.meta_path.insert(0, blocker)
     for name in list(sys.modules):  # nothing forbidden is importable from the cache either
         if name.split(".")[0] in forbidden:
             del sys.modules[name]
-    send = lambda obj: write_frame(wfd, encode(obj))  # noqa: E731
+    guard = Guard(config, forbidden)
+    sys.addaudithook(guard)
+    sys.path.insert(0, config["folder"])  # its helper modules import as when run as a script
+
+    def send(obj):
+        guard.check_meta_path(blocker)
+        obj["flags"] = guard.new_flags()
+        write_frame(wfd, encode(obj))
+
     namespace = {"__name__": "submission", "__file__": path, "__builtins__": __builtins__}
     try:
         with open(path, encoding="utf-8") as f:

@@ -36,6 +36,9 @@ def add_parsers(sub) -> None:
     seconds = _positive(float, "a number of seconds > 0")
     timeout_help = f"wall-clock limit for one submission, in seconds (default {DEFAULT_TIMEOUT:g})"
     no_in_use = "skip the in-use training run on real data (the quick checks only)"
+    isolation = dict(choices=("bwrap", "process"), default="auto", help=(
+        "how the submission runs: bwrap (bubblewrap: no network, no view of groundup, the data or "
+        "other files) or process (a plain limited process); default: bwrap where it works"))
 
     ex = sub.add_parser("exercise", help="the exercises: list them, or start one (write its scaffold)")
     esub = ex.add_subparsers(dest="exercise_command", required=True, metavar="ACTION",
@@ -57,6 +60,7 @@ def add_parsers(sub) -> None:
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="S", help=timeout_help)
     check.add_argument("--no-in-use", dest="in_use", action="store_false", help=no_in_use)
+    check.add_argument("--isolation", **isolation)
 
     grade = sub.add_parser("grade", help="grade a folder of submissions into grades.csv and feedback files",
                            description="Every .py file in DIR (or every sub-folder holding the "
@@ -70,6 +74,7 @@ def add_parsers(sub) -> None:
                        help="submissions checked at once (default: the number of cores)")
     grade.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="S", help=timeout_help)
     grade.add_argument("--no-in-use", dest="in_use", action="store_false", help=no_in_use)
+    grade.add_argument("--isolation", **isolation)
     grade.add_argument("--quiet", action="store_true", help="no progress bar and no table")
 
 
@@ -145,30 +150,43 @@ def _resolve(args):
 
 
 def cmd_check(args) -> int:
+    import sys
+
     from groundup.exercises.checking import report_json, run_checks
+    from groundup.exercises.sandbox import FALLBACK_NOTE, Isolation, resolve
 
     ex = _resolve(args)
-    report = run_checks(args.file, ex, args.timeout, args.in_use)
+    mode = resolve(args.isolation)
+    if mode == "process" and args.isolation == "auto":
+        print(FALLBACK_NOTE, file=sys.stderr)
+    report = run_checks(args.file, ex, args.timeout, args.in_use, Isolation(mode))
     print(report_json(report) if args.json else report.text())
     return 0 if report.passed else 1
 
 
 def cmd_grade(args) -> int:
+    import sys
+
     from groundup.exercises.catalogue import get
     from groundup.exercises.grading import default_jobs, grade
 
     get(args.exercise)
     feedback = args.feedback or args.out.parent / "feedback"
     results = grade(args.dir, args.exercise, args.out, feedback, args.jobs or default_jobs(),
-                    args.timeout, args.in_use, args.quiet)
+                    args.timeout, args.in_use, args.quiet, args.isolation)
     if not args.quiet:
         width = max(len(g.submission) for g in results)
         for g in results:
             r = g.report
             print(f"{g.submission:<{width}}  {r.score:.2f}  {'passed' if r.passed else 'failed'}  "
-                  f"{r.seconds:6.1f} s  {r.error[:70]}".rstrip())
+                  f"{r.seconds:6.1f} s  {r.error[:70]}".rstrip() + (f"  flags: {'; '.join(r.flags)}" if r.flags else ""))
     passed = sum(g.report.passed for g in results)
     print(f"{len(results)} submissions, {passed} passed every check; wrote {args.out} and "
           f"{len(results)} feedback files in {feedback}/")
+    troubled = [g.submission for g in results if g.trouble]
+    if troubled:
+        print(f"groundup: error: grading itself failed for {len(troubled)} submission(s): {', '.join(troubled)} "
+              f"(see their feedback files)", file=sys.stderr)
+        return 1
     return 0
 

@@ -1,43 +1,67 @@
 """Grade a folder of submissions: each checked in its own sandbox, several at once.
 
 Every ``.py`` file in the folder (or every sub-folder holding the exercise's file) is one
-submission. A pool of at most ``jobs`` worker processes checks them; each check runs the
-submission in its own limited child process with a wall-clock budget, so a submission that
-hangs is killed at the timeout and the others go on. The results go to one CSV (written
-atomically once all are done) and one Markdown feedback file per submission.
+submission. Up to ``jobs`` worker processes (``worker``) check them, one submission at a time
+each; each check runs the submission from a private copy in its own limited child (see
+``sandbox``), so the class folder is never written. A worker that dies costs only the
+submission it was checking, which is checked once more in a new worker; a second death is a
+grading failure of that row. Rows are written as they finish: ``grades.csv`` (atomically,
+all rows so far), ``feedback/<name>.md``, and the report of each row in a hidden folder
+beside the CSV, so that a ``grade`` cut short (Ctrl-C, SIGTERM) keeps every finished row and
+the next ``grade`` checks only the submissions not yet graded or changed since.
 """
 
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
-import multiprocessing
+import json
 import os
+import select
+import signal
+import subprocess
 import sys
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from dataclasses import dataclass
+import time
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from tqdm import tqdm
 
-from groundup.errors import ConfigError
+from groundup.core.faults import fault_point
+from groundup.errors import ConfigError, Interrupted
 from groundup.exercises.checking import CheckResult, Report, run_checks
+from groundup.exercises.sandbox import FALLBACK_NOTE, Isolation, resolve
 from groundup.store.runs import atomic_write_text
+from groundup.version import __version__
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-COLUMNS = ("submission", "exercise", "score", "passed", "failed_checks", "seconds", "error")
+COLUMNS = ("submission", "exercise", "score", "passed", "failed_checks", "seconds", "error", "flags")
+WORKER = "from groundup.exercises.grading import worker; worker()"
+ATTEMPTS = 2  # a submission whose worker dies is checked once more in a new worker
 
 
 @dataclass
 class Graded:
     submission: str
     report: Report
+    digest: str = ""  # of the submission's files and the grading settings
+    trouble: str = ""  # why grading itself failed for this row ('' when it did not)
 
     def row(self) -> dict:
         r = self.report
         return {"submission": self.submission, "exercise": r.exercise, "score": f"{r.score:.4f}",
                 "passed": str(r.passed).lower(), "seconds": f"{r.seconds:.2f}", "error": r.error,
-                "failed_checks": ";".join(c.name for c in r.checks if not c.passed)}
+                "failed_checks": ";".join(c.name for c in r.checks if not c.passed),
+                "flags": "; ".join(r.flags)}
+
+
+@dataclass
+class Job:
+    name: str
+    path: Path
+    digest: str
+    attempts: int = 0
 
 
 def submissions(folder: Path, file_name: str) -> dict[str, Path]:
@@ -55,62 +79,264 @@ def submissions(folder: Path, file_name: str) -> dict[str, Path]:
     return found
 
 
-def _check_one(name: str, path: str, exercise: str, timeout: float, in_use: bool) -> Graded:
+def beside(folder: Path, path: Path) -> str:
+    """A file among classmates' files stands alone; a sub-folder is the whole submission."""
+    return "none" if path.parent == folder else "all"
+
+
+def digest(path: Path, alone: bool, settings: str) -> str:
+    """SHA-256 of the submission's files (names and bytes) and the settings it is graded with."""
+    h = hashlib.sha256(settings.encode())
+    files = [path] if alone else sorted(p for p in path.parent.rglob("*") if p.is_file() and not any(
+        part.startswith(".") or part == "__pycache__" for part in p.relative_to(path.parent).parts))
+    for p in files:
+        h.update(str(p.relative_to(path.parent)).encode() + b"\0")
+        try:
+            h.update(p.read_bytes())
+        except OSError:
+            h.update(b"unreadable")
+    return h.hexdigest()
+
+
+# ------------------------------------------------------------------------------ the worker
+
+def worker() -> None:
+    """A grading worker: one JSON job per line on stdin -> one JSON result per line on stdout.
+    It ends with its parent (SIGTERM on the parent's death, Linux) and, on SIGTERM, first
+    stops the submission it is checking (its sandbox's ``finally``)."""
     from groundup.exercises.catalogue import get
 
-    return Graded(name, run_checks(Path(path), get(exercise), timeout, in_use))
+    parent = os.getppid()
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it sends SIGTERM
+    _die_with_parent(signal.SIGTERM)
+    if os.getppid() != parent:
+        return
+    out = os.fdopen(os.dup(1), "w", encoding="utf-8")
+    os.dup2(2, 1)  # anything printed by a check goes where stderr goes, not into the results
+    for line in sys.stdin:
+        job = json.loads(line)
+        fault_point(f"grade-worker-{job['name']}")  # the tests' way to kill a worker mid-check
+        try:
+            report = run_checks(Path(job["path"]), get(job["exercise"]), job["timeout"], job["in_use"],
+                                Isolation(job["mode"], job["beside"]))
+            result = {"report": asdict(report)}
+        except Exception as err:  # noqa: BLE001 - a failure of grading, reported as the row's trouble
+            result = {"error": f"{type(err).__name__}: {err}"}
+        out.write(json.dumps(result) + "\n")
+        out.flush()
+
+
+def _die_with_parent(sig: int) -> None:
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, int(sig))  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def report_from(data: dict) -> Report:
+    checks = [CheckResult(**c) for c in data.pop("checks")]
+    return Report(**data, checks=checks)
+
+
+# -------------------------------------------------------------------------------- the pool
+
+class Pool:
+    """Worker processes, each checking one submission at a time; a dead one is replaced."""
+
+    def __init__(self, size: int, common: dict):
+        self.size, self.common = size, common
+        self.idle: list[subprocess.Popen] = []
+        self.busy: dict[int, tuple[subprocess.Popen, Job, float]] = {}  # stdout fd -> ...
+        src = str(Path(__file__).resolve().parents[2])
+        self.env = {**os.environ, "PYTHONPATH": os.pathsep.join(
+            [src, *filter(None, [os.environ.get("PYTHONPATH")])]), **dict.fromkeys(BLAS_THREADS, "1")}
+
+    def _spawn(self) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-c", WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                stderr=subprocess.DEVNULL, env=self.env, start_new_session=True,
+                                text=True, encoding="utf-8")
+
+    def give(self, job: Job) -> None:
+        proc = self.idle.pop() if self.idle else self._spawn()
+        job.attempts += 1
+        try:
+            proc.stdin.write(json.dumps({**self.common, "name": job.name, "path": str(job.path)}) + "\n")
+            proc.stdin.flush()
+        except OSError:
+            pass  # a dead worker: seen as EOF below
+        self.busy[proc.stdout.fileno()] = (proc, job, time.monotonic())
+
+    def wait(self, limit: float) -> list[tuple[Job, dict | None]]:
+        """The jobs that ended: (job, result), result None if its worker died or overran ``limit``."""
+        ready, _, _ = select.select(list(self.busy), [], [], 1.0)
+        done = []
+        for fd in ready:
+            proc, job, _ = self.busy.pop(fd)
+            line = proc.stdout.readline()
+            if line:
+                self.idle.append(proc)
+                done.append((job, json.loads(line)))
+            else:
+                self._end(proc)
+                done.append((job, None))
+        for fd, (proc, job, began) in list(self.busy.items()):
+            if time.monotonic() - began > limit:
+                del self.busy[fd]
+                self._end(proc)
+                done.append((job, {"error": f"the check took more than {limit:g} s in all"}))
+        return done
+
+    @staticmethod
+    def _end(proc: subprocess.Popen, grace: float = 0.0) -> None:
+        """Stop a worker: SIGTERM (it stops its sandbox), SIGKILL after ``grace`` seconds."""
+        for sig, wait in ((signal.SIGTERM, grace), (signal.SIGKILL, 5.0)):
+            if proc.poll() is None:
+                try:
+                    os.killpg(proc.pid, sig)
+                except (ProcessLookupError, PermissionError):
+                    pass
+                try:
+                    proc.wait(wait)
+                except subprocess.TimeoutExpired:
+                    continue
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        procs = [p for p, _, _ in self.busy.values()] + self.idle
+        for proc in procs:
+            try:
+                os.killpg(proc.pid, signal.SIGTERM)
+            except (ProcessLookupError, PermissionError):
+                pass
+        for proc in procs:
+            self._end(proc, grace=5.0)
+        self.busy.clear()
+        self.idle.clear()
+
+
+# ------------------------------------------------------------------------------- grading
+
+class Output:
+    """grades.csv, feedback/<name>.md and the saved reports, rewritten as each row finishes."""
+
+    def __init__(self, out: Path, feedback: Path):
+        self.out, self.feedback = out, feedback
+        self.saved = out.parent / f".{out.name}.reports"
+        self.rows: dict[str, Graded] = {}
+        try:
+            self.listed = {r.get("submission") for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))}
+        except (OSError, UnicodeDecodeError, csv.Error):
+            self.listed = set()
+
+    def kept(self, name: str, digest_: str) -> Graded | None:
+        """The row graded before from the same files and settings, if grades.csv lists it."""
+        path = self.saved / f"{name}.json"
+        if not (name in self.listed and path.is_file() and (self.feedback / f"{name}.md").is_file()):
+            return None
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if data.get("digest") != digest_ or data.get("trouble"):
+                return None
+            return Graded(name, report_from(data["report"]), digest_)
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    def add(self, g: Graded) -> None:
+        self.rows[g.submission] = g
+        self.feedback.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(self.feedback / f"{g.submission}.md", g.report.text() + "\n")
+        self.saved.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(self.saved / f"{g.submission}.json", json.dumps(
+            {"digest": g.digest, "trouble": g.trouble, "report": asdict(g.report)}, ensure_ascii=False))
+        self.write_csv()
+
+    def write_csv(self) -> None:
+        buf = io.StringIO()
+        writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(self.rows[n].row() for n in sorted(self.rows))
+        self.out.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write_text(self.out, buf.getvalue())
 
 
 def grade(folder: Path, exercise: str, out: Path, feedback: Path, jobs: int, timeout: float,
-          in_use: bool = True, quiet: bool = False) -> list[Graded]:
-    """Check every submission in ``folder``; write ``out`` (CSV) and ``feedback/<name>.md``."""
+          in_use: bool = True, quiet: bool = False, isolation: str = "auto") -> list[Graded]:
+    """Check every submission in ``folder``; write ``out`` (CSV) and ``feedback/<name>.md`` as
+    rows finish. Ctrl-C or SIGTERM stops the workers and their submissions and raises
+    Interrupted, every finished row written."""
     from groundup.exercises.catalogue import get
 
     files = submissions(folder, get(exercise).file_name)
-    results: list[Graded] = []
-    context = multiprocessing.get_context("spawn")  # no state of this process leaks into workers
-    bar = tqdm(total=len(files), unit="submission", disable=quiet or not sys.stderr.isatty(),
-               dynamic_ncols=True)
-    saved = {k: os.environ.get(k) for k in BLAS_THREADS}
-    os.environ.update(dict.fromkeys(BLAS_THREADS, "1"))  # parallelism comes from the workers
+    mode = resolve(isolation)
+    if mode == "process" and isolation == "auto" and not quiet:
+        print(FALLBACK_NOTE, file=sys.stderr)
+    settings = json.dumps([__version__, exercise, in_use, mode])  # a new --timeout keeps the rows
+    output = Output(out, feedback)
+    todo: list[Job] = []
+    for name, path in files.items():
+        d = digest(path, beside(folder, path) == "none", settings)
+        kept = output.kept(name, d)
+        if kept is not None:
+            output.rows[name] = kept
+        else:
+            todo.append(Job(name, path, d))
+    common = {"exercise": exercise, "timeout": timeout, "in_use": in_use, "mode": mode}
+    _run(todo, folder, output, Pool(min(jobs, max(1, len(todo))), common), timeout, quiet)
+    output.write_csv()
+    return [output.rows[n] for n in sorted(output.rows)]
+
+
+def _run(todo: list[Job], folder: Path, output: Output, pool: Pool, timeout: float, quiet: bool) -> None:
+    bar = tqdm(total=len(todo), unit="submission", disable=quiet or not sys.stderr.isatty(), dynamic_ncols=True)
+    exercise = pool.common["exercise"]
     try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=context) as pool:
-            futures = {pool.submit(_check_one, name, str(path), exercise, timeout, in_use): name
-                       for name, path in files.items()}
-            for future in as_completed(futures):
-                try:
-                    results.append(future.result())
-                except Exception as err:  # noqa: BLE001 - a lost worker costs one row, not the grading
-                    results.append(lost(futures[future], exercise, files[futures[future]], err))
+        while todo or pool.busy:
+            while todo and len(pool.busy) < pool.size:
+                job = todo.pop(0)
+                pool.common["beside"] = beside(folder, job.path)
+                pool.give(job)
+            for job, result in pool.wait(limit=3 * timeout + 600):
+                if result is None and job.attempts < ATTEMPTS:
+                    todo.insert(0, job)  # its worker died: once more, in a new worker
+                    continue
+                output.add(_graded(job, result, exercise, pool.common["in_use"]))
                 bar.update()
+    except Interrupted as stop:
+        stop.hint = (f"grading interrupted: {len(output.rows)} of {len(output.rows) + len(todo) + len(pool.busy)} "
+                     f"submissions graded and written to {output.out}; run the same command again to grade the rest")
+        raise
     finally:
+        pool.close()
         bar.close()
-        for k, v in saved.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-    results.sort(key=lambda g: g.submission)
-    feedback.mkdir(parents=True, exist_ok=True)
-    for g in results:
-        atomic_write_text(feedback / f"{g.submission}.md", g.report.text() + "\n")
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(g.row() for g in results)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out, buf.getvalue())
-    return results
 
 
-def lost(name: str, exercise: str, path: Path, err: Exception) -> Graded:
-    """The row of a submission whose grading worker failed (it never ran the checks)."""
+def _graded(job: Job, result: dict | None, exercise: str, in_use: bool) -> Graded:
+    if result is None:
+        err = "its grading worker was killed twice while checking it"
+        g = lost(job.name, exercise, job.path, err, in_use)
+        g.report.flags.append("killed its grading worker?")
+    elif "error" in result:
+        g = lost(job.name, exercise, job.path, result["error"], in_use)
+    else:
+        g = Graded(job.name, report_from(result["report"]))
+    g.digest = job.digest
+    return g
+
+
+def lost(name: str, exercise: str, path: Path, err: str, in_use: bool = True) -> Graded:
+    """The row of a submission whose grading failed (its checks did not run)."""
     from groundup.exercises.catalogue import get
 
-    report = Report(exercise, path.name)
-    report.checks.append(CheckResult("file loads", False, f"the grading worker failed: {type(err).__name__}: {err}"))
-    report.checks += [CheckResult(c.name, False, "not run: the grading worker failed") for c in get(exercise).checks]
-    return Graded(name, report)
+    todo = [c for c in get(exercise).checks if in_use or not c.in_use]
+    report = Report.not_loaded(exercise, path.name, f"the grading worker failed: {err}", None, todo)
+    return Graded(name, report, trouble=err)
 
 
 def default_jobs() -> int:
