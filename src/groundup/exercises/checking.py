@@ -94,15 +94,20 @@ class Report:
                 "seconds": round(self.seconds, 3), "checks": [asdict(c) for c in self.checks]}
 
     def text(self) -> str:
-        lines = [f"{self.exercise}: {self.file}"]
+        """The report as ``groundup check`` prints it, in the current language (``i18n``)."""
+        from groundup.i18n import name, relay, t
+
+        lines = [t("check.header", exercise=self.exercise, file=self.file)]
         for c in self.checks:
-            lines.append(f"{'✓' if c.passed else '✗'} {c.name}" + (f": {c.message}" if c.passed and c.message else ""))
+            head = f"{'✓' if c.passed else '✗'} {name(c.name)}"
+            lines.append(t("check.header", exercise=head, file=relay(c.message)) if c.passed and c.message else head)
             if not c.passed:
-                lines += ["    " + part for part in c.message.splitlines()]
+                lines += ["    " + part[:len(part) - len(part.lstrip())] + relay(part.strip())
+                          for part in c.message.splitlines()]
                 if c.hint:
-                    lines.append(f"    hint: {c.hint}")
+                    lines.append("    " + t("check.hint", hint=c.hint))
         n_ok = sum(c.passed for c in self.checks)
-        lines.append(f"{n_ok} of {len(self.checks)} checks passed (score {self.score:.2f}) in {self.seconds:.1f} s")
+        lines.append(t("check.summary", ok=n_ok, n=len(self.checks), score=self.score, seconds=self.seconds))
         return "\n".join(lines)
 
 

@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
+import re
+import string
 from contextvars import ContextVar
 from pathlib import Path
 
 from groundup.errors import check_choice
 from groundup.i18n.en import EN
-from groundup.i18n.zh import ZH
+from groundup.i18n.zh import CODE as ZH_CODE, ZH
 
 LANGS = ("en", "zh")
 CATALOGUES = {"en": EN, "zh": ZH}
+# Names and phrases the code writes in English (an exercise's checks, what a check compares),
+# each translated whole; what is not here is shown as written (mostly code identifiers).
+CODE = {"en": {}, "zh": ZH_CODE}
 NEEDS_CJK = {"zh"}
 # Fonts that draw Chinese, best first: Debian's fonts-noto-cjk, then common desktop fonts.
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
@@ -34,6 +40,58 @@ _LANG: ContextVar[str] = ContextVar("groundup_lang", default="en")
 def current() -> str:
     """The language the report is written in now."""
     return _LANG.get()
+
+
+def choose(lang: str | None = None) -> str:
+    """The language a command or an API call speaks: ``lang`` when given (``--lang``,
+    ``lang=``), else ``$GROUNDUP_LANG``, else the locale (the first of ``LC_ALL``,
+    ``LC_MESSAGES``, ``LANG`` that is set, as POSIX reads them: ``zh_CN.UTF-8`` is Chinese),
+    else English. A bad ``lang`` or ``$GROUNDUP_LANG`` is the one-line ConfigError."""
+    if lang is not None:
+        check_choice("lang", lang, LANGS)
+        return lang
+    if env := os.environ.get("GROUNDUP_LANG", "").strip():
+        check_choice("GROUNDUP_LANG", env, LANGS)
+        return env
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if value := os.environ.get(var, "").strip():
+            return next((code for code in LANGS if code != "en" and value.lower().startswith(code)), "en")
+    return "en"
+
+
+def name(text: str) -> str:
+    """A name or phrase the code writes in English, in the current language where ``CODE``
+    has it (a check's name, what a check compares), else as written."""
+    return CODE[current()].get(text, text)
+
+
+@functools.lru_cache(maxsize=None)
+def _patterns(prefix: str) -> list[tuple[str, re.Pattern]]:
+    """The English templates of ``prefix`` keys as regular expressions, one group per field."""
+    found = []
+    for key, template in EN.items():
+        if not key.startswith(prefix):
+            continue
+        parts = []
+        for literal, field, _, _ in string.Formatter().parse(template):
+            parts.append(re.escape(literal))
+            if field:
+                parts.append(f"(?P<{field}>.+?)" if f"(?P<{field}>" not in "".join(parts) else f"(?P={field})")
+        found.append((key, re.compile("".join(parts), re.DOTALL)))
+    return found
+
+
+def relay(text: str, prefix: str = "msg.") -> str:
+    """A line the code wrote in English (``en``'s ``prefix`` templates), said again in the
+    current language: the template that matches the whole line is filled with its fields, each
+    relayed in turn (``softmax(z): expected shape (6, 4) [...], got ...``); a line no template
+    matches is a name (``name``) or stays as written."""
+    if current() == "en" or not text:
+        return text
+    for key, pattern in _patterns(prefix):
+        if m := pattern.fullmatch(text):
+            return CATALOGUES[current()][key].format(**{k: relay(v, prefix) for k, v in m.groupdict().items()})
+    return name(text)
 
 
 @contextlib.contextmanager
