@@ -230,17 +230,18 @@ def load_problem(path: Path, source: str, exercise: Exercise) -> tuple[str, str 
 
 
 def run_checks(path: Path, exercise: Exercise, timeout: float = DEFAULT_TIMEOUT,
-               in_use: bool = True) -> Report:
-    """Every check of ``exercise`` on the file at ``path``; each failure is a failed check."""
+               in_use: bool = True, source: str | None = None) -> Report:
+    """Every check of ``exercise`` on the file at ``path`` (a ``.py`` in its declared encoding,
+    or a notebook's code cells), or on ``source`` named ``path``; each failure is a failed check."""
+    from groundup.exercises.notebook import private_copy, read_source
+
     began = time.perf_counter()
     report = Report(exercise.name, path.name)
     todo = [c for c in exercise.checks if in_use or not c.in_use]
-    try:
-        source = path.read_text(encoding="utf-8")
-        problem = load_problem(path, source, exercise)
-    except (OSError, UnicodeDecodeError) as err:
-        problem = (f"cannot read {path.name}: {err}", None)
-    box = Sandbox(path, exercise.forbidden, timeout)
+    source, note, problem = read_source(path, source)
+    problem = (problem, None) if problem else load_problem(path, source, exercise)
+    copy = private_copy(source or "", path)  # the source as a UTF-8 .py file of its own
+    box = Sandbox(copy.path, exercise.forbidden, timeout)
     if problem is None:
         try:
             box.start()
@@ -249,11 +250,12 @@ def run_checks(path: Path, exercise: Exercise, timeout: float = DEFAULT_TIMEOUT,
             problem = (err.message + trace, "the file must load without errors, exits or endless loops")
     if problem is not None:
         box.close()
+        copy.cleanup()
         report.checks.append(CheckResult("file loads", False, problem[0], problem[1]))
         report.checks += [CheckResult(c.name, False, "not run: the file did not load") for c in todo]
         report.seconds = time.perf_counter() - began
         return report
-    report.checks.append(CheckResult("file loads", True, ""))
+    report.checks.append(CheckResult("file loads", True, note))
     sub = Submission(box, path.name)
     try:
         for check in todo:
@@ -267,6 +269,7 @@ def run_checks(path: Path, exercise: Exercise, timeout: float = DEFAULT_TIMEOUT,
                                                  "look for an exp of a large number"))
     finally:
         box.close()
+        copy.cleanup()
     report.seconds = time.perf_counter() - began
     return report
 

@@ -88,6 +88,8 @@ def relay(text: str, prefix: str = "msg.") -> str:
     matches is a name (``name``) or stays as written."""
     if current() == "en" or not text:
         return text
+    if text in CODE[current()]:
+        return CODE[current()][text]
     for key, pattern in _patterns(prefix):
         if m := pattern.fullmatch(text):
             return CATALOGUES[current()][key].format(**{k: relay(v, prefix) for k, v in m.groupdict().items()})

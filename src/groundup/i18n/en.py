@@ -474,12 +474,8 @@ EN = {
     "exercise.no_file": "{path}: no such file",
     "exercise.which": "cannot tell the exercise from the name {name}; add --exercise NAME",
     "exercise.unknown": "unknown exercise {name}; choose from: {names}",
-    "exercise.not_notebook": "{path} is not a notebook nbformat can read: {error}",
-    "exercise.encoding": ("{file} is not UTF-8 ({error}); save it as UTF-8, or declare its encoding in its "
-                          "first line: # -*- coding: gbk -*-"),
     "exercise.no_functions": ("none of {names} is defined in this notebook yet: run the cells that define "
                               "them, then check again"),
-    "exercise.skipped_lines": "left out {n} line(s) that are not Python (IPython magics, ! shell commands): {lines}",
     "check.header": "{exercise}: {file}",
     "check.hint": "hint: {hint}",
     "check.summary": "{ok} of {n} checks passed (score {score:.2f}) in {seconds:.1f} s",
@@ -488,6 +484,12 @@ EN = {
     "grade.summary": ("{n} submissions, {passed} passed every check; wrote {out} and {n} feedback files "
                       "in {feedback}/"),
     # the messages of the checks, as the checking code writes them (matched whole, field by field)
+    "msg.not_notebook": "{file} is not a notebook nbformat can read: {error}",
+    "msg.encoding": ("{file} is not UTF-8 ({error}); save it as UTF-8, or declare its encoding in its first "
+                     "line: # -*- coding: gbk -*-"),
+    "msg.skipped": ("left out {n} line(s) that are not the exercise's Python (IPython magics, ! shell "
+                    "commands, groundup's own calls): {lines}"),
+    "nb.file": "the functions of this notebook",
     "msg.not_run": "not run: {reason}",
     "msg.did_not_load": "the file did not load",
     "msg.not_defined": "{name} is not defined in {file}",
@@ -527,7 +529,6 @@ EN = {
     "msg.arrays_batch": "{k} arrays, batch of {n}",
     "msg.trace": "{where}, line {line}, in {function}: {code}",
     # ---- the notebook's check and result card
-    "nb.checks": "{exercise}: the functions of this notebook",
     "nb.card_test_accuracy": "test accuracy", "nb.card_test_loss": "test loss", "nb.card_test_mse": "test MSE",
     "nb.card_per_epoch": "{seconds:.3g} s / epoch", "nb.card_report": "report:",
     "nb.card_diff": "largest parameter difference {diff:.3g}",
