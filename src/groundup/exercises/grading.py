@@ -46,12 +46,13 @@ def submissions(folder: Path, file_name: str) -> dict[str, Path]:
         raise ConfigError(f"{folder} is not a folder")
     found: dict[str, Path] = {}
     for entry in sorted(folder.iterdir()):
-        if entry.is_file() and entry.suffix == ".py":
-            found[entry.stem] = entry
-        elif entry.is_dir() and (entry / file_name).is_file():
-            found[entry.name] = entry / file_name
+        notebook = Path(file_name).with_suffix(".ipynb").name  # a notebook is a submission too
+        if entry.is_file() and entry.suffix in (".py", ".ipynb"):
+            found.setdefault(entry.stem, entry)
+        elif entry.is_dir() and any((entry / n).is_file() for n in (file_name, notebook)):
+            found[entry.name] = next(entry / n for n in (file_name, notebook) if (entry / n).is_file())
     if not found:
-        raise ConfigError(f"no submissions in {folder}: expected .py files or folders holding {file_name}")
+        raise ConfigError(f"no submissions in {folder}: expected .py or .ipynb files or folders holding {file_name}")
     return found
 
 
