@@ -77,8 +77,11 @@ def _patterns(prefix: str) -> list[tuple[str, re.Pattern]]:
             parts.append(re.escape(literal))
             if field:
                 parts.append(f"(?P<{field}>.+?)" if f"(?P<{field}>" not in "".join(parts) else f"(?P={field})")
-        found.append((key, re.compile("".join(parts), re.DOTALL)))
-    return found
+        literal = sum(len(lit) for lit, *_ in string.Formatter().parse(template))
+        found.append((literal, key, re.compile("".join(parts), re.DOTALL)))
+    # the most specific template first (the most fixed text); the general forms (``z_``) last
+    found.sort(key=lambda f: (f[1].startswith(prefix + "z_"), 0 if f[1].startswith(prefix + "z_") else -f[0]))
+    return [(key, pattern) for _, key, pattern in found]
 
 
 def relay(text: str, prefix: str = "msg.") -> str:
