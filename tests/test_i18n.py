@@ -206,3 +206,164 @@ def test_cli_takes_lang_and_refuses_an_unknown_one(tmp_path):
     assert "## 结果" in (tmp_path / "run" / "report.md").read_text()
     bad = run_cli("run", "linear-model", "--lang", "fr", "--out", str(tmp_path / "bad"))
     assert bad.returncode == 2 and "fr" in bad.stderr and "Traceback" not in bad.stderr
+
+
+# ---------------------------------------------------------------- the learner's loop in Chinese
+
+import ast  # noqa: E402
+import importlib.util  # noqa: E402
+import sys  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent / "exercises"))
+from mistakes import MISTAKES, write_wrong  # noqa: E402
+
+from groundup.exercises import catalogue  # noqa: E402
+from groundup.exercises.checking import run_checks  # noqa: E402
+
+# Words that are code or mathematics in a Chinese sentence, not English.
+CODE_WORDS = {"softmax", "sigmoid", "logit", "exp", "log", "max", "sum", "argmax", "inf", "nan", "mean", "tanh",
+              "relu", "float", "len", "return"}
+SHORT_WORDS = {"of", "in", "is", "to", "an", "at", "by", "on", "or", "be", "it", "as", "no", "if", "we", "do"}
+# Once the hints speak Chinese (exercises/mistakes.py), their lines are held to the same rule.
+HINTS_IN_CHINESE = importlib.util.find_spec("groundup.exercises.mistakes") is not None
+
+
+def english_words(line: str) -> list[str]:
+    """The English words of a line: lower-case words of three letters or more (or the short
+    function words), leaving out identifiers (``cross_entropy``, ``x.T``, ``dW``), numbers,
+    names of exceptions and the learner's own code quoted in a traceback."""
+    if re.search(r"第 \d+ 行，.* 中：", line):  # a traceback line quotes the learner's code
+        return []
+    # a word joined to a dot, an underscore, a digit or a bracket is code: x.T, out[n], exp(z)
+    words = [m.group() for m in re.finditer(r"(?<![\w.])[A-Za-z]+(?:'[a-z]+)?(?![\w(\[.]|\.\w)", line)]
+    return [w for w in words if (re.fullmatch(r"(?:[a-z]{3,}|[A-Z][a-z]{2,})(?:'[a-z]+)?", w)
+                                 and w.lower() not in CODE_WORDS) or w in SHORT_WORDS]
+
+
+def test_english_words_finds_sentences_not_identifiers():
+    assert len(english_words("the sign is flipped: dL/dz = (softmax(z) - onehot(y)) / n")) >= 3
+    assert english_words("cross_entropy_grad(z, y)：应为 [0.1, ...]（形状 (6, 4)），实际为 dx, dW, db") == []
+
+
+WRONG = [(stem, name) for stem, cases in MISTAKES.items() for name in cases]
+
+
+@pytest.mark.parametrize("stem,name", WRONG, ids=[f"{s}-{n}" for s, n in WRONG])
+def test_check_in_chinese_has_no_english_sentence(stem, name, tmp_path):
+    path = write_wrong(stem, name, tmp_path)
+    report = run_checks(path, catalogue.get(stem.replace("_", "-")), 60, in_use=False)
+    assert not report.passed
+    with i18n.language("zh"):
+        text = report.text()
+    assert CJK.search(text)
+    for line in text.splitlines():
+        if line.strip().startswith("提示：") and not HINTS_IN_CHINESE:
+            continue
+        assert len(english_words(line)) < 3, line
+
+
+def test_every_name_an_exercise_shows_has_its_chinese():
+    for ex in catalogue.exercises().values():
+        for text in [ex.asks, "file loads", *(c.name for c in ex.checks)]:
+            said = i18n.CODE["zh"].get(text)
+            assert said is not None, text
+            assert CJK.search(said) or (said == text and re.fullmatch(r"\w+", text)), text  # or an identifier
+
+
+def test_relay_fills_the_chinese_template_with_the_fields():
+    line = "softmax(z): expected shape (6, 4) [0.1, 0.2, ...], got shape (4, 6) [0.1, 0.3, ...] (ratio -1)"
+    with i18n.language("zh"):
+        said = i18n.relay(line)
+    assert said == "softmax(z)：应为 [0.1, 0.2, ...]（形状 (6, 4)），实际为 [0.1, 0.3, ...]（形状 (4, 6)）（比值 -1）"
+    assert i18n.relay(line) == line  # English is left as written
+    with i18n.language("zh"):
+        assert i18n.relay("something no template knows") == "something no template knows"
+
+
+def test_language_is_chosen_by_flag_then_variable_then_locale(monkeypatch):
+    for var in ("GROUNDUP_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    assert i18n.choose() == "en"
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert i18n.choose() == "zh" and i18n.choose("en") == "en"
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")  # LC_ALL wins over LANG, as POSIX reads them
+    assert i18n.choose() == "en"
+    monkeypatch.setenv("GROUNDUP_LANG", "zh")
+    assert i18n.choose() == "zh"
+    monkeypatch.setenv("GROUNDUP_LANG", "fr")
+    with pytest.raises(ConfigError, match="GROUNDUP_LANG"):
+        i18n.choose()
+
+
+def _env(**values) -> dict:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("GROUNDUP_LANG", "LC_ALL", "LC_MESSAGES", "LANG")}
+    return {**env, **values}
+
+
+def test_the_locale_alone_switches_the_commands_and_lang_en_wins(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    def run(*args, **env):
+        return subprocess.run([sys.executable, "-m", "groundup", *args], cwd=tmp_path, capture_output=True,
+                              text=True, env={**_env(**env), "PYTHONPATH": str(ROOT / "src")})
+
+    zh = run("exercise", "list", LANG="zh_CN.UTF-8")
+    assert zh.returncode == 0 and zh.stdout.startswith("名称") and "你要写的" in zh.stdout
+    en = run("exercise", "list", "--lang", "en", LANG="zh_CN.UTF-8")
+    assert en.stdout.startswith("name") and not CJK.search(en.stdout)
+    start = run("exercise", "start", "softmax-regression", "--lang", "zh")
+    assert start.returncode == 0 and "已写入" in start.stdout
+    assert "逐行计算各类别的概率" in (tmp_path / "softmax_regression.py").read_text(encoding="utf-8")
+    refused = run("exercise", "start", "softmax-regression", LANG="zh_CN.UTF-8")
+    assert refused.returncode == 2 and refused.stderr.startswith("groundup：错误：")
+    assert "--force" in refused.stderr and "Traceback" not in refused.stderr
+    check = run("check", "softmax_regression.py", "--no-in-use", GROUNDUP_LANG="zh", LANG="C.UTF-8")
+    assert check.returncode == 1 and "还没写" in check.stdout and "项检查通过" in check.stdout
+    assert os.path.exists(tmp_path / "softmax_regression.py")
+
+
+def test_every_command_that_prints_takes_lang():
+    from groundup.cli import _leaves, build_parser
+
+    for leaf in _leaves(build_parser()):
+        assert "--lang" in leaf._option_string_actions, leaf.prog
+
+
+@pytest.mark.parametrize("name", catalogue.ORDER)
+def test_chinese_scaffold_keeps_the_signatures_and_the_math(name):
+    en, zh = catalogue.scaffold(name, "en"), catalogue.scaffold(name, "zh")
+
+    def shape(text):
+        tree = ast.parse(text)
+        return [(type(n).__name__, n.name, ast.unparse(n.args) if hasattr(n, "args") else "")
+                for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+
+    assert shape(en) == shape(zh)
+    assert CJK.search(zh) and not CJK.search(en)
+    # every formula (a piece of a line with "=" and no English word) is kept as it is
+    formulas = [piece.strip().rstrip(".").strip("()") for line in en.splitlines()
+                for piece in re.split(r"\s{2,}|\.\s|\"\"\"|: |; |, (?=[a-z]{4,})", line)
+                if ("=" in piece or "<-" in piece)
+                and not english_words(re.sub(r"\b(sum|over|of)\b", "", piece))]
+    assert formulas or name == "dataset"
+    for formula in formulas:
+        assert formula in zh, formula
+
+
+def test_grade_writes_chinese_feedback(tmp_path):
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    write_wrong("softmax_regression", "grad_sign", folder).rename(folder / "ming.py")
+    done = run_cli("grade", str(folder), "--exercise", "softmax-regression", "--no-in-use", "--lang", "zh",
+                   "--out", str(tmp_path / "grades.csv"), "--jobs", "1", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "共 1 份提交" in done.stdout and "未通过" in done.stdout
+    feedback = (tmp_path / "feedback" / "ming.md").read_text(encoding="utf-8")
+    assert "项检查通过" in feedback and "cross_entropy_grad 的值" in feedback
+    assert (tmp_path / "grades.csv").read_text().startswith("submission,exercise,score")  # CSV keys stay

@@ -558,6 +558,7 @@ CODE = {
     "Dataset: len and rows": "Dataset：长度与各行", "epoch_order: a seeded shuffle per epoch":
         "epoch_order：每个 epoch 带随机种子的打乱",
     "batches": "batches", "batches, last batch smaller": "batches，最后一个批量较小",
+    "in use: the diabetes mini-batch run": "实际使用：糖尿病数据的小批量训练",
     # 检查比较的对象
     "softmax of logits up to ±1e4": "logit 达到 ±1e4 时的 softmax",
     "cross_entropy of logits up to ±1e4": "logit 达到 ±1e4 时的 cross_entropy",

@@ -30,7 +30,7 @@ def rnn_step_backward(dh, x, h_prev, h, p):
 
 
 def rnn_forward(xs, h0, p):
-    """在整个序列上运行这个单元：h_1 = step(xs[0], h0)，h_2 = step(xs[1], h_1)，……
+    """在整个序列上运行这个单元：h_1 = step(xs[0], h0), h_2 = step(xs[1], h_1), ...
 
     xs: (T, N, D)，h0: (N, H) -> hs: (T, N, H)，hs[t] 是第 t 步之后的状态（不含 h0）
     """
