@@ -31,22 +31,30 @@ MAGIC = ("%", "!")
 
 # --------------------------------------------------------------------------- reading files
 
-def _is_groundup(stmt: ast.stmt) -> bool:
-    """A statement that imports or uses groundup (the checker, not the exercise)."""
+def _is_groundup(stmt: ast.stmt, tainted: set[str] | None = None) -> bool:
+    """A statement that imports or uses groundup (the checker, not the exercise), or a name
+    in ``tainted`` (what such statements bound: ``result = groundup.check(...)``, ``result``);
+    the names it binds join ``tainted``."""
+    tainted = set() if tainted is None else tainted
+    uses = False
     for node in ast.walk(stmt):
         if isinstance(node, ast.Import) and any(a.name.split(".")[0] == "groundup" for a in node.names):
-            return True
-        if isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "groundup":
-            return True
-        if isinstance(node, ast.Name) and node.id == "groundup":
-            return True
-    return False
+            uses = True
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "groundup":
+            uses = True
+        elif isinstance(node, ast.Name) and (node.id == "groundup" or node.id in tainted):
+            uses = True
+    if uses and not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+        tainted.update(n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store))
+        tainted.update((a.asname or a.name).split(".")[0] for n in ast.walk(stmt)
+                       if isinstance(n, (ast.Import, ast.ImportFrom)) for a in n.names)
+    return uses
 
 
-def cell_python(cell: str) -> tuple[list[tuple[int, str]], list[str]]:
+def cell_python(cell: str, tainted: set[str] | None = None) -> tuple[list[tuple[int, str]], list[str]]:
     """A code cell as numbered Python lines, and the lines left out (magics, shell lines,
-    statements that use groundup). A cell that does not parse is kept whole: the syntax error
-    is the learner's to see."""
+    statements that use groundup or what it returned: ``tainted``, carried from cell to
+    cell). A cell that does not parse is kept whole: the syntax error is the learner's to see."""
     lines = cell.splitlines()
     if lines and lines[0].lstrip().startswith("%%"):
         return [], [ln for ln in lines if ln.strip()]
@@ -59,7 +67,7 @@ def cell_python(cell: str) -> tuple[list[tuple[int, str]], list[str]]:
         return kept, skipped
     drop: set[int] = set()
     for stmt in tree.body:
-        if _is_groundup(stmt):
+        if _is_groundup(stmt, tainted):
             drop.update(range(stmt.lineno - 1, (stmt.end_lineno or stmt.lineno)))
     skipped += [ln for j, (_, ln) in enumerate(kept) if j in drop]
     return [pair for j, pair in enumerate(kept) if j not in drop], skipped
@@ -77,11 +85,11 @@ def notebook_source(path: str | Path) -> tuple[str, list[str]]:
     except Exception as err:  # noqa: BLE001 - nbformat raises many kinds for a broken file
         raise ValueError(t("msg.not_notebook", "en", file=path.name,
                            error=f"{type(err).__name__}: {err}".splitlines()[0][:200])) from None
-    parts, skipped = [], []
+    parts, skipped, tainted = [], [], set()
     for cell in book.cells:
         if cell.cell_type != "code":
             continue
-        kept, left = cell_python(cell.source)
+        kept, left = cell_python(cell.source, tainted)
         skipped += left
         if kept:
             parts.append("\n".join(ln for _, ln in kept))
@@ -145,9 +153,9 @@ def _definitions(cells: list[str]) -> tuple[list[str], dict[str, tuple[int, str]
     last top-level definition (def, class, or assignment) as (order, source)."""
     imports: list[str] = []
     defs: dict[str, tuple[int, str]] = {}
-    order = 0
+    order, tainted = 0, set()
     for cell in cells:
-        kept, _ = cell_python(cell)
+        kept, _ = cell_python(cell, tainted)
         text = "\n".join(ln for _, ln in kept)
         try:
             tree = ast.parse(text)
@@ -156,7 +164,7 @@ def _definitions(cells: list[str]) -> tuple[list[str], dict[str, tuple[int, str]
         for stmt in tree.body:
             order += 1
             segment = _segment(text, stmt)
-            if _is_groundup(stmt):
+            if _is_groundup(stmt, tainted):
                 continue
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 if segment not in imports:
