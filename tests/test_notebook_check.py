@@ -15,7 +15,8 @@ from conftest import run_cli
 from groundup.errors import ConfigError
 from groundup.exercises import catalogue
 from groundup.exercises.checking import run_checks
-from groundup.exercises.notebook import check, namespace_source, notebook_source
+from groundup.api import check as api_check
+from groundup.exercises.notebook import namespace_source, notebook_source
 
 nbformat = pytest.importorskip("nbformat")
 
@@ -51,6 +52,11 @@ def as_module(path: Path) -> dict:
     sys.modules[spec.name] = module  # as an import does: inspect finds a class's source through it
     spec.loader.exec_module(module)
     return {k: v for k, v in vars(module).items() if not k.startswith("__")}
+
+
+def check(exercise: str, namespace: dict, **kwargs):
+    """``groundup.check`` as a notebook whose globals are ``namespace`` calls it."""
+    return api_check(exercise, namespace=namespace, **kwargs)
 
 
 def verdicts(report) -> dict:

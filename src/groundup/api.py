@@ -117,12 +117,29 @@ def check(exercise: str, *, namespace: dict | None = None, timeout: float | None
     """
     import inspect
 
-    from groundup.exercises.notebook import check as check_namespace
+    from groundup.errors import ConfigError
+    from groundup.exercises.catalogue import get
+    from groundup.exercises.checking import DEFAULT_TIMEOUT, run_checks
+    from groundup.exercises.notebook import NotebookCheck, namespace_source
+    from groundup.i18n import t
 
     if namespace is None:
         caller = inspect.currentframe().f_back
         namespace = caller.f_globals if caller is not None else {}
-    return check_namespace(exercise, namespace, timeout=timeout, in_use=in_use, lang=lang)
+    lang = choose(lang)
+    with language(lang):
+        ex = get(exercise)
+        if not any(f in namespace for f in ex.functions):
+            raise ConfigError(t("exercise.no_functions", names=", ".join(ex.functions)))
+        if timeout is not None:
+            from groundup.core.settings import Rule
+
+            Rule("a number of seconds > 0", float, lambda v: 0 < v < float("inf")).check("timeout", timeout)
+    report = run_checks(Path(ex.file_name), ex, DEFAULT_TIMEOUT if timeout is None else float(timeout), in_use,
+                        source=namespace_source(ex.functions, namespace))
+    with language(lang):
+        report.file = t("nb.file")
+    return NotebookCheck(report, lang)
 
 
 # ------------------------------------------------------------------------------ checks

@@ -8,7 +8,8 @@ lines (``!``) and the statements that use groundup itself (``import groundup``,
 same for a live notebook: the cells IPython has run (its history ``In``) give the definitions
 of the exercise's functions, of the helpers and constants they use, and the imports; outside
 IPython the functions' own source (``inspect.getsource``) does. ``read_source`` is what
-``checking.run_checks`` reads a submission with; ``check`` is ``groundup.check``.
+``checking.run_checks`` reads a submission with; ``NotebookCheck`` is what ``groundup.check``
+(in ``groundup.api``) returns.
 
 Every message made here is English, as the checking code writes its messages; the report
 says it again in the reader's language when it is shown (``i18n.relay``).
@@ -325,25 +326,3 @@ class NotebookCheck:
             head = t("check.header", exercise=r.exercise, file=r.file)
         return (f'<div class="groundup-check"><p><b>{esc(head)}</b></p>'
                 f'<table>{"".join(rows)}</table><p><b>{esc(summary)}</b></p></div>')
-
-
-def check(exercise: str, namespace: dict, *, timeout: float | None = None, in_use: bool = True,
-          lang: str | None = None) -> NotebookCheck:
-    """Check the functions of ``exercise`` that ``namespace`` (a notebook's globals) defines,
-    with the checks, hints, score and isolation of ``groundup check FILE``."""
-    from groundup.errors import ConfigError
-    from groundup.exercises.catalogue import get
-    from groundup.exercises.checking import DEFAULT_TIMEOUT, run_checks
-    from groundup.i18n import choose, language
-
-    lang = choose(lang)
-    with language(lang):
-        ex = get(exercise)
-        if not any(f in namespace for f in ex.functions):
-            raise ConfigError(t("exercise.no_functions", names=", ".join(ex.functions)))
-    source = namespace_source(ex.functions, namespace)
-    report = run_checks(Path(ex.file_name), ex, DEFAULT_TIMEOUT if timeout is None else timeout, in_use,
-                        source=source)
-    with language(lang):
-        report.file = t("nb.file")
-    return NotebookCheck(report, lang)

@@ -15,7 +15,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 import numpy as np
-from tqdm.auto import tqdm  # a widget in Jupyter, text in a terminal
+
+if "ipykernel" in sys.modules and __import__("importlib.util").util.find_spec("ipywidgets") is None:
+    from tqdm import tqdm  # a kernel without ipywidgets: no bar is shown; tqdm.auto would only warn
+else:
+    from tqdm.auto import tqdm  # a widget in Jupyter, text in a terminal
 
 from groundup.data.batches import batch_slices, epoch_order
 from groundup.errors import Diverged
