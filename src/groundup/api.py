@@ -45,7 +45,7 @@ def run(name: str, impl: str = "all", preset: str = "quick", out: str | Path | N
     with _language(lang, quiet):
         result = launch.start(name, impl, preset, {**settings, "data_dir": data_dir},
                               None if out is None else Path(out), overwrite, quiet=quiet, say=_say(quiet))
-    return open_run(result.folder)
+    return _in(open_run(result.folder), lang)
 
 
 def compare(name: str, preset: str = "quick", out: str | Path | None = None, **kwargs) -> Result:
@@ -72,7 +72,7 @@ def resume(path: str | Path, *, epochs: int | None = None, data_dir: str | Path 
     with _language(lang, quiet):
         result = launch.resume(Path(path), overrides={"epochs": epochs, "data_dir": data_dir},
                                quiet=quiet, say=_say(quiet))
-    return open_run(result.folder)
+    return _in(open_run(result.folder), lang)
 
 
 def lab(preset: str = "quick", only: str | list[str] | None = None, out: str | Path | None = None, *,
@@ -95,7 +95,7 @@ def lab(preset: str = "quick", only: str | list[str] | None = None, out: str | P
     folder = Path(out) if out is not None else Path("runs") / f"lab-{preset}"
     with _language(lang, quiet):
         entries = run_lab(preset, folder, names, data_dir, quiet=quiet, say=_say(quiet), threads=threads)
-    result = open_run(folder)
+    result = _in(open_run(folder), lang)
     result.not_run.update({e.name: f"{e.status}: {e.reason}" for e in entries if e.status not in ("done",)})
     return result
 
@@ -161,6 +161,14 @@ def _language(lang: str | None, quiet: bool):
         if (note := font_note()) and not quiet:
             print(note)
         yield
+
+
+def _in(result: Result, lang: str | None) -> Result:
+    """The result, its card and plots in ``lang`` (and so every result it holds)."""
+    result.lang = choose(lang)
+    for inner in result.runs.values():
+        _in(inner, result.lang)
+    return result
 
 
 def _say(quiet: bool):

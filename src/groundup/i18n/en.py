@@ -489,6 +489,14 @@ EN = {
                      "line: # -*- coding: gbk -*-"),
     "msg.skipped": ("left out {n} line(s) that are not the exercise's Python (IPython magics, ! shell "
                     "commands, groundup's own calls): {lines}"),
+    "card.preset": "preset {preset}", "card.status": "status: {status}",
+    "card.diff": "largest parameter difference between implementations{what}: {value}", "card.what": " ({what})",
+    "card.report": "report: {path}",
+    "card.word.best test accuracy": "best test accuracy", "card.word.predicted": "predicted",
+    "card.word.s / epoch": "s / epoch", "card.word.epochs completed": "epochs completed",
+    "card.word.run": "run", "card.word.comparison": "comparison", "card.word.experiment": "experiment",
+    "card.word.lab": "lab", "card.word.completed": "completed", "card.word.interrupted": "interrupted",
+    "card.word.diverged": "diverged", "card.word.running": "running",
     "nb.file": "the functions of this notebook",
     "msg.not_run": "not run: {reason}",
     "msg.did_not_load": "the file did not load",
@@ -573,8 +581,4 @@ EN = {
     "msg.z_colon": "{what}: {text}",
     "msg.z_and": "{a} and {b}",
     # ---- the notebook's check and result card
-    "nb.card_test_accuracy": "test accuracy", "nb.card_test_loss": "test loss", "nb.card_test_mse": "test MSE",
-    "nb.card_per_epoch": "{seconds:.3g} s / epoch", "nb.card_report": "report:",
-    "nb.card_diff": "largest parameter difference {diff:.3g}",
-    "nb.card_epochs": "{n} epochs",
 }

@@ -413,6 +413,14 @@ ZH = {
     "msg.not_notebook": "{file} 不是 nbformat 能读取的 notebook：{error}",
     "msg.encoding": "{file} 不是 UTF-8 编码（{error}）；请把它另存为 UTF-8，或在文件第一行声明编码：# -*- coding: gbk -*-",
     "msg.skipped": "略去了 {n} 行不属于练习的代码（IPython 魔法命令、以 ! 开头的 shell 命令、对 groundup 本身的调用）：{lines}",
+    "card.preset": "预设 {preset}", "card.status": "状态：{status}",
+    "card.diff": "各实现之间的最大参数差{what}：{value}", "card.what": "（{what}）",
+    "card.report": "报告：{path}",
+    "card.word.best test accuracy": "测试集最佳正确率", "card.word.predicted": "预测",
+    "card.word.s / epoch": "秒 / epoch", "card.word.epochs completed": "完成的 epoch 数",
+    "card.word.run": "运行", "card.word.comparison": "比较", "card.word.experiment": "实验",
+    "card.word.lab": "实验报告", "card.word.completed": "已完成", "card.word.interrupted": "已中断",
+    "card.word.diverged": "已发散", "card.word.running": "运行中",
     "nb.file": "本 notebook 中的函数",
     "msg.not_run": "未运行：{reason}",
     "msg.did_not_load": "文件未能加载",
@@ -494,10 +502,6 @@ ZH = {
     "msg.z_colon": "{what}：{text}",
     "msg.z_and": "{a} 和 {b}",
     # ---- notebook 中的检查与结果卡片
-    "nb.card_test_accuracy": "测试集正确率", "nb.card_test_loss": "测试集损失值", "nb.card_test_mse": "测试集 MSE",
-    "nb.card_per_epoch": "每个 epoch {seconds:.3g} 秒", "nb.card_report": "报告：",
-    "nb.card_diff": "最大参数差 {diff:.3g}",
-    "nb.card_epochs": "{n} 个 epoch",
 }
 
 # 代码里用英文写下的名字与短语（练习的检查名、练习要写的内容、检查比较的对象），整句对应的中文。
