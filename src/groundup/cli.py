@@ -356,7 +356,8 @@ def main(argv: list[str] | None = None) -> int:
         print(_said("cli.error", text=StorageError.from_os(err)), file=sys.stderr)
         return 2
     except Interrupted as stop:
-        print(f"groundup: {stop.hint or _said('cli.interrupted')}", file=sys.stderr)
+        print("groundup: " + (_said("cli.hint", text=stop.hint) if stop.hint else _said("cli.interrupted")),
+              file=sys.stderr)
         return stop.exit_code
 
 
@@ -379,7 +380,8 @@ def _said(key: str, **fields) -> str:
         lang = i18n.choose(_LANG_ASKED)
     except GroundupError:
         lang = "en"
-    return i18n.t(key, lang, **fields)
+    with i18n.language(lang):  # the errors below the commands are written in English: said again
+        return i18n.t(key, **{k: i18n.relay(str(v), "err.") for k, v in fields.items()})
 
 
 def _command(args) -> int:

@@ -445,8 +445,39 @@ EN = {
                              "last epoch near the minimum."),
     "exp.gd.csv": "Per-epoch losses of every method: [epochs.csv](epochs.csv).",
 
+    # ---- a run's and the lab's terminal lines
+    "run.epoch": "epoch {epoch}/{epochs}: train loss {train:.4g}{train_acc}; test loss {test:.4g}{test_acc}; {seconds:.2f} s",
+    "run.accuracy": ", accuracy {acc:.4f}",
+    "run.start": "{name} [{impl}] {model} on {dataset}: {epochs} epochs, batch {batch}, lr {lr:g} -> {folder}{resuming}",
+    "run.resuming": " (resuming after epoch {n})",
+    "run.already": ("{name} [{impl}]: {n} epochs are already trained, more than --epochs {epochs}; the run "
+                    "stops there"),
+    "run.done": "  done: test loss {loss:.4g}{acc}, {seconds:.2f} s of training",
+    "run.done_accuracy": ", test accuracy {acc:.4f}",
+    "run.diff": "largest parameter difference between implementations: {diff:.3g}  -> {path}",
+    "lab.line.no_preset": "{prefix} has no preset {preset}: runs with {own}",
+    "lab.line.kept": "{prefix} done before, kept  {headline}",
+    "lab.line.done": "{prefix} done in {seconds:5.1f} s  {headline}",
+    "lab.line.skipped": "{prefix} skipped: {reason}",
+    "lab.line.failed": "{prefix} FAILED: {reason}",
+    "lab.line.interrupted": "lab interrupted; continue it with: groundup lab --resume {out}",
+    # ---- the errors as the code below the commands writes them (matched whole, as ``msg.*``)
+    "err.choice": "unknown {what} {value}; choose from: {choices}",
+    "err.setting": "{name} must be {allowed}, got {got}",
+    "err.diverged": ("the loss became non-finite in epoch {epoch} (lr={lr}); the learning rate is probably "
+                     "too high: try --lr {new}"),
+    "err.interrupted_early": ("{name} [{impl}] interrupted during epoch 1, before any epoch was complete: "
+                              "nothing was saved"),
+    "err.interrupted_after": ("{name} [{impl}] interrupted after {n} complete epoch(s) of {total}; report so "
+                              "far: {report}; resume with: groundup run {name} --resume {target}"),
+    "err.interrupted_writing": ("{name} [{impl}] interrupted while writing its report; all {n} epochs are "
+                                "saved: finish with: groundup run {name} --resume {target}"),
+    "err.resume_then": "the run is saved up to its last epoch: resume with: groundup run {name} --resume {folder}",
+    "err.z_os_then": "{where}: {reason}; {then}",
+    "err.z_os": "{where}: {reason}",
     # ---- the terminal lines of the commands
     "cli.error": "groundup: error: {text}",
+    "cli.hint": "{text}",
     "cli.interrupted": "interrupted",
     "cli.report": "report: {path}",
     "cli.list_head": "name|course|model|data|impls|presets",
