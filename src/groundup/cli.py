@@ -210,8 +210,8 @@ def build_parser() -> argparse.ArgumentParser:
 def cmd_list(args) -> int:
     from groundup.experiments import EXPERIMENTS
 
-    rows = [[e.name, e.section, e.model, e.dataset, ", ".join(e.impls) or "-", ", ".join(e.presets)]
-            for e in EXPERIMENTS.values()]
+    rows = [[e.name, e.section, i18n.described(e.model), i18n.described(e.dataset), ", ".join(e.impls) or "-",
+             ", ".join(e.presets)] for e in EXPERIMENTS.values()]
     _table(i18n.t("cli.list_head").split("|"), rows)
     return 0
 

@@ -28,7 +28,7 @@ from groundup.store.runs import RunFolder
 from groundup.core.torch_common import resolve_device
 from groundup.store import checkpoint
 from groundup.errors import Interrupted, RunFolderError
-from groundup.i18n import experiment_title, font_note, ft, t
+from groundup.i18n import described, experiment_title, font_note, ft, t
 from groundup.training.train import Diverged, EpochRecord, History, Split, fit, index_batches
 from groundup.training.threads import applied
 
@@ -195,7 +195,7 @@ def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: 
             say(t("run.already", name=exp.name, impl=impl, n=len(history.records), epochs=settings.epochs))
             settings = settings.with_overrides(epochs=len(history.records))
         done = t("run.resuming", n=len(history.records)) if history.records else ""
-        say(t("run.start", name=exp.name, impl=impl, model=task.spec.describe(), dataset=data.dataset,
+        say(t("run.start", name=exp.name, impl=impl, model=described(task.spec.describe()), dataset=described(data.dataset),
               epochs=settings.epochs, batch=settings.batch_size, lr=settings.lr, folder=folder.path, resuming=done))
         meta = {"experiment": exp.name, "impl": impl, "preset": preset, "settings": settings.as_dict()}
         committer = checkpoint.Committer(folder, impl, meta, learner)
@@ -334,7 +334,7 @@ def _report(exp: Experiment, o: Outcome, data: Data, summary: dict, blocks, anal
     final = summary["final"]
     lines = [t("report.title", title=experiment_title(exp), impl=o.impl), "",
              t("report.intro", name=exp.name, section=exp.section, impl=o.impl, preset=preset,
-               model=exp.task.spec.describe(), dataset=data.dataset, n_train=len(data.split.y_train),
+               model=described(exp.task.spec.describe()), dataset=described(data.dataset), n_train=len(data.split.y_train),
                n_test=len(data.split.y_test)), ""]
     if note := font_note():
         lines += [note, ""]

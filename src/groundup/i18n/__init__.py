@@ -118,6 +118,19 @@ def t(key: str, lang: str | None = None, **fields) -> str:
     return CATALOGUES[lang or current()][key].format(**fields)
 
 
+def described(text: str) -> str:
+    """What the code says a model or a data set is (``2-1 (sigmoid output)``, ``MNIST
+    normalised as ...``), in the current language."""
+    return relay(text, "desc.")
+
+
+def class_names(classes, figure: bool = False) -> list[str]:
+    """A data set's class names in the current language (Fashion-MNIST's as the Chinese course
+    names them), or in the figures' (``figure``: English where no font draws the language)."""
+    lang = figure_lang() if figure else current()
+    return [CODE[lang].get(str(c), str(c)) for c in classes]
+
+
 def experiment_title(exp) -> str:
     """An experiment's title in the report's language: its own (English) ``title`` unless the
     catalogue has ``title.<name>``."""

@@ -51,8 +51,8 @@ EN = {
     "report.intro": ("Experiment `{name}` (course section {section}), implementation `{impl}`, preset "
                      "`{preset}`. Model: {model}. Data: {dataset}, {n_train} training and {n_test} test samples."),
     "report.settings": "## Settings",
-    "report.settings_head": ("epochs|batch size|learning rate|momentum|weight decay|schedule|standardised|"
-                             "init|seed|dtype"),
+    "report.settings_head": ("epochs|batch size|learning rate|momentum|weight decay|schedule|"
+                             "per-feature standardisation|init|seed|dtype"),
     "report.results": "## Results",
     "col.loss": "loss", "col.accuracy": "accuracy",
     "row.train_final": "train (final)", "row.test_final": "test (final)",
@@ -445,6 +445,14 @@ EN = {
                              "last epoch near the minimum."),
     "exp.gd.csv": "Per-epoch losses of every method: [epochs.csv](epochs.csv).",
 
+    # ---- what a run says its model and its data are, as the code writes them (matched whole)
+    "desc.dense": "{sizes} ({head} output)",
+    "desc.dense_hidden": "{sizes} ({head} output, {act} hidden)",
+    "desc.rnn_cell": "RNN cell {sizes} (tanh), one-hot input, hidden state as scores",
+    "desc.mnist": "MNIST normalised as (x − {mean}) / {std}",
+    "desc.diabetes": "Pima diabetes table ({n} rows, {file}; stratified {train}/{test} split, seed {seed})",
+    "desc.linear": "d2l synthetic linear set (y = Xw + b + N(0, {noise}²))",
+    "desc.sequence": "{text} (one sequence)",
     # ---- a run's and the lab's terminal lines
     "run.epoch": "epoch {epoch}/{epochs}: train loss {train:.4g}{train_acc}; test loss {test:.4g}{test_acc}; {seconds:.2f} s",
     "run.accuracy": ", accuracy {acc:.4f}",

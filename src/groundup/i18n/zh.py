@@ -48,7 +48,7 @@ ZH = {
     "report.intro": ("实验 `{name}`（课程第 {section} 部分），实现 `{impl}`，预设 `{preset}`。"
                      "模型：{model}。数据：{dataset}，训练集 {n_train} 个样本，测试集 {n_test} 个样本。"),
     "report.settings": "## 设置",
-    "report.settings_head": "epoch 数|批量大小|学习率|动量|权重衰减|学习率调度|标准化|初始化|随机种子|数据类型",
+    "report.settings_head": "epoch 数|批量大小|学习率|动量|权重衰减|学习率调度|逐特征标准化|初始化|随机种子|数据类型",
     "report.results": "## 结果",
     "col.loss": "损失值", "col.accuracy": "正确率",
     "row.train_final": "训练集（最终）", "row.test_final": "测试集（最终）",
@@ -374,6 +374,14 @@ ZH = {
     "exp.gd.paths_caption": "含噪数据集：每次更新后的 (w, b) 画在损失函数等高线上，以及各方法在最小值附近的最后一个 epoch。",
     "exp.gd.csv": "每种方法每个 epoch 的损失值：[epochs.csv](epochs.csv)。",
 
+    # ---- 代码写下的模型与数据的说明（整句匹配）
+    "desc.dense": "{sizes}（{head} 输出）",
+    "desc.dense_hidden": "{sizes}（{head} 输出，隐藏层用 {act}）",
+    "desc.rnn_cell": "RNN 单元 {sizes}（tanh），one-hot 输入，隐藏层状态即得分",
+    "desc.mnist": "MNIST，按 (x − {mean}) / {std} 归一化",
+    "desc.diabetes": "Pima 糖尿病数据表（{n} 行，{file}；分层划分 {train}/{test}，随机种子 {seed}）",
+    "desc.linear": "d2l 的合成线性数据集（y = Xw + b + N(0, {noise}²)）",
+    "desc.sequence": "{text}（一个序列）",
     # ---- 运行与实验报告在终端打印的行
     "run.epoch": "epoch {epoch}/{epochs}：训练集损失值 {train:.4g}{train_acc}；测试集损失值 {test:.4g}{test_acc}；{seconds:.2f} 秒",
     "run.accuracy": "，正确率 {acc:.4f}",
@@ -646,4 +654,10 @@ CODE = {
     "a file of this name is in the way: choose another path": "已有同名文件挡在那里：请换一个路径",
     "a part of this path is a file, not a folder: choose another path": "路径中的某一部分是文件而不是文件夹：请换一个路径",
     "implementation": "实现", "preset": "预设", "lang": "语言",
+    # Fashion-MNIST 的十个类别（课程与《动手学深度学习》的叫法）
+    "T-shirt/top": "T恤", "Trouser": "裤子", "Pullover": "套衫", "Dress": "连衣裙", "Coat": "外套",
+    "Sandal": "凉鞋", "Shirt": "衬衫", "Sneaker": "运动鞋", "Bag": "包", "Ankle boot": "短靴",
+    "synthetic logistic set (the course lab, 000 §2)": "合成的逻辑回归数据集（课程实验，000 §2）",
+    "synthetic (seeded)": "合成数据（带随机种子）", "none": "无", "tensor operations": "张量运算",
+    "x = [1, 2, 3]; noisy line (seeded)": "x = [1, 2, 3]；带噪声的直线（带随机种子）",
 }
