@@ -367,3 +367,30 @@ def test_grade_writes_chinese_feedback(tmp_path):
     feedback = (tmp_path / "feedback" / "ming.md").read_text(encoding="utf-8")
     assert "项检查通过" in feedback and "cross_entropy_grad 的值" in feedback
     assert (tmp_path / "grades.csv").read_text().startswith("submission,exercise,score")  # CSV keys stay
+
+
+def test_chinese_emphasis_renders_in_html_and_latin_products_stay():
+    from groundup.report.html import _inline
+
+    assert _inline("torch.nn 版本加的是返回的*批量平均值*，每个批量一个", None, None) == \
+        "torch.nn 版本加的是返回的<em>批量平均值</em>，每个批量一个"
+    assert "<em>" not in _inline("a*b and c*d", None, None)
+    assert _inline("the *mean* loss", None, None) == "the <em>mean</em> loss"
+
+
+def test_the_report_says_model_data_and_classes_in_chinese():
+    from groundup.report.analysis import classification_analysis
+    from groundup.training.train import EpochRecord, History
+
+    classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+               "Ankle boot"]
+    cm = np.eye(10, dtype=int) * 50
+    cm[6, 4] = 40  # shirts taken for coats
+    history = History([EpochRecord(1, 0.5, 0.8, 0.6, 0.7, 1.0)])
+    with i18n.language("zh"):
+        text = "\n".join(classification_analysis(history, cm, classes))
+        assert "衬衫 → 外套 (40)" in text and "Shirt" not in text
+        assert i18n.described("784-10 (softmax output)") == "784-10（softmax 输出）"
+        assert i18n.described("MNIST normalised as (x − 0.1307) / 0.3081") == "MNIST，按 (x − 0.1307) / 0.3081 归一化"
+        assert "逐特征标准化" in i18n.t("report.settings_head")
+    assert i18n.described("784-10 (softmax output)") == "784-10 (softmax output)"

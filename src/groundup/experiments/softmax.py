@@ -95,7 +95,7 @@ def threshold_text(o: Outcome, probs: np.ndarray, y_test: np.ndarray, classes: l
     acc = float((o.test_pred == y_test).mean())
     acc_classic = float((classic == y_test).mean())
     lost = int(((o.test_pred == y_test) & (classic != y_test)).sum())
-    text = t("exp.softmax.threshold", first=classes[0], course_lab=course_lab(), unsure=int(unsure.sum()),
+    text = t("exp.softmax.threshold", first=class_names(classes)[0], course_lab=course_lab(), unsure=int(unsure.sum()),
              n=len(y_test), share=unsure.mean(), classic=acc_classic, acc=acc, lost=lost)
     return text, {"classic_threshold_test_accuracy": acc_classic, "test_no_class_above_half": int(unsure.sum())}
 
