@@ -480,6 +480,13 @@ EN = {
                               "far: {report}; resume with: groundup run {name} --resume {target}"),
     "err.interrupted_writing": ("{name} [{impl}] interrupted while writing its report; all {n} epochs are "
                                 "saved: finish with: groundup run {name} --resume {target}"),
+    "err.not_found": "{title} not found. Looked in: {looked}.\nGet it with one of: {ways}",
+    "err.ways_vision": ("`groundup data download {name}` (needs internet), `--data-dir DIR` / `GROUNDUP_DATA=DIR` "
+                        "pointing at a folder that holds {name2}/ with the four official files{debian}"),
+    "err.ways_debian": ",\nor Debian's `dataset-fashion-mnist` package (installs to {root}).",
+    "err.ways_diabetes": ("`--data-dir DIR` / `GROUNDUP_DATA=DIR` pointing at a folder that holds "
+                          "diabetes/diabetes.csv or diabetes/diabetes.csv.gz (no download is available)."),
+    "err.unknown_data": "unknown data set {name}; choose from {names}",
     "err.resume_then": "the run is saved up to its last epoch: resume with: groundup run {name} --resume {folder}",
     "err.z_os_then": "{where}: {reason}; {then}",
     "err.z_os": "{where}: {reason}",

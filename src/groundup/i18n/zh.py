@@ -405,6 +405,13 @@ ZH = {
     "err.interrupted_after": ("{name} [{impl}] 在完成 {n} 个 epoch（共 {total} 个）后被中断；目前的报告：{report}；"
                               "继续训练：groundup run {name} --resume {target}"),
     "err.interrupted_writing": "{name} [{impl}] 在写报告时被中断；全部 {n} 个 epoch 都已保存：完成它：groundup run {name} --resume {target}",
+    "err.not_found": "{title}：未找到。查找过：{looked}。\n获取方式（任选其一）：{ways}",
+    "err.ways_vision": ("`groundup data download {name}`（需要联网），或用 `--data-dir DIR` / `GROUNDUP_DATA=DIR` "
+                        "指向一个含有 {name2}/（内有四个官方文件）的文件夹{debian}"),
+    "err.ways_debian": "，\n或安装 Debian 的 `dataset-fashion-mnist` 软件包（安装到 {root}）。",
+    "err.ways_diabetes": ("用 `--data-dir DIR` / `GROUNDUP_DATA=DIR` 指向一个含有 diabetes/diabetes.csv 或 "
+                          "diabetes/diabetes.csv.gz 的文件夹（这份数据没有下载渠道）。"),
+    "err.unknown_data": "未知的数据集 {name}；可选：{names}",
     "err.resume_then": "这次运行已保存到最后一个完成的 epoch：继续训练：groundup run {name} --resume {folder}",
     "err.z_os_then": "{where}：{reason}；{then}",
     "err.z_os": "{where}：{reason}",
@@ -660,4 +667,5 @@ CODE = {
     "synthetic logistic set (the course lab, 000 §2)": "合成的逻辑回归数据集（课程实验，000 §2）",
     "synthetic (seeded)": "合成数据（带随机种子）", "none": "无", "tensor operations": "张量运算",
     "x = [1, 2, 3]; noisy line (seeded)": "x = [1, 2, 3]；带噪声的直线（带随机种子）",
+    "Diabetes data": "糖尿病数据集", ".": "。",
 }

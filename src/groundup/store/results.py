@@ -199,12 +199,21 @@ class Result:
 
 # ---------------------------------------------------------------------------- reading a folder
 
-def open_run(path: str | Path) -> Result:
-    """Read a finished run folder (any kind groundup writes) into a ``Result``.
+def open_run(path: str | Path, lang: str | None = None) -> Result:
+    """Read a finished run folder (any kind groundup writes) into a ``Result``; ``lang``: the
+    language of its card and plots (default: ``$GROUNDUP_LANG``, else the locale, else English).
 
     Raises ``GroundupError`` with one line if the folder is missing, is not a run folder, or
     is damaged (unreadable JSON or CSV, a file the contract requires missing).
     """
+    if lang is not None:
+        from groundup.i18n import choose
+
+        result = open_run(path)
+        result.lang = choose(lang)
+        for inner in result.runs.values():
+            inner.lang = result.lang
+        return result
     path = Path(path)
     if not path.is_dir():
         raise GroundupError(f"{path}: no such folder" if not path.exists() else f"{path} is not a folder")
