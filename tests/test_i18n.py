@@ -394,3 +394,23 @@ def test_the_report_says_model_data_and_classes_in_chinese():
         assert i18n.described("MNIST normalised as (x − 0.1307) / 0.3081") == "MNIST，按 (x − 0.1307) / 0.3081 归一化"
         assert "逐特征标准化" in i18n.t("report.settings_head")
     assert i18n.described("784-10 (softmax output)") == "784-10 (softmax output)"
+
+
+def test_a_run_speaks_chinese_on_the_terminal_in_its_card_and_its_plot(tmp_path):
+    import groundup
+
+    done = run_cli("run", "logistic-synthetic", "--impl", "numpy", "--epochs", "2", "--lang", "zh",
+                   "--out", str(tmp_path / "cli"))
+    said = done.stdout + done.stderr
+    assert done.returncode == 0, said
+    assert "epoch 2/2：训练集损失值" in said and "训练用时" in said and "报告：" in said
+    assert "train loss" not in said and "done:" not in said
+    result = groundup.run("logistic-synthetic", impl="all", epochs=2, out=tmp_path / "api", quiet=True, lang="zh")
+    card = result._repr_html_()
+    assert "测试集正确率" in card and "各实现之间的最大参数差" in card and "报告：" in card
+    assert "test accuracy" not in card and "s / epoch" not in card and "report:" not in card
+    ax = result.plot("test_accuracy")
+    assert all(float(tick).is_integer() for tick in ax.get_xticks())
+    if i18n.find_cjk_font():
+        assert ax.get_ylabel() == "测试集正确率" and ax.get_xlabel() == "epoch"
+    assert groundup.open_run(tmp_path / "api", lang="en")._repr_html_().count("test accuracy") >= 1

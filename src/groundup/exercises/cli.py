@@ -104,8 +104,9 @@ def cmd_start(args) -> int:
     if target.exists() and not args.force:
         raise ConfigError(t("exercise.exists", target=target))
     atomic_write_text(target, scaffold(ex.name))
-    print(t("exercise.wrote", target=target, n=len(ex.functions), names=", ".join(ex.functions)))
+    print(t("exercise.wrote", target=target, n=len(ex.functions), names=t("sep").join(ex.functions)))
     print(t("exercise.when_ready", target=target))
+    print(t("exercise.in_notebook", name=ex.name))
     return 0
 
 

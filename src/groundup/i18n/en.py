@@ -513,6 +513,7 @@ EN = {
     "exercise.head": "name|course|file|here|what you write",
     "exercise.wrote": "wrote {target}: {n} functions to write ({names})",
     "exercise.when_ready": "when ready: groundup check {target}",
+    "exercise.in_notebook": "in a notebook: write the functions in cells, then run groundup.check(\"{name}\")",
     "exercise.not_folder": "{path} is not a folder",
     "exercise.exists": "{target} already exists; add --force to overwrite it (your work would be lost)",
     "exercise.name_file": "name the file to check ({why})",

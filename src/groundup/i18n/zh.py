@@ -437,6 +437,7 @@ ZH = {
     "exercise.head": "名称|课程|文件|本目录|你要写的",
     "exercise.wrote": "已写入 {target}：要写 {n} 个函数（{names}）",
     "exercise.when_ready": "写好后检查：groundup check {target}",
+    "exercise.in_notebook": "在 notebook 中：把函数写进单元格，然后运行 groundup.check(\"{name}\")",
     "exercise.not_folder": "{path} 不是文件夹",
     "exercise.exists": "{target} 已存在；要覆盖它请加 --force（你已写的代码会丢失）",
     "exercise.name_file": "请指明要检查的文件（{why}）",
