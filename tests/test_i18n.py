@@ -414,3 +414,15 @@ def test_a_run_speaks_chinese_on_the_terminal_in_its_card_and_its_plot(tmp_path)
     if i18n.find_cjk_font():
         assert ax.get_ylabel() == "测试集正确率" and ax.get_xlabel() == "epoch"
     assert groundup.open_run(tmp_path / "api", lang="en")._repr_html_().count("test accuracy") >= 1
+
+
+def test_usage_errors_and_data_errors_are_one_chinese_line(tmp_path):
+    bad = run_cli("run", "logistic-synthetic", "--impl", "foo", "--lang", "zh")
+    assert bad.returncode == 2 and bad.stderr.startswith("groundup run：错误：参数 --impl：")
+    assert len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
+    missing = run_cli("exercise", "start", "--lang", "zh")
+    assert missing.returncode == 2 and "缺少必需的参数：NAME" in missing.stderr
+    data = run_cli("run", "softmax-mnist", "--lang", "zh", "--data-dir", str(tmp_path),
+                   env={"GROUNDUP_DATA": str(tmp_path / "none"), "HOME": str(tmp_path)})
+    assert data.returncode == 2 and data.stderr.startswith("groundup：错误：MNIST：未找到。查找过：")
+    assert "获取方式" in data.stderr and "Traceback" not in data.stderr

@@ -36,7 +36,7 @@ class Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line naming what is allowed."""
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.exit(2, _said("cli.usage", prog=self.prog, message=message) + "\n")
 
 
 def _checked(convert):
@@ -381,7 +381,7 @@ def _said(key: str, **fields) -> str:
     except GroundupError:
         lang = "en"
     with i18n.language(lang):  # the errors below the commands are written in English: said again
-        return i18n.t(key, **{k: i18n.relay(str(v), "err.") for k, v in fields.items()})
+        return i18n.t(key, **{k: v if k == "prog" else i18n.relay(str(v), "err.") for k, v in fields.items()})
 
 
 def _command(args) -> int:

@@ -487,12 +487,17 @@ EN = {
     "err.ways_diabetes": ("`--data-dir DIR` / `GROUNDUP_DATA=DIR` pointing at a folder that holds "
                           "diabetes/diabetes.csv or diabetes/diabetes.csv.gz (no download is available)."),
     "err.unknown_data": "unknown data set {name}; choose from {names}",
+    "err.argument": "argument {arg}: {message}",
+    "err.unrecognized": "unrecognized arguments: {args}",
+    "err.required": "the following arguments are required: {args}",
+    "err.invalid_choice": "invalid choice: {value} (choose from {choices})",
     "err.resume_then": "the run is saved up to its last epoch: resume with: groundup run {name} --resume {folder}",
     "err.z_os_then": "{where}: {reason}; {then}",
     "err.z_os": "{where}: {reason}",
     # ---- the terminal lines of the commands
     "cli.error": "groundup: error: {text}",
     "cli.hint": "{text}",
+    "cli.usage": "{prog}: error: {message} (see '{prog} --help')",
     "cli.interrupted": "interrupted",
     "cli.report": "report: {path}",
     "cli.list_head": "name|course|model|data|impls|presets",

@@ -65,7 +65,7 @@ ZH = {
     "compare.float32": ("（在 float32 下，每一步约 1e-7 的舍入误差会在长时间训练中累积；项目的测试在 float64 "
                         "下做同样的比较，各实现在 1e-8 以内一致。）"),
     "compare.head": "实现|测试集最终正确率|测试集最佳正确率|训练集最终损失值|测试集最终损失值|秒 / epoch",
-    "compare.folders": "运行文件夹：",
+    "compare.folders": "运行目录：",
 
     # ---- 分析段落
     "course_lab": "课程实验（本项目重建的经典 PyTorch 入门实验，其代码、设置和输出数字以课程报告的记录为准）",
@@ -107,13 +107,13 @@ ZH = {
     "lab.fallback": "使用预设 {own} 运行（{name} 没有预设 {preset}）",
     "lab.title": "# groundup 实验报告：预设 `{preset}`",
     "lab.intro": ("由 `{command}` 于 {when} 生成（groundup {groundup}，torch {torch}，numpy {numpy}，"
-                  "Python {python}）。{n} 个实验中运行了 {done} 个。损失值均为每个样本的平均；每个实验都由各个"
+                  "Python {python}）。共运行 {done} 个实验（计划 {n} 个）。损失值均为每个样本的平均；每个实验都由各个"
                   "实现从相同的初始参数出发、在相同的批量上训练。"),
-    "lab.head": "实验|实现|数据|epoch 数|最终结果|测试集最佳正确率|训练秒数|实验秒数",
+    "lab.head": "实验|实现|数据|epoch 数|最终结果|测试集最佳正确率|训练用时（秒）|实验用时（秒）",
     "lab.not_run": "未运行：", "lab.presets": "预设：",
     "lab.page_title": "groundup 实验报告（{preset}）",
-    "html.contents": "目录", "html.file_note": "（运行文件夹中的文件）",
-    "html.file_title": "{target}：运行文件夹中的文件",
+    "html.contents": "目录", "html.file_note": "（运行目录中的文件）",
+    "html.file_title": "{target}：运行目录中的文件",
     # ---- 实验标题（英文标题在各实验的定义里）
     "title.basics": "张量基础：广播、矩阵与自动求导",
     "title.linear-model": "线性模型的损失函数曲面",
@@ -271,7 +271,7 @@ ZH = {
                        "与梯度的尺度无关，所以这只改变打印出的损失值（×5），几乎不影响训练。"),
     "exp.rnn.title": "# {title}：各变体的比较",
     "exp.rnn.intro": ("实验 `{name}`（课程第 {section} 部分），预设 `{preset}`：{epochs} 个 epoch，随机种子 {seed}，"
-                      "{dtype}，设备 {device}。每个变体的运行文件夹中有它自己的报告、指标、检查点和图。"),
+                      "{dtype}，设备 {device}。每个变体的运行目录中有它自己的报告、指标、检查点和图。"),
     "exp.rnn.head": "变体|实现|模型|参数数|Adam 学习率|优化器|最终损失值|最终字符串|第一次得到 `{target}` 的 epoch",
     "exp.rnn.caption": "每个 epoch、每个变体的损失值（每个字符的平均交叉熵）和预测正确的字符数。",
     "exp.rnn.per_epoch": "## 每个 epoch 预测的字符串",
@@ -398,7 +398,7 @@ ZH = {
     "lab.line.failed": "{prefix} 失败：{reason}",
     "lab.line.interrupted": "实验报告已中断；继续运行：groundup lab --resume {out}",
     # ---- 命令下层代码写出的错误（与 ``msg.*`` 一样整句匹配）
-    "err.choice": "未知的 {what} {value}；可选：{choices}",
+    "err.choice": "未知的{what}：{value}；可选：{choices}",
     "err.setting": "{name} 应为 {allowed}，实际为 {got}",
     "err.diverged": "损失值在第 {epoch} 个 epoch 变成了非有限值（lr={lr}）；学习率可能太大了：试试 --lr {new}",
     "err.interrupted_early": "{name} [{impl}] 在第 1 个 epoch 中途被中断，还没有完成任何 epoch：没有保存任何内容",
@@ -412,19 +412,24 @@ ZH = {
     "err.ways_diabetes": ("用 `--data-dir DIR` / `GROUNDUP_DATA=DIR` 指向一个含有 diabetes/diabetes.csv 或 "
                           "diabetes/diabetes.csv.gz 的文件夹（这份数据没有下载渠道）。"),
     "err.unknown_data": "未知的数据集 {name}；可选：{names}",
+    "err.argument": "参数 {arg}：{message}",
+    "err.unrecognized": "无法识别的参数：{args}",
+    "err.required": "缺少必需的参数：{args}",
+    "err.invalid_choice": "无效的选择：{value}（可选：{choices}）",
     "err.resume_then": "这次运行已保存到最后一个完成的 epoch：继续训练：groundup run {name} --resume {folder}",
     "err.z_os_then": "{where}：{reason}；{then}",
     "err.z_os": "{where}：{reason}",
     # ---- 命令在终端打印的行
     "cli.error": "groundup：错误：{text}",
     "cli.hint": "{text}",
+    "cli.usage": "{prog}：错误：{message}（见 '{prog} --help'）",
     "cli.interrupted": "已中断",
     "cli.report": "报告：{path}",
     "cli.list_head": "名称|课程|模型|数据|实现|预设",
-    "cli.runs_head": "文件夹|实验|实现|预设|状态|epoch 数|最终结果",
+    "cli.runs_head": "运行目录|实验|实现|预设|状态|epoch 数|最终结果",
     "cli.no_runs": "{root} 中没有运行记录",
     "cli.no_folder": "{root}：文件夹不存在；运行记录存放在你运行 groundup 的文件夹下的 runs/ 中",
-    "cli.lab_done": "共运行 {done}/{n} 个实验，用时 {seconds:.0f} 秒；报告：{html}（另有 index.md）",
+    "cli.lab_done": "共运行 {done} 个实验（计划 {n} 个），用时 {seconds:.0f} 秒；报告：{html}（另有 index.md）",
     "cli.lab_failed": "{k} 个实验失败：{names}（见 {md}）；排除原因后再运行同一条命令，即可把它们做完",
     "cli.lab_folder_once": "实验报告的文件夹只需给一次：--resume DIR 或 --out DIR",
     "cli.nothing_to_predict": ("没有要预测的内容：请给出运行目录和图像文件（groundup predict RUN_DIR IMAGE...），"
