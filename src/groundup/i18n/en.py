@@ -454,6 +454,16 @@ EN = {
     "desc.linear": "d2l synthetic linear set (y = Xw + b + N(0, {noise}²))",
     "desc.sequence": "{text} (one sequence)",
     # ---- a run's and the lab's terminal lines
+    "run.header": "{name}: {title} (course {section}) -> {folder}",
+    "run.landscape_line": "y = w·x on x = [1, 2, 3], y = [2, 4, 6]; MSE for w = 0, 0.1, ..., 4 (every 0.5 shown):",
+    "run.landscape_grid": "y = w·x + b on y = [3, 5, 7]; MSE on the {nw}×{nb} grid w, b = 0, 0.1, ..., 4:",
+    "run.landscape_min_wb": "minimum at (w, b) = ({w:.1f}, {b:.1f}), MSE = {mse:.3g}",
+    "run.gd_header": ("{name}: {title} (course {section}): {epochs} epochs, lr {lr:g}, start w = {w0:g}, b = {b0:g} "
+                      "-> {folder}"),
+    "run.gd_sgd_took": ("SGD took {ratio:.0f}× the full batch's time for the same gradients; see the analysis in "
+                        "{path}"),
+    "run.rnn_header": "{name}: {source} -> {target}, {epochs} epochs of Adam per variant -> {out}",
+    "run.rnn_predicted": "  {variant}, predicted after each epoch: {predicted}",
     "run.epoch": "epoch {epoch}/{epochs}: train loss {train:.4g}{train_acc}; test loss {test:.4g}{test_acc}; {seconds:.2f} s",
     "run.accuracy": ", accuracy {acc:.4f}",
     "run.start": "{name} [{impl}] {model} on {dataset}: {epochs} epochs, batch {batch}, lr {lr:g} -> {folder}{resuming}",
