@@ -72,7 +72,7 @@ def line_figure(r: dict) -> Figure:
     ax.plot(r["w"], r["mse_w"], "-", color="#1f77b4", lw=1.5)
     ax.plot(r["w"], r["mse_w"], "o", color="#1f77b4", ms=3, label=ft("exp.landscape.grid_point"))
     ax.plot([r["w_min"]], [r["mse_w_min"]], "*", color="#d62728", ms=16, ls="none",
-            label=ft("exp.landscape.minimum_w", w=r["w_min"], mse=r["mse_w_min"]))
+            label=ft("run.landscape_min_w", w=r["w_min"], mse=r["mse_w_min"]))
     ax.annotate(f"w = {r['w_min']:.1f}", (r["w_min"], r["mse_w_min"]), (r["w_min"], 8),
                 ha="center", arrowprops=dict(arrowstyle="->", color="#d62728"), color="#d62728")
     ax.set_xlabel("w")
@@ -147,7 +147,7 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
     say(t("run.landscape_line"))
     say("   w    " + "".join(f"{r['w'][i]:>8.1f}" for i in shown))
     say("   MSE  " + "".join(f"{r['mse_w'][i]:>8.3f}" for i in shown))
-    say("   " + t("exp.landscape.minimum_w", w=r["w_min"], mse=r["mse_w_min"]))
+    say("   " + t("run.landscape_min_w", w=r["w_min"], mse=r["mse_w_min"]))
     say("")
     say(t("run.landscape_grid", nw=len(r["w"]), nb=len(r["b"])))
     say("   " + t("run.landscape_min_wb", w=r["wb_min"][0], b=r["wb_min"][1], mse=r["mse_wb_min"]))

@@ -457,6 +457,7 @@ EN = {
     "run.header": "{name}: {title} (course {section}) -> {folder}",
     "run.landscape_line": "y = w·x on x = [1, 2, 3], y = [2, 4, 6]; MSE for w = 0, 0.1, ..., 4 (every 0.5 shown):",
     "run.landscape_grid": "y = w·x + b on y = [3, 5, 7]; MSE on the {nw}×{nb} grid w, b = 0, 0.1, ..., 4:",
+    "run.landscape_min_w": "minimum at w = {w:.1f}, MSE = {mse:.3g}",
     "run.landscape_min_wb": "minimum at (w, b) = ({w:.1f}, {b:.1f}), MSE = {mse:.3g}",
     "run.gd_header": ("{name}: {title} (course {section}): {epochs} epochs, lr {lr:g}, start w = {w0:g}, b = {b0:g} "
                       "-> {folder}"),

@@ -386,6 +386,7 @@ ZH = {
     "run.header": "{name}：{title}（课程 {section}）-> {folder}",
     "run.landscape_line": "y = w·x，x = [1, 2, 3]，y = [2, 4, 6]；w = 0, 0.1, ..., 4 时的 MSE（每隔 0.5 显示一个）：",
     "run.landscape_grid": "y = w·x + b，y = [3, 5, 7]；在 w, b = 0, 0.1, ..., 4 的 {nw}×{nb} 网格上的 MSE：",
+    "run.landscape_min_w": "最小值在 w = {w:.1f}，MSE = {mse:.3g}",
     "run.landscape_min_wb": "最小值在 (w, b) = ({w:.1f}, {b:.1f})，MSE = {mse:.3g}",
     "run.gd_header": "{name}：{title}（课程 {section}）：{epochs} 个 epoch，学习率 {lr:g}，起点 w = {w0:g}、b = {b0:g} -> {folder}",
     "run.gd_sgd_took": "同样多的梯度，SGD 用的时间是全批量的 {ratio:.0f} 倍；分析见 {path}",
