@@ -12,6 +12,9 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The suite's assertions are in English whatever the machine's locale (LANG=zh_CN.UTF-8 would
+# otherwise make every command speak Chinese); the tests of the language choice set their own.
+os.environ["GROUNDUP_LANG"] = "en"
 
 
 def cli_main(*args: str) -> int:

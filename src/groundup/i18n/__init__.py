@@ -1,10 +1,18 @@
-"""The report's language: one catalogue of sentences per language, looked up by key.
+"""What groundup says, in English or Chinese: one catalogue of sentences per language, by key.
 
-The language is chosen once, where a command or an API call begins (``with language("zh"):``),
-and every writer asks ``t(key, **fields)`` for its text; numbers, file names and JSON keys are
-fields, formatted by the template's own format spec, so they read the same in every language.
-Text drawn in a figure comes from ``ft``: the report's language when a font can draw it, else
-English (``font_note`` says so, once, on the terminal and in the report).
+The language is chosen once, where a command or an API call begins: ``choose(lang)`` takes
+``--lang`` / ``lang=`` if given, else ``$GROUNDUP_LANG``, else the locale (``LC_ALL``,
+``LC_MESSAGES``, ``LANG`` beginning with ``zh``), else English; ``with language(...)`` holds it
+for the block, and every writer asks ``t(key, **fields)`` for its text. Numbers, file names
+and JSON keys are fields, formatted by the template's own format spec, so they read the same
+in every language. Text drawn in a figure comes from ``ft``: the report's language when a font
+can draw it, else English (``font_note`` says so, once, on the terminal and in the report).
+
+Lines the lower layers write in English (a check's message, an error, a model's description)
+are said again at the moment they are shown: ``relay`` matches the whole line against the
+English templates of a family (``msg.``, ``err.``, ``desc.``) and fills the same key's template
+in the current language with the fields, each relayed in turn; ``name`` translates a name the
+code defines (a check's name, a class name) from ``CODE``.
 """
 
 from __future__ import annotations
