@@ -683,4 +683,10 @@ CODE = {
     "synthetic (seeded)": "合成数据（带随机种子）", "none": "无", "tensor operations": "张量运算",
     "x = [1, 2, 3]; noisy line (seeded)": "x = [1, 2, 3]；带噪声的直线（带随机种子）",
     "Diabetes data": "糖尿病数据集", ".": "。",
+    # 实验列表中的模型
+    "linear regression 2-1": "线性回归 2-1", "logistic regression 2-1": "逻辑回归 2-1",
+    "softmax regression 784-10": "softmax 回归 784-10", "MLP 8-6-4-1 sigmoid": "MLP 8-6-4-1，sigmoid",
+    "MLP 784-512-256-128-64-10, ReLU": "MLP 784-512-256-128-64-10，ReLU",
+    "RNN cell (NumPy, scratch, nn.RNNCell) / nn.RNN / Embedding+RNN": "RNN 单元（NumPy、scratch、nn.RNNCell）/ nn.RNN / Embedding+RNN",
+    "diabetes": "糖尿病数据集",
 }
