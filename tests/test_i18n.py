@@ -129,7 +129,7 @@ def test_without_a_cjk_font_figures_stay_english_and_one_line_says_why(tmp_path,
 def test_html_page_names_its_language():
     with i18n.language("zh"):
         html = page("标题", "# 标题\n\n## 一\n\n## 二\n\n## 三\n\n[f](a.csv)\n", Path("."))
-    assert '<html lang="zh-CN">' in html and "<strong>目录</strong>" in html and "运行文件夹中的文件" in html
+    assert '<html lang="zh-CN">' in html and "<strong>目录</strong>" in html and "运行目录中的文件" in html
     assert '<html lang="en">' in page("t", "# t\n", Path("."))
 
 
