@@ -599,6 +599,14 @@ EN = {
     "msg.batch_of": "batch of {n}",
     "msg.arrays_batch": "{k} arrays, batch of {n}",
     "msg.trace": "{where}, line {line}, in {function}: {code}",
+    "msg.inuse_softmax": ("5 epochs on Fashion-MNIST ({n} training images, batch 256, lr 0.1): test accuracy {acc}, "
+                          "the reference {ref} from the same start"),
+    "msg.inuse_cnn": "one epoch of the course CNN on {n} MNIST images (batch 64, lr 0.01, momentum 0.5)",
+    "msg.inuse_mlp": "784-64-10 MLP, 5,000 MNIST images, batch 64, lr {lr}",
+    "msg.inuse_mlp_momentum": "784-64-10 MLP, 5,000 MNIST images, batch 64, lr {lr}, momentum {momentum}",
+    "msg.inuse_logistic": ("10 epochs of SGD (batch 64, lr 0.5) on the synthetic set: test accuracy {acc} with your "
+                           "predict (the reference reaches {ref}; needed: {target})"),
+    "msg.inuse_rnn": "\"hello\" → \"ohlol\", {n} Adam steps (lr {lr})",
     "msg.of_loss": "{what} of L = {expr}",
     "msg.fpe": "FloatingPointError: {kind} encountered in {op}",
     "msg.returned_expected": "{what} returned {got}, expected {want}",

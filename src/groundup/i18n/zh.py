@@ -516,6 +516,14 @@ ZH = {
     "msg.batch_of": "批量大小 {n}",
     "msg.arrays_batch": "{k} 个数组，批量大小 {n}",
     "msg.trace": "{where} 第 {line} 行，{function} 中：{code}",
+    "msg.inuse_softmax": ("在 Fashion-MNIST 上训练 5 个 epoch（{n} 张训练图像，批量大小 256，学习率 0.1）：测试集正确率 "
+                          "{acc}，从同一起点出发的参考答案为 {ref}"),
+    "msg.inuse_cnn": "课程的 CNN 在 {n} 张 MNIST 图像上训练一个 epoch（批量大小 64，学习率 0.01，动量 0.5）",
+    "msg.inuse_mlp": "784-64-10 的 MLP，5,000 张 MNIST 图像，批量大小 64，学习率 {lr}",
+    "msg.inuse_mlp_momentum": "784-64-10 的 MLP，5,000 张 MNIST 图像，批量大小 64，学习率 {lr}，动量 {momentum}",
+    "msg.inuse_logistic": ("在合成数据集上用 SGD 训练 10 个 epoch（批量大小 64，学习率 0.5）：用你的 predict 得到的测试集"
+                           "正确率为 {acc}（参考答案达到 {ref}；至少需要 {target}）"),
+    "msg.inuse_rnn": "\"hello\" → \"ohlol\"，{n} 步 Adam（学习率 {lr}）",
     "msg.of_loss": "L = {expr} 的 {what}",
     "msg.fpe": "FloatingPointError（在 {op} 中{kind}）",
     "msg.returned_expected": "{what} 返回了 {got}，应为 {want}",
@@ -689,4 +697,5 @@ CODE = {
     "MLP 784-512-256-128-64-10, ReLU": "MLP 784-512-256-128-64-10，ReLU",
     "RNN cell (NumPy, scratch, nn.RNNCell) / nn.RNN / Embedding+RNN": "RNN 单元（NumPy、scratch、nn.RNNCell）/ nn.RNN / Embedding+RNN",
     "diabetes": "糖尿病数据集",
+    "the diabetes mini-batch run (8-6-4-1, batch 32, 30 epochs)": "糖尿病数据的小批量训练（8-6-4-1，批量大小 32，30 个 epoch）",
 }
