@@ -39,7 +39,7 @@ def submission(stem: str, wrong: str | None, folder: Path) -> Path:
 def as_ipython(source: str) -> dict:
     """The namespace of a notebook that ran ``source`` as three cells, as IPython keeps it:
     the definitions, and the cells in ``In`` (with a magic, a shell line and groundup's call)."""
-    cells = ["%matplotlib inline\nimport groundup", source, "!ls\ngroundup.check('x')"]
+    cells = ["%matplotlib inline\nimport groundup\nimport torch", source, "!ls\ngroundup.check('x')"]
     namespace: dict = {"In": ["", *cells]}
     exec(compile(source, "<cell>", "exec"), namespace)
     return namespace
@@ -77,12 +77,13 @@ def test_notebook_check_agrees_with_the_file_check(stem, wrong, tmp_path):
 
 
 def test_the_notebook_source_takes_the_last_definition_and_what_it_uses():
-    cells = ["import numpy as np\nK = 3\n", "def helper(z):\n    return z * 2\n",
-             "def softmax(z):\n    return 0\n", "def softmax(z):\n    return helper(z) + K\n",
+    cells = ["import numpy as np\nimport torch\nK = 3\n", "def helper(z):\n    return z * 2\n",
+             "def softmax(z):\n    return 0\n", "def softmax(z):\n    return np.asarray(helper(z)) + K\n",
              "unrelated = np.zeros(10**9)  # never re-run in the check\n"]
     source = namespace_source(("softmax", "cross_entropy"), {"In": ["", *cells], "softmax": None})
     assert "import numpy as np" in source and "K = 3" in source and "def helper" in source
-    assert "return helper(z) + K" in source and "return 0" not in source and "unrelated" not in source
+    assert "return np.asarray(helper(z)) + K" in source and "return 0" not in source and "unrelated" not in source
+    assert "torch" not in source  # imported by the notebook, used by none of the exercise's functions
 
 
 def test_an_endless_loop_in_a_notebook_ends_at_the_time_limit_and_the_kernel_goes_on():

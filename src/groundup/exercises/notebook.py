@@ -150,8 +150,10 @@ def skipped_note(skipped: list[str]) -> str:
 # ------------------------------------------------------------------------- a live notebook
 
 def _definitions(cells: list[str]) -> tuple[list[str], dict[str, tuple[int, str]]]:
-    """From cells run in order: every import line (groundup's left out) and, per name, the
-    last top-level definition (def, class, or assignment) as (order, source)."""
+    """From cells run in order: the ``import *`` lines (groundup's left out) and, per name, the
+    last top-level statement that binds it (an import, def, class or assignment) as (order,
+    source): only what the exercise's functions use goes to the check (an ``import torch`` in
+    another cell does not fail a NumPy exercise)."""
     imports: list[str] = []
     defs: dict[str, tuple[int, str]] = {}
     order, tainted = 0, set()
@@ -168,8 +170,11 @@ def _definitions(cells: list[str]) -> tuple[list[str], dict[str, tuple[int, str]
             if _is_groundup(stmt, tainted):
                 continue
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
-                if segment not in imports:
-                    imports.append(segment)
+                for alias in stmt.names:
+                    if alias.name == "*":
+                        imports += [segment] if segment not in imports else []
+                    else:
+                        defs[(alias.asname or alias.name).split(".")[0]] = (order, segment)
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
                 defs[stmt.name] = (order, segment)
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
