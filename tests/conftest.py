@@ -15,6 +15,9 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")  # what threads.set_blas_threads sets
+# The suite's assertions are in English whatever the machine's locale (LANG=zh_CN.UTF-8 would
+# otherwise make every command speak Chinese); the tests of the language choice set their own.
+os.environ["GROUNDUP_LANG"] = "en"
 
 
 def cli_main(*args: str) -> int:

@@ -352,8 +352,7 @@ def test_exercise_mistakes_lists_ids_with_explanations(capsys):
     assert "bptt-grads-overwritten" in listed and "grads[k] += g[k]" in listed["bptt-grads-overwritten"]
     assert "summed-not-mean" in listed and "n times too large" in listed["summed-not-mean"]
     assert "kernel-flipped" not in listed  # another exercise's mistake
-    with i18n.language("zh"):
-        code, out, err = cli(capsys, "exercise", "mistakes", "conv-layer")
+    code, out, err = cli(capsys, "exercise", "mistakes", "conv-layer", "--lang", "zh")
     assert code == 0 and "卷积核被翻转了" in out and "kernel-flipped" in out
     code, out, err = cli(capsys, "exercise", "mistakes", "nope")
     assert code == 2 and "unknown exercise" in err

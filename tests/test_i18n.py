@@ -129,7 +129,7 @@ def test_without_a_cjk_font_figures_stay_english_and_one_line_says_why(tmp_path,
 def test_html_page_names_its_language():
     with i18n.language("zh"):
         html = page("标题", "# 标题\n\n## 一\n\n## 二\n\n## 三\n\n[f](a.csv)\n", Path("."))
-    assert '<html lang="zh-CN">' in html and "<strong>目录</strong>" in html and "运行文件夹中的文件" in html
+    assert '<html lang="zh-CN">' in html and "<strong>目录</strong>" in html and "运行目录中的文件" in html
     assert '<html lang="en">' in page("t", "# t\n", Path("."))
 
 
@@ -206,3 +206,225 @@ def test_cli_takes_lang_and_refuses_an_unknown_one(tmp_path):
     assert "## 结果" in (tmp_path / "run" / "report.md").read_text()
     bad = run_cli("run", "linear-model", "--lang", "fr", "--out", str(tmp_path / "bad"))
     assert bad.returncode == 2 and "fr" in bad.stderr and "Traceback" not in bad.stderr
+
+
+# ---------------------------------------------------------------- the learner's loop in Chinese
+
+import ast  # noqa: E402
+import importlib.util  # noqa: E402
+import sys  # noqa: E402
+
+sys.path.insert(0, str(Path(__file__).parent / "exercises"))
+from mistakes import MISTAKES, write_wrong  # noqa: E402
+
+from groundup.exercises import catalogue  # noqa: E402
+from groundup.exercises.checking import run_checks  # noqa: E402
+
+# Words that are code or mathematics in a Chinese sentence, not English.
+CODE_WORDS = {"softmax", "sigmoid", "logit", "exp", "log", "max", "sum", "argmax", "inf", "nan", "mean", "tanh",
+              "relu", "float", "len", "return",
+              # parameter names and values the hints quote as code (keepdims=True, nesterov=False, seed)
+              "axis", "keepdims", "true", "false", "nesterov", "momentum", "dampening", "seed", "epoch"}
+SHORT_WORDS = {"of", "in", "is", "to", "an", "at", "by", "on", "or", "be", "it", "as", "no", "if", "we", "do"}
+# Once the hints speak Chinese (exercises/mistakes.py), their lines are held to the same rule.
+HINTS_IN_CHINESE = importlib.util.find_spec("groundup.exercises.mistakes") is not None
+
+
+def english_words(line: str) -> list[str]:
+    """The English words of a line: lower-case words of three letters or more (or the short
+    function words), leaving out identifiers (``cross_entropy``, ``x.T``, ``dW``), numbers,
+    names of exceptions and the learner's own code quoted in a traceback."""
+    if re.search(r"第 \d+ 行，.* 中：", line):  # a traceback line quotes the learner's code
+        return []
+    # a word joined to a dot, an underscore, a digit or a bracket is code: x.T, out[n], exp(z)
+    words = [m.group() for m in re.finditer(r"(?<![\w.])[A-Za-z]+(?:'[a-z]+)?(?![\w(\[.]|\.\w)", line)]
+    return [w for w in words if (re.fullmatch(r"(?:[a-z]{3,}|[A-Z][a-z]{2,})(?:'[a-z]+)?", w)
+                                 and w.lower() not in CODE_WORDS) or w in SHORT_WORDS]
+
+
+def test_english_words_finds_sentences_not_identifiers():
+    assert len(english_words("the sign is flipped: dL/dz = (softmax(z) - onehot(y)) / n")) >= 3
+    assert english_words("cross_entropy_grad(z, y)：应为 [0.1, ...]（形状 (6, 4)），实际为 dx, dW, db") == []
+
+
+WRONG = [(stem, name) for stem, cases in MISTAKES.items() for name in cases]
+
+
+@pytest.mark.parametrize("stem,name", WRONG, ids=[f"{s}-{n}" for s, n in WRONG])
+def test_check_in_chinese_has_no_english_sentence(stem, name, tmp_path):
+    path = write_wrong(stem, name, tmp_path)
+    report = run_checks(path, catalogue.get(stem.replace("_", "-")), 60, in_use=False)
+    assert not report.passed
+    with i18n.language("zh"):
+        text = report.text()
+    assert CJK.search(text)
+    for line in text.splitlines():
+        if line.strip().startswith("提示：") and not HINTS_IN_CHINESE:
+            continue
+        assert len(english_words(line)) < 3, line
+
+
+def test_every_name_an_exercise_shows_has_its_chinese():
+    for ex in catalogue.exercises().values():
+        for text in [ex.asks, "file loads", *(c.name for c in ex.checks)]:
+            said = i18n.CODE["zh"].get(text)
+            assert said is not None, text
+            assert CJK.search(said) or (said == text and re.fullmatch(r"\w+", text)), text  # or an identifier
+
+
+def test_relay_fills_the_chinese_template_with_the_fields():
+    line = "softmax(z): expected shape (6, 4) [0.1, 0.2, ...], got shape (4, 6) [0.1, 0.3, ...] (ratio -1)"
+    with i18n.language("zh"):
+        said = i18n.relay(line)
+    assert said == "softmax(z)：应为 [0.1, 0.2, ...]（形状 (6, 4)），实际为 [0.1, 0.3, ...]（形状 (4, 6)）（比值 -1）"
+    assert i18n.relay(line) == line  # English is left as written
+    with i18n.language("zh"):
+        assert i18n.relay("something no template knows") == "something no template knows"
+
+
+def test_language_is_chosen_by_flag_then_variable_then_locale(monkeypatch):
+    for var in ("GROUNDUP_LANG", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    assert i18n.choose() == "en"
+    monkeypatch.setenv("LANG", "zh_CN.UTF-8")
+    assert i18n.choose() == "zh" and i18n.choose("en") == "en"
+    monkeypatch.setenv("LC_ALL", "C.UTF-8")  # LC_ALL wins over LANG, as POSIX reads them
+    assert i18n.choose() == "en"
+    monkeypatch.setenv("GROUNDUP_LANG", "zh")
+    assert i18n.choose() == "zh"
+    monkeypatch.setenv("GROUNDUP_LANG", "fr")
+    with pytest.raises(ConfigError, match="GROUNDUP_LANG"):
+        i18n.choose()
+
+
+def _env(**values) -> dict:
+    import os
+
+    env = {k: v for k, v in os.environ.items() if k not in ("GROUNDUP_LANG", "LC_ALL", "LC_MESSAGES", "LANG")}
+    return {**env, **values}
+
+
+def test_the_locale_alone_switches_the_commands_and_lang_en_wins(tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    def run(*args, **env):
+        return subprocess.run([sys.executable, "-m", "groundup", *args], cwd=tmp_path, capture_output=True,
+                              text=True, env={**_env(**env), "PYTHONPATH": str(ROOT / "src")})
+
+    zh = run("exercise", "list", LANG="zh_CN.UTF-8")
+    assert zh.returncode == 0 and zh.stdout.startswith("名称") and "你要写的" in zh.stdout
+    en = run("exercise", "list", "--lang", "en", LANG="zh_CN.UTF-8")
+    assert en.stdout.startswith("name") and not CJK.search(en.stdout)
+    start = run("exercise", "start", "softmax-regression", "--lang", "zh")
+    assert start.returncode == 0 and "已写入" in start.stdout
+    assert "逐行计算各类别的概率" in (tmp_path / "softmax_regression.py").read_text(encoding="utf-8")
+    refused = run("exercise", "start", "softmax-regression", LANG="zh_CN.UTF-8")
+    assert refused.returncode == 2 and refused.stderr.startswith("groundup：错误：")
+    assert "--force" in refused.stderr and "Traceback" not in refused.stderr
+    check = run("check", "softmax_regression.py", "--no-in-use", GROUNDUP_LANG="zh", LANG="C.UTF-8")
+    assert check.returncode == 1 and "还没写" in check.stdout and "项检查通过" in check.stdout
+    assert os.path.exists(tmp_path / "softmax_regression.py")
+
+
+def test_every_command_that_prints_takes_lang():
+    from groundup.cli import _leaves, build_parser
+
+    for leaf in _leaves(build_parser()):
+        assert "--lang" in leaf._option_string_actions, leaf.prog
+
+
+@pytest.mark.parametrize("name", catalogue.ORDER)
+def test_chinese_scaffold_keeps_the_signatures_and_the_math(name):
+    en, zh = catalogue.scaffold(name, "en"), catalogue.scaffold(name, "zh")
+
+    def shape(text):
+        tree = ast.parse(text)
+        return [(type(n).__name__, n.name, ast.unparse(n.args) if hasattr(n, "args") else "")
+                for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.ClassDef))]
+
+    assert shape(en) == shape(zh)
+    assert CJK.search(zh) and not CJK.search(en)
+    # every formula (a piece of a line with "=" and no English word) is kept as it is
+    formulas = [piece.strip().rstrip(".").strip("()") for line in en.splitlines()
+                for piece in re.split(r"\s{2,}|\.\s|\"\"\"|: |; |, (?=[a-z]{4,})", line)
+                if ("=" in piece or "<-" in piece)
+                and not english_words(re.sub(r"\b(sum|over|of)\b", "", piece))]
+    assert formulas or name == "dataset"
+    for formula in formulas:
+        assert formula in zh, formula
+
+
+def test_grade_writes_chinese_feedback(tmp_path):
+    folder = tmp_path / "subs"
+    folder.mkdir()
+    write_wrong("softmax_regression", "grad_sign", folder).rename(folder / "ming.py")
+    done = run_cli("grade", str(folder), "--exercise", "softmax-regression", "--no-in-use", "--lang", "zh",
+                   "--out", str(tmp_path / "grades.csv"), "--jobs", "1", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert "共 1 份提交" in done.stdout and "未通过" in done.stdout
+    feedback = (tmp_path / "feedback" / "ming.md").read_text(encoding="utf-8")
+    assert "项检查通过" in feedback and "cross_entropy_grad 的值" in feedback
+    assert (tmp_path / "grades.csv").read_text().startswith("submission,exercise,score")  # CSV keys stay
+
+
+def test_chinese_emphasis_renders_in_html_and_latin_products_stay():
+    from groundup.report.html import _inline
+
+    assert _inline("torch.nn 版本加的是返回的*批量平均值*，每个批量一个", None, None) == \
+        "torch.nn 版本加的是返回的<em>批量平均值</em>，每个批量一个"
+    assert "<em>" not in _inline("a*b and c*d", None, None)
+    assert _inline("the *mean* loss", None, None) == "the <em>mean</em> loss"
+
+
+def test_the_report_says_model_data_and_classes_in_chinese():
+    from groundup.report.analysis import classification_analysis
+    from groundup.training.train import EpochRecord, History
+
+    classes = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag",
+               "Ankle boot"]
+    cm = np.eye(10, dtype=int) * 50
+    cm[6, 4] = 40  # shirts taken for coats
+    history = History([EpochRecord(1, 0.5, 0.8, 0.6, 0.7, 1.0)])
+    with i18n.language("zh"):
+        text = "\n".join(classification_analysis(history, cm, classes))
+        assert "衬衫 → 外套 (40)" in text and "Shirt" not in text
+        assert i18n.described("784-10 (softmax output)") == "784-10（softmax 输出）"
+        assert i18n.described("MNIST normalised as (x − 0.1307) / 0.3081") == "MNIST，按 (x − 0.1307) / 0.3081 归一化"
+        assert "逐特征标准化" in i18n.t("report.settings_head")
+    assert i18n.described("784-10 (softmax output)") == "784-10 (softmax output)"
+
+
+def test_a_run_speaks_chinese_on_the_terminal_in_its_card_and_its_plot(tmp_path):
+    import groundup
+
+    done = run_cli("run", "logistic-synthetic", "--impl", "numpy", "--epochs", "2", "--lang", "zh",
+                   "--out", str(tmp_path / "cli"))
+    said = done.stdout + done.stderr
+    assert done.returncode == 0, said
+    assert "epoch 2/2：训练集损失值" in said and "训练用时" in said and "报告：" in said
+    assert "train loss" not in said and "done:" not in said
+    result = groundup.run("logistic-synthetic", impl="all", epochs=2, out=tmp_path / "api", quiet=True, lang="zh")
+    card = result._repr_html_()
+    assert "测试集正确率" in card and "各实现之间的最大参数差" in card and "报告：" in card
+    assert "test accuracy" not in card and "s / epoch" not in card and "report:" not in card
+    ax = result.plot("test_accuracy")
+    assert all(float(tick).is_integer() for tick in ax.get_xticks())
+    if i18n.find_cjk_font():
+        assert ax.get_ylabel() == "测试集正确率" and ax.get_xlabel() == "epoch"
+    assert groundup.open_run(tmp_path / "api", lang="en")._repr_html_().count("test accuracy") >= 1
+
+
+def test_usage_errors_and_data_errors_are_one_chinese_line(tmp_path):
+    bad = run_cli("run", "logistic-synthetic", "--impl", "foo", "--lang", "zh")
+    assert bad.returncode == 2 and bad.stderr.startswith("groundup run：错误：参数 --impl：")
+    assert len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
+    missing = run_cli("exercise", "start", "--lang", "zh")
+    assert missing.returncode == 2 and "缺少必需的参数：NAME" in missing.stderr
+    data = run_cli("run", "softmax-mnist", "--lang", "zh", "--data-dir", str(tmp_path),
+                   env={"GROUNDUP_DATA": str(tmp_path / "none"), "HOME": str(tmp_path)})
+    assert data.returncode == 2 and data.stderr.startswith("groundup：错误：MNIST：未找到。查找过：")
+    assert "获取方式" in data.stderr and "Traceback" not in data.stderr

@@ -1,10 +1,12 @@
-"""Every notebook in notebooks/ runs top to bottom in a fresh Jupyter kernel, and is stored
-without outputs. A notebook that needs a data set which cannot be found is skipped."""
+"""Every notebook in notebooks/ and notebooks/zh/ (the Chinese ones) runs top to bottom in a
+fresh Jupyter kernel, and is stored without outputs. A notebook that needs a data set which
+cannot be found is skipped."""
 
 from __future__ import annotations
 
 import json
 import os
+import re
 import sys
 from pathlib import Path
 
@@ -16,7 +18,8 @@ nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
 
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "notebooks" / "zh").glob("*.ipynb"))
+CJK = re.compile(r"[\u3400-\u9fff]")
 KERNEL = "groundup-test"
 
 
@@ -43,7 +46,11 @@ def jupyter_path(tmp_path_factory) -> Path:
 
 
 def test_notebooks_exist_and_are_stored_without_outputs():
-    assert len(NOTEBOOKS) >= 6
+    assert len(NOTEBOOKS) >= 7
+    chinese = [p for p in NOTEBOOKS if p.parent.name == "zh"]
+    # a Chinese notebook walks through an exercise checked in the notebook
+    assert any("groundup.check(" in "".join(c.source for c in nbformat.read(p, as_version=4).cells)
+               for p in chinese)
     for path in NOTEBOOKS:
         book = nbformat.read(path, as_version=4)
         nbformat.validate(book)
@@ -52,7 +59,7 @@ def test_notebooks_exist_and_are_stored_without_outputs():
                 assert cell.outputs == [] and cell.execution_count is None, f"{path.name}: clear the outputs"
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: str(p.relative_to(ROOT / "notebooks")))
 def test_notebook_runs_top_to_bottom(path, jupyter_path, tmp_path, monkeypatch):
     book = nbformat.read(path, as_version=4)
     missing = [n for n in book.metadata.get("groundup", {}).get("needs", []) if not _found(n)]
@@ -65,5 +72,12 @@ def test_notebook_runs_top_to_bottom(path, jupyter_path, tmp_path, monkeypatch):
                             resources={"metadata": {"path": str(tmp_path)}}).execute()
     outputs = [o for cell in book.cells if cell.cell_type == "code" for o in cell.outputs]
     assert not [o for o in outputs if o.output_type == "error"]
-    cards = [o for o in outputs if "groundup-result" in o.get("data", {}).get("text/html", "")]
-    assert cards and all("data:image/png;base64," in o.data["text/html"] for o in cards)
+    shown = [o.get("data", {}).get("text/html", "") for o in outputs]
+    cards = [h for h in shown if "groundup-result" in h]
+    checks = [h for h in shown if "groundup-check" in h]
+    assert cards or checks  # a result card, or an exercise checked in the notebook
+    assert all("data:image/png;base64," in h for h in cards)
+    # no warning about the progress bar's widget (a notebook without ipywidgets)
+    assert not [o for o in outputs if o.output_type == "stream" and "TqdmWarning" in o.text]
+    if path.parent.name == "zh":  # the Chinese notebooks show Chinese cards and checks
+        assert all(CJK.search(h) for h in cards + checks)

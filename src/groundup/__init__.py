@@ -8,6 +8,9 @@ From Python (a notebook, a script)::
     groundup.compare("softmax-mnist"), groundup.lab(only="basics,linear-regression")
     groundup.open_run("runs/logistic-synthetic/latest")
     x_train, y_train, x_test, y_test = groundup.datasets.load("fashion-mnist")
+    groundup.check("softmax-regression")   # the functions this notebook defines, checked
+
+Every function takes ``lang="en"`` or ``"zh"`` (default: ``$GROUNDUP_LANG``, else the locale).
 
 The command line (``groundup run ...``) does the same from a terminal.
 """
@@ -15,7 +18,7 @@ The command line (``groundup run ...``) does the same from a terminal.
 from groundup.version import __version__  # noqa: E402
 
 from groundup import datasets  # noqa: E402
-from groundup.api import compare, lab, resume, run  # noqa: E402
+from groundup.api import check, compare, lab, resume, run  # noqa: E402
 from groundup.store.results import Result, open_run  # noqa: E402
 
-__all__ = ["Result", "compare", "datasets", "lab", "open_run", "resume", "run", "__version__"]
+__all__ = ["Result", "check", "compare", "datasets", "lab", "open_run", "resume", "run", "__version__"]

@@ -13,12 +13,12 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from groundup.i18n import font_note, language
+from groundup.i18n import choose, font_note, language
 from groundup.store.results import Result, open_run
 
 def run(name: str, impl: str = "all", preset: str = "quick", out: str | Path | None = None, *,
         data_dir: str | Path | None = None, threads: int | str = "auto", overwrite: bool = False,
-        quiet: bool = False, lang: str = "en", **settings) -> Result:
+        quiet: bool = False, lang: str | None = None, **settings) -> Result:
     """Run experiment ``name`` as ``groundup run`` does and return its result.
 
     ``impl``: ``"numpy"``, ``"scratch"``, ``"nn"`` or ``"all"`` (every implementation from the
@@ -28,7 +28,8 @@ def run(name: str, impl: str = "all", preset: str = "quick", out: str | Path | N
     holds a run needs ``overwrite=True``). ``settings`` override the preset: ``epochs``, ``lr``,
     ``batch_size``, ``seed``, ``momentum``, ``device``, ... (``groundup.experiments.Settings``
     lists them all). ``threads``: ``"auto"`` (one for small models, else the free cores) or N.
-    ``lang``: the language of report.md and the figures, ``"en"`` or ``"zh"`` (Chinese).
+    ``lang``: the language of report.md, the figures and the lines printed, ``"en"`` or ``"zh"``
+    (Chinese); default ``$GROUNDUP_LANG``, else the locale, else English (``i18n.choose``).
 
     >>> result = groundup.run("logistic-synthetic", impl="numpy", epochs=5)  # doctest: +SKIP
     >>> result.summary["numpy"]["final"]["test_accuracy"]                     # doctest: +SKIP
@@ -44,7 +45,7 @@ def run(name: str, impl: str = "all", preset: str = "quick", out: str | Path | N
     with _language(lang, quiet):
         result = launch.start(name, impl, preset, {**settings, "data_dir": data_dir},
                               None if out is None else Path(out), overwrite, quiet=quiet, say=_say(quiet))
-    return open_run(result.folder)
+    return _in(open_run(result.folder), lang)
 
 
 def compare(name: str, preset: str = "quick", out: str | Path | None = None, **kwargs) -> Result:
@@ -57,7 +58,7 @@ def compare(name: str, preset: str = "quick", out: str | Path | None = None, **k
 
 
 def resume(path: str | Path, *, epochs: int | None = None, data_dir: str | Path | None = None,
-           threads: int | str = "auto", quiet: bool = False, lang: str = "en") -> Result:
+           threads: int | str = "auto", quiet: bool = False, lang: str | None = None) -> Result:
     """Continue the interrupted run in ``path`` (one implementation's folder or an ``--impl all``
     folder) from its last saved epoch, as ``groundup run NAME --resume DIR`` does; ``epochs``
     continues to a new total. Returns the finished run's result."""
@@ -71,19 +72,20 @@ def resume(path: str | Path, *, epochs: int | None = None, data_dir: str | Path 
     with _language(lang, quiet):
         result = launch.resume(Path(path), overrides={"epochs": epochs, "data_dir": data_dir},
                                quiet=quiet, say=_say(quiet))
-    return open_run(result.folder)
+    return _in(open_run(result.folder), lang)
 
 
 def lab(preset: str = "quick", only: str | list[str] | None = None, out: str | Path | None = None, *,
         data_dir: str | Path | None = None, threads: int | str = "auto", quiet: bool = False,
-        lang: str = "en") -> Result:
+        lang: str | None = None) -> Result:
     """Run the whole lab (or the experiments in ``only``) as ``groundup lab`` does.
 
     Writes ``OUT/index.md`` and ``OUT/index.html`` (default ``runs/lab-PRESET``) and returns a
     result whose ``runs`` holds one result per experiment; experiments whose data could not
     be found, or that failed, are in ``not_run`` with the reason. Running the same lab again
     into the same folder keeps the experiments that completed and finishes the others.
-    ``lang``: the language of the reports and figures, ``"en"`` or ``"zh"`` (Chinese).
+    ``lang``: the language of the reports, figures and lines printed, ``"en"`` or ``"zh"``
+    (Chinese); default ``$GROUNDUP_LANG``, else the locale, else English.
     """
     from groundup.app.labbook import run_lab
 
@@ -93,9 +95,51 @@ def lab(preset: str = "quick", only: str | list[str] | None = None, out: str | P
     folder = Path(out) if out is not None else Path("runs") / f"lab-{preset}"
     with _language(lang, quiet):
         entries = run_lab(preset, folder, names, data_dir, quiet=quiet, say=_say(quiet), threads=threads)
-    result = open_run(folder)
+    result = _in(open_run(folder), lang)
     result.not_run.update({e.name: f"{e.status}: {e.reason}" for e in entries if e.status not in ("done",)})
     return result
+
+
+def check(exercise: str, *, namespace: dict | None = None, timeout: float | None = None,
+          in_use: bool = True, lang: str | None = None):
+    """Check the functions of ``exercise`` that this notebook (or script) defines, as
+    ``groundup check FILE`` checks a file: the same checks, hints and score, the code run in a
+    separate limited process (an endless loop ends at ``timeout`` seconds; the kernel goes on).
+
+    The functions are taken by name from the caller's namespace (``namespace``: another
+    dict), their source from the cells the notebook has run, with the imports, helpers and
+    constants they use. Returns an object with ``passed``, ``score`` and ``checks``; Jupyter
+    shows it as a table (✓ / ✗, the hint under each failure, the score), a terminal as the
+    command's text. ``in_use=False`` skips the training run on real data. ``lang``: ``"en"``
+    or ``"zh"``; default ``$GROUNDUP_LANG``, else the locale, else English.
+
+    >>> groundup.check("softmax-regression")  # doctest: +SKIP
+    """
+    import inspect
+
+    from groundup.errors import ConfigError
+    from groundup.exercises.catalogue import get
+    from groundup.exercises.checking import DEFAULT_TIMEOUT, run_checks
+    from groundup.exercises.notebook import NotebookCheck, namespace_source
+    from groundup.i18n import t
+
+    if namespace is None:
+        caller = inspect.currentframe().f_back
+        namespace = caller.f_globals if caller is not None else {}
+    lang = choose(lang)
+    with language(lang):
+        ex = get(exercise)
+        if not any(f in namespace for f in ex.functions):
+            raise ConfigError(t("exercise.no_functions", names=", ".join(ex.functions)))
+        if timeout is not None:
+            from groundup.core.settings import Rule
+
+            Rule("a number of seconds > 0", float, lambda v: 0 < v < float("inf")).check("timeout", timeout)
+    report = run_checks(Path(ex.file_name), ex, DEFAULT_TIMEOUT if timeout is None else float(timeout), in_use,
+                        source=namespace_source(ex.functions, namespace))
+    with language(lang):
+        report.file = t("nb.file")
+    return NotebookCheck(report, lang)
 
 
 # ------------------------------------------------------------------------------ checks
@@ -110,12 +154,21 @@ def _set_threads(threads: int | str, name: str | None) -> None:
 
 
 @contextlib.contextmanager
-def _language(lang: str, quiet: bool):
-    """Write the reports in ``lang`` inside the block; say once if figures cannot be drawn in it."""
-    with language(lang):
+def _language(lang: str | None, quiet: bool):
+    """Write the reports in ``lang`` (None: the default order of ``i18n.choose``) inside the
+    block; say once if figures cannot be drawn in it."""
+    with language(choose(lang)):
         if (note := font_note()) and not quiet:
             print(note)
         yield
+
+
+def _in(result: Result, lang: str | None) -> Result:
+    """The result, its card and plots in ``lang`` (and so every result it holds)."""
+    result.lang = choose(lang)
+    for inner in result.runs.values():
+        _in(inner, result.lang)
+    return result
 
 
 def _say(quiet: bool):

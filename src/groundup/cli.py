@@ -36,7 +36,7 @@ class Parser(argparse.ArgumentParser):
     """argparse, but a usage error is one line naming what is allowed."""
 
     def error(self, message: str):
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.exit(2, _said("cli.usage", prog=self.prog, message=message) + "\n")
 
 
 def _checked(convert):
@@ -126,8 +126,19 @@ def _add_run_flags(p: argparse.ArgumentParser, with_impl: bool) -> None:
 
 
 def _add_lang(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--lang", choices=list(i18n.LANGS), default="en",
-                   help="language of the reports and figures: en (default) or zh (Chinese)")
+    p.add_argument("--lang", choices=list(i18n.LANGS), default=None,
+                   help="language of what the command prints and writes: en or zh (Chinese); default: "
+                        "$GROUNDUP_LANG, else the locale (LANG=zh_CN.UTF-8 is Chinese), else en")
+
+
+def _leaves(parser: argparse.ArgumentParser):
+    """The parsers of the commands themselves (``exercise start``, ``data info``, ...)."""
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        yield parser
+    for action in subs:
+        for p in dict.fromkeys(action.choices.values()):
+            yield from _leaves(p)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -203,19 +214,29 @@ def build_parser() -> argparse.ArgumentParser:
     from groundup.exercises import cli as exercises_cli
 
     exercises_cli.add_parsers(sub)
+    for leaf in _leaves(parser):  # every command that prints for a person speaks en or zh
+        if "--lang" not in leaf._option_string_actions:
+            _add_lang(leaf)
     return parser
 
 
 def cmd_list(args) -> int:
     from groundup.experiments import EXPERIMENTS
 
-    rows = [[e.name, e.section, e.model, e.dataset, ", ".join(e.impls) or "-", ", ".join(e.presets)]
-            for e in EXPERIMENTS.values()]
-    widths = [max(len(str(r[i])) for r in rows + [["name", "course", "model", "data", "impls", "presets"]])
-              for i in range(6)]
-    for row in [["name", "course", "model", "data", "impls", "presets"]] + rows:
-        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())
+    rows = [[e.name, e.section, i18n.described(e.model), i18n.described(e.dataset), ", ".join(e.impls) or "-",
+             ", ".join(e.presets)] for e in EXPERIMENTS.values()]
+    _table(i18n.t("cli.list_head").split("|"), rows)
     return 0
+
+
+def _table(head: list[str], rows: list[list]) -> None:
+    """Columns lined up in a terminal, where a Chinese character takes two columns."""
+    from groundup.exercises.cli import _width
+
+    rows = [[str(v) for v in row] for row in [head, *rows]]
+    widths = [max(_width(r[i]) for r in rows) for i in range(len(head))]
+    for row in rows:
+        print("  ".join(v + " " * (w - _width(v)) for v, w in zip(row, widths)).rstrip())
 
 
 def cmd_run(args, impl: str | None) -> int:
@@ -234,7 +255,7 @@ def cmd_run(args, impl: str | None) -> int:
     else:
         result = launch.start(args.name, impl, args.preset or "quick", overrides, args.out, args.overwrite,
                               quiet=args.quiet, say=say)
-    say(f"report: {result.report}")
+    say(i18n.t("cli.report", path=result.report))
     return 0
 
 
@@ -242,16 +263,13 @@ def cmd_runs(args) -> int:
     from groundup.store.runs import list_runs
 
     if not args.root.is_dir():
-        raise GroundupError(f"{args.root}: no such folder; runs go to runs/ in the folder you run groundup from")
+        raise GroundupError(i18n.t("cli.no_folder", root=args.root))
     rows = [[r["folder"], r["experiment"], r["impl"], r["preset"], r["status"], r["epochs"], r["result"]]
             for r in list_runs(args.root)]
     if not rows:
-        print(f"no runs in {args.root}")
+        print(i18n.t("cli.no_runs", root=args.root))
         return 0
-    head = ["folder", "experiment", "impl", "preset", "status", "epochs", "final"]
-    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
-    for row in [head] + rows:
-        print("  ".join(str(v).ljust(w) for v, w in zip(row, widths)).rstrip())
+    _table(i18n.t("cli.runs_head").split("|"), rows)
     return 0
 
 
@@ -260,24 +278,24 @@ def cmd_data(args) -> int:
 
     if args.data_command == "info":
         for row in vision.info(args.data_dir):
-            where = row["root"] if row["root"] else "not found"
+            where = row["root"] if row["root"] else i18n.t("cli.not_found")
             print(f"{row['name']:<14} {where}")
-        print("searched: " + ", ".join(str(r) for r in vision.search_roots(args.data_dir)))
+        print(i18n.t("cli.searched", roots=", ".join(str(r) for r in vision.search_roots(args.data_dir))))
         return 0
     if args.data_command == "verify":
         names = [args.dataset] if args.dataset else list(vision.DATASETS)
         bad = 0
         for name in names:
             if not args.dataset and vision.locate(name, args.data_dir) is None:
-                print(f"{name}: not found (skipped)")
+                print(i18n.t("cli.skipped", name=name))
                 continue
             for check in vision.verify(name, args.data_dir):
-                status = "ok" if check.ok else f"FAILED ({check.error or 'SHA-256 mismatch'})"
+                status = i18n.t("cli.ok") if check.ok else i18n.t("cli.failed", error=check.error or i18n.t("cli.sha_mismatch"))
                 print(f"{name:<14} {check.path}  {status}")
                 bad += not check.ok
         return 1 if bad else 0
     root = vision.download(args.dataset, progress=True)
-    print(f"{args.dataset}: downloaded and verified in {root / args.dataset}")
+    print(i18n.t("cli.downloaded", name=args.dataset, path=root / args.dataset))
     return 0
 
 
@@ -285,7 +303,7 @@ def cmd_lab(args) -> int:
     from groundup.app.labbook import run_lab
 
     if args.resume and args.out and args.resume != args.out:
-        raise GroundupError("give the lab's folder once: --resume DIR or --out DIR")
+        raise GroundupError(i18n.t("cli.lab_folder_once"))
     out = args.resume or args.out or Path("runs") / f"lab-{args.preset or 'quick'}"
     say = (lambda *a, **k: None) if args.quiet else print
     began = time.perf_counter()
@@ -293,12 +311,11 @@ def cmd_lab(args) -> int:
                       quiet=args.quiet, say=say, resume=bool(args.resume), threads=args.threads)
     done = sum(e.status == "done" for e in entries)
     failed = [e.name for e in entries if e.status == "failed"]
-    say(f"{done} of {len(entries)} experiments ran in {time.perf_counter() - began:.0f} s; "
-        f"report: {out / 'index.html'} (and index.md)")
+    say(i18n.t("cli.lab_done", done=done, n=len(entries), seconds=time.perf_counter() - began,
+               html=out / "index.html"))
     if failed:
-        print(f"groundup: error: {len(failed)} experiment(s) failed: {', '.join(failed)} "
-              f"(see {out / 'index.md'}); fix the cause and run the same command again to finish them",
-              file=sys.stderr)
+        print(i18n.t("cli.error", text=i18n.t("cli.lab_failed", k=len(failed), names=", ".join(failed),
+                                              md=out / "index.md")), file=sys.stderr)
         return 1
     return 0
 
@@ -307,9 +324,7 @@ def cmd_predict(args) -> int:
     from groundup.app.predict import run_predict
 
     if args.run_dir is None or (not args.inputs and not args.test_index):
-        raise GroundupError("nothing to predict: give a run folder and image files "
-                            "(groundup predict RUN_DIR IMAGE...) or a test image "
-                            "(groundup predict RUN_DIR --test-index N)")
+        raise GroundupError(i18n.t("cli.nothing_to_predict"))
     return run_predict(args.run_dir, args.inputs, args.test_index,
                        str(args.data_dir) if args.data_dir else None, args.json, args.top)
 
@@ -362,7 +377,8 @@ def _parse(argv: list[str] | None):
 
 def main(argv: list[str] | None = None) -> int:
     """Run the command in ``argv`` (None: this process's command line) and return its exit status."""
-    global _stopped_by
+    global _stopped_by, _LANG_ASKED
+    _LANG_ASKED = _lang_in(sys.argv[1:] if argv is None else argv)
     for stream in (sys.stdout, sys.stderr):  # a terminal that cannot show "§" or "→" gets "?"
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="replace")
@@ -392,19 +408,43 @@ def _main(argv: list[str] | None) -> int:
             from groundup.experiments import EXPERIMENTS
 
             threads.apply(args.threads, EXPERIMENTS.get(getattr(args, "name", None) or ""))
-        with i18n.language(getattr(args, "lang", None)):
+        with i18n.language(i18n.choose(getattr(args, "lang", None))):
             if (note := i18n.font_note()) and not getattr(args, "quiet", False):
                 print(note)
             return _command(args)
     except GroundupError as err:
-        print(f"groundup: error: {err}", file=sys.stderr)
+        print(_said("cli.error", text=err), file=sys.stderr)
         return err.exit_code
     except OSError as err:  # anything the OS refused that no layer below put in words
-        print(f"groundup: error: {StorageError.from_os(err)}", file=sys.stderr)
+        print(_said("cli.error", text=StorageError.from_os(err)), file=sys.stderr)
         return 2
     except Interrupted as stop:
-        print(f"groundup: {stop.hint or 'interrupted'}", file=sys.stderr)
+        print("groundup: " + (_said("cli.hint", text=stop.hint) if stop.hint else _said("cli.interrupted")),
+              file=sys.stderr)
         return stop.exit_code
+
+
+_LANG_ASKED: str | None = None  # --lang as given on the command line, for the last lines
+
+
+def _lang_in(argv: list[str]) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1] if argv[i + 1] in i18n.LANGS else None
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1] if arg.split("=", 1)[1] in i18n.LANGS else None
+    return None
+
+
+def _said(key: str, **fields) -> str:
+    """A last line, in the language the command was given (or would have been: the error may
+    have come before it was chosen, or from a bad $GROUNDUP_LANG)."""
+    try:
+        lang = i18n.choose(_LANG_ASKED)
+    except GroundupError:
+        lang = "en"
+    with i18n.language(lang):  # the errors below the commands are written in English: said again
+        return i18n.t(key, **{k: v if k == "prog" else i18n.relay(str(v), "err.") for k, v in fields.items()})
 
 
 def _command(args) -> int:

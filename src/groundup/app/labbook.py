@@ -92,16 +92,16 @@ def _run_locked(exps, preset: str, out: Path, data_dir: str | None, quiet: bool,
             prefix = f"[{k}/{len(exps)}] {exp.name:<24}"
             own = preset_for(exp, preset)
             if own != preset:
-                say(f"{prefix} has no preset {preset!r}: runs with {own!r}")
+                say(t("lab.line.no_preset", prefix=prefix, preset=repr(preset), own=repr(own)))
             kept = previous.get(exp.name)
             if kept and kept.status == "done" and holds_completed_run(out / exp.name):
-                say(f"{prefix} done before, kept  {_headline(kept)}")
+                say(t("lab.line.kept", prefix=prefix, headline=_headline(kept)))
                 entries.append(kept)
             else:
                 entries.append(_run_one(exp, own, preset, out, data_dir, prefix, say, threads))
             write_index(entries, preset, out, only)
     except Interrupted as stop:
-        stop.hint = f"lab interrupted; continue it with: groundup lab --resume {out}"
+        stop.hint = t("lab.line.interrupted", out=out)
         raise
     return entries
 
@@ -124,14 +124,14 @@ def _run_one(exp, own: str, preset: str, out: Path, data_dir: str | None, prefix
                                   quiet=True, say=silent)
         entry = Entry(exp.name, "done", reason=note, seconds=time.perf_counter() - began,
                       summaries=result.summaries)
-        say(f"{prefix} done in {entry.seconds:5.1f} s  {_headline(entry)}")
+        say(t("lab.line.done", prefix=prefix, seconds=entry.seconds, headline=_headline(entry)))
     except DataError as err:
         entry = Entry(exp.name, "skipped", reason=str(err).splitlines()[0])
-        say(f"{prefix} skipped: {entry.reason}")
+        say(t("lab.line.skipped", prefix=prefix, reason=entry.reason))
     except (GroundupError, OSError) as err:
         reason = str(StorageError.from_os(err) if isinstance(err, OSError) else err).splitlines()[0]
         entry = Entry(exp.name, "failed", reason=reason)
-        say(f"{prefix} FAILED: {entry.reason}")
+        say(t("lab.line.failed", prefix=prefix, reason=entry.reason))
     return entry
 
 

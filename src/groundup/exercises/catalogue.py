@@ -6,6 +6,7 @@ from importlib import import_module, resources
 
 from groundup.errors import ConfigError
 from groundup.exercises.checking import Exercise
+from groundup.i18n import current, t
 
 # Course order, as in the course write-ups: linear model and gradient descent (004 §1-3),
 # logistic and softmax regression (000 §2-3), the MLP's layer and optimiser (001, 004 §9),
@@ -21,17 +22,23 @@ def exercises() -> dict[str, Exercise]:
 
 def get(name: str) -> Exercise:
     if name not in ORDER:
-        raise ConfigError(f"unknown exercise {name!r}; choose from: {', '.join(ORDER)}")
+        raise ConfigError(t("exercise.unknown", name=repr(name), names=", ".join(ORDER)))
     return import_module(f"groundup.exercises.specs.{name.replace('-', '_')}").EXERCISE
 
 
 def from_file_name(file_name: str) -> str | None:
-    """The exercise a file is named after (softmax_regression.py -> softmax-regression), or None."""
-    stem = file_name.removesuffix(".py").replace("_", "-")
+    """The exercise a file or notebook is named after (softmax_regression.py or
+    softmax_regression.ipynb -> softmax-regression), or None."""
+    stem = file_name.removesuffix(".py").removesuffix(".ipynb").replace("_", "-")
     return stem if stem in ORDER else None
 
 
-def scaffold(name: str) -> str:
-    """The scaffold's text: signatures, docstrings with the math and shapes, NotImplementedError."""
+def scaffold(name: str, lang: str | None = None) -> str:
+    """The scaffold's text: signatures, docstrings with the math and shapes, NotImplementedError;
+    in ``lang`` (default: the current language), whose scaffolds are in ``scaffolds/<lang>/``
+    (English ones at the top)."""
+    lang = lang or current()
     file_name = name.replace("-", "_") + ".py"
-    return resources.files("groundup.exercises").joinpath("scaffolds", file_name).read_text(encoding="utf-8")
+    folder = resources.files("groundup.exercises").joinpath("scaffolds")
+    localised = folder.joinpath(lang, file_name)
+    return (localised if lang != "en" and localised.is_file() else folder.joinpath(file_name)).read_text(encoding="utf-8")

@@ -68,6 +68,12 @@ class CheckResult:
     message: str
     hint: str | None = None
     mistake: str | None = None  # the catalogue id of the diagnosed mistake (exercises.mistakes)
+    why: str | None = None  # the catalogue id the hint comes from (a mistake or advice) ...
+    evidence: dict = field(default_factory=dict)  # ... and its fields: the hint in any language
+
+    def hint_text(self) -> str | None:
+        """The hint in the current language."""
+        return explain(self.why, **self.evidence) if self.why else self.hint
 
 
 @dataclass
@@ -82,7 +88,7 @@ class Report:
     def not_loaded(cls, exercise: str, file: str, message: str, mistake: str | None, todo: list) -> Report:
         """The report of a file that never ran: its load failed (``mistake``: why, if known), every check in
         ``todo`` not run."""
-        return cls(exercise, file, [CheckResult(LOADS, False, message, mistake and explain(mistake), named(mistake))]
+        return cls(exercise, file, [CheckResult(LOADS, False, message, mistake and explain(mistake), named(mistake), mistake)]
                    + [CheckResult(c.name, False, "not run: the file did not load") for c in todo])
 
     @property
@@ -114,22 +120,34 @@ class Report:
 
     def as_json(self) -> dict:
         return {"exercise": self.exercise, "passed": self.passed, "score": round(self.score, 4),
-                "seconds": round(self.seconds, 3), "checks": [asdict(c) for c in self.checks],
+                "seconds": round(self.seconds, 3),
+                "checks": [{k: v for k, v in asdict(c).items() if k not in ("why", "evidence")} for c in self.checks],
                 "flags": self.flags}
 
     def text(self) -> str:
-        lines = [f"{self.exercise}: {self.file}"]
+        """The report as ``groundup check`` prints it, in the current language (``i18n``)."""
+        from groundup.i18n import name, relay, t
+
+        lines = [t("check.header", exercise=self.exercise, file=self.file)]
         for c in self.checks:
-            lines.append(f"{'✓' if c.passed else '✗'} {c.name}" + (f": {c.message}" if c.passed and c.message else ""))
+            head = f"{'✓' if c.passed else '✗'} {name(c.name)}"
+            lines.append(t("check.header", exercise=head, file=relay(c.message)) if c.passed and c.message else head)
             if not c.passed:
-                lines += ["    " + part for part in c.message.splitlines()]
+                lines += ["    " + part[:len(part) - len(part.lstrip())] + relay(part.strip())
+                          for part in c.message.splitlines()]
                 if c.hint:
-                    lines.append(f"    hint: {c.hint}")
+                    lines.append("    " + t("check.hint", hint=c.hint_text()))
         if self.flags:
-            lines.append("⚠ tried what a solution never needs: " + "; ".join(self.flags))
-        n_ok = sum(c.passed for c in self.scored)
-        lines.append(f"{n_ok} of {len(self.scored)} checks passed (score {self.score:.2f}) in {self.seconds:.1f} s")
+            lines.append(t("check.flags", flags="; ".join(relay(f) for f in self.flags)))
+        lines.append(self.summary())
         return "\n".join(lines)
+
+    def summary(self) -> str:
+        """The last line: the scored checks passed, the score, the time (loading is not scored)."""
+        from groundup.i18n import t
+
+        return t("check.summary", ok=sum(c.passed for c in self.scored), n=len(self.scored), score=self.score,
+                 seconds=self.seconds)
 
 
 class Submission:
@@ -292,22 +310,24 @@ def one_blas_thread():
 
 
 def run_checks(path: Path, exercise: Exercise, timeout: float = DEFAULT_TIMEOUT,
-               in_use: bool = True, isolation: Isolation | None = None) -> Report:
-    """Every check of ``exercise`` on the file at ``path``; each failure is a failed check."""
+               in_use: bool = True, isolation: Isolation | None = None, source: str | None = None) -> Report:
+    """Every check of ``exercise`` on the file at ``path`` (a ``.py`` in its declared encoding,
+    or a notebook's code cells), or on ``source`` named ``path``; each failure is a failed check."""
     with one_blas_thread():
-        return _run_checks(path, exercise, timeout, in_use, isolation)
+        return _run_checks(path, exercise, timeout, in_use, isolation, source)
 
 
-def _run_checks(path: Path, exercise: Exercise, timeout: float, in_use: bool, isolation: Isolation | None) -> Report:
+def _run_checks(path: Path, exercise: Exercise, timeout: float, in_use: bool, isolation: Isolation | None,
+                source: str | None) -> Report:
+    from groundup.exercises.notebook import read_source
+
     began = time.perf_counter()
     report = Report(exercise.name, path.name)
     todo = [c for c in exercise.checks if in_use or not c.in_use]
-    try:
-        source = path.read_text(encoding="utf-8")
-        problem = load_problem(path, source, exercise)
-    except (OSError, UnicodeDecodeError) as err:
-        problem = (f"cannot read {path.name}: {err}", None)
-    box = Sandbox(path, exercise.forbidden, timeout, isolation=isolation)
+    source, left_out, problem = read_source(path, source)
+    problem = (problem, None) if problem else load_problem(path, source, exercise)
+    # the child runs exactly the text checked here, written as <stem>.py in UTF-8 in its private folder
+    box = Sandbox(path, exercise.forbidden, timeout, isolation=isolation, source=source)
     if problem is None:
         try:
             box.start()
@@ -319,7 +339,7 @@ def _run_checks(path: Path, exercise: Exercise, timeout: float, in_use: bool, is
         report = Report.not_loaded(exercise.name, path.name, problem[0], problem[1], todo)
         report.flags, report.seconds = box.flags, time.perf_counter() - began
         return report
-    report.checks.append(CheckResult(LOADS, True, ""))
+    report.checks.append(CheckResult(LOADS, True, left_out))
     sub = Submission(box, path.name)
     try:
         for check in todo:
@@ -327,13 +347,15 @@ def _run_checks(path: Path, exercise: Exercise, timeout: float, in_use: bool, is
                 note = check.run(sub)
                 report.checks.append(CheckResult(check.name, True, note or ""))
             except Failed as fail:
-                report.checks.append(CheckResult(check.name, False, fail.message, fail.hint, fail.mistake))
+                report.checks.append(CheckResult(check.name, False, fail.message, fail.hint, fail.mistake, fail.why,
+                                                 fail.evidence))
             except FloatingPointError as err:
                 report.checks.append(CheckResult(check.name, False, f"the values overflowed: {err}",
-                                                 explain("exp-overflow"), "exp-overflow"))
+                                                 explain("exp-overflow"), "exp-overflow", "exp-overflow"))
     finally:
         box.close()
-    report.flags, report.checks[0].message = box.flags, box.output_note()
+    report.flags = box.flags
+    report.checks[0].message = "; ".join(m for m in (left_out, box.output_note()) if m)
     report.seconds = time.perf_counter() - began
     return report
 

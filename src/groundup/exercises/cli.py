@@ -11,6 +11,8 @@ import argparse
 from pathlib import Path
 
 from groundup.errors import ConfigError
+from groundup.i18n import name as say_name, relay, t
+from groundup.store.runs import atomic_write_text
 
 COMMANDS = ("exercise", "check", "grade")
 
@@ -91,12 +93,13 @@ def dispatch(args) -> int:
 def cmd_list() -> int:
     from groundup.exercises.catalogue import exercises
 
-    rows = [["name", "course", "file", "here", "what you write"]]
+    rows = [t("exercise.head").split("|")]
     for ex in exercises().values():
-        rows.append([ex.name, ex.section, ex.file_name, "yes" if Path(ex.file_name).exists() else "-", ex.asks])
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+        here = t("yes") if Path(ex.file_name).exists() or Path(ex.file_name).with_suffix(".ipynb").exists() else "-"
+        rows.append([ex.name, ex.section, ex.file_name, here, say_name(ex.asks)])
+    widths = [max(_width(r[i]) for r in rows) for i in range(4)]
     for r in rows:
-        print("  ".join(v.ljust(w) for v, w in zip(r[:4], widths)) + "  " + r[4])
+        print("  ".join(v + " " * (w - _width(v)) for v, w in zip(r[:4], widths)) + "  " + r[4])
     return 0
 
 
@@ -119,13 +122,14 @@ def cmd_start(args) -> int:
 
     ex = get(args.name)
     if not args.dir.is_dir():
-        raise ConfigError(f"{args.dir} is not a folder")
+        raise ConfigError(t("exercise.not_folder", path=args.dir))
     target = args.dir / ex.file_name
     if target.exists() and not args.force:
-        raise ConfigError(f"{target} already exists; add --force to overwrite it (your work would be lost)")
-    target.write_text(scaffold(ex.name), encoding="utf-8")
-    print(f"wrote {target}: {len(ex.functions)} functions to write ({', '.join(ex.functions)})")
-    print(f"when ready: groundup check {target}")
+        raise ConfigError(t("exercise.exists", target=target))
+    atomic_write_text(target, scaffold(ex.name))
+    print(t("exercise.wrote", target=target, n=len(ex.functions), names=t("sep").join(ex.functions)))
+    print(t("exercise.when_ready", target=target))
+    print(t("exercise.in_notebook", name=ex.name))
     return 0
 
 
@@ -136,16 +140,17 @@ def _resolve(args):
         if args.exercise:
             args.file = Path(get(args.exercise).file_name)
         else:
-            here = [Path(n.replace("-", "_") + ".py") for n in ORDER if Path(n.replace("-", "_") + ".py").exists()]
+            here = [Path(n.replace("-", "_") + ext) for n in ORDER for ext in (".py", ".ipynb")
+                    if Path(n.replace("-", "_") + ext).exists()]
             if len(here) != 1:
-                raise ConfigError("name the file to check (" + ("found: " + ", ".join(map(str, here))
-                                  if here else "no exercise file in this folder") + ")")
+                raise ConfigError(t("exercise.name_file", why=t("exercise.found", files=", ".join(map(str, here)))
+                                    if here else t("exercise.none_here")))
             args.file = here[0]
     if not args.file.is_file():
-        raise ConfigError(f"{args.file}: no such file")
+        raise ConfigError(t("exercise.no_file", path=args.file))
     name = args.exercise or from_file_name(args.file.name)
     if name is None:
-        raise ConfigError(f"cannot tell the exercise from the name {args.file.name!r}; add --exercise NAME")
+        raise ConfigError(t("exercise.which", name=repr(args.file.name)))
     return get(name)
 
 
@@ -153,12 +158,12 @@ def cmd_check(args) -> int:
     import sys
 
     from groundup.exercises.checking import report_json, run_checks
-    from groundup.exercises.sandbox import FALLBACK_NOTE, Isolation, resolve
+    from groundup.exercises.sandbox import Isolation, resolve
 
     ex = _resolve(args)
     mode = resolve(args.isolation)
     if mode == "process" and args.isolation == "auto":
-        print(FALLBACK_NOTE, file=sys.stderr)
+        print(t("sandbox.fallback"), file=sys.stderr)
     report = run_checks(args.file, ex, args.timeout, args.in_use, Isolation(mode))
     print(report_json(report) if args.json else report.text())
     return 0 if report.passed else 1
@@ -176,17 +181,25 @@ def cmd_grade(args) -> int:
                     args.timeout, args.in_use, args.quiet, args.isolation)
     if not args.quiet:
         width = max(len(g.submission) for g in results)
+        statuses = {True: t("check.passed"), False: t("check.failed")}
+        status_width = max(map(_width, statuses.values()))
         for g in results:
             r = g.report
-            print(f"{g.submission:<{width}}  {r.score:.2f}  {'passed' if r.passed else 'failed'}  "
-                  f"{r.seconds:6.1f} s  {r.error[:70]}".rstrip() + (f"  flags: {'; '.join(r.flags)}" if r.flags else ""))
+            status = statuses[r.passed] + " " * (status_width - _width(statuses[r.passed]))
+            flags = t("grade.flags", flags="; ".join(relay(f) for f in r.flags)) if r.flags else ""
+            print((t("grade.row", submission=g.submission.ljust(width), score=r.score, status=status,
+                     seconds=r.seconds, error=relay(r.error)[:70]).rstrip() + flags))
     passed = sum(g.report.passed for g in results)
-    print(f"{len(results)} submissions, {passed} passed every check; wrote {args.out} and "
-          f"{len(results)} feedback files in {feedback}/")
+    print(t("grade.summary", n=len(results), passed=passed, out=args.out, feedback=feedback))
     troubled = [g.submission for g in results if g.trouble]
     if troubled:
-        print(f"groundup: error: grading itself failed for {len(troubled)} submission(s): {', '.join(troubled)} "
-              f"(see their feedback files)", file=sys.stderr)
+        print(t("grade.troubled", n=len(troubled), names=", ".join(troubled)), file=sys.stderr)
         return 1
     return 0
 
+
+def _width(text: str) -> int:
+    """Columns a text takes in a terminal: a Chinese character takes two."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

@@ -31,9 +31,10 @@ from tqdm import tqdm
 from groundup.core.faults import fault_point
 from groundup.errors import ConfigError, Interrupted
 from groundup.exercises.checking import CheckResult, Report, run_checks
-from groundup.exercises.sandbox import FALLBACK_NOTE, Isolation, resolve
+from groundup.exercises.sandbox import Isolation, resolve
 from groundup.store.runs import atomic_write_text
 from groundup.version import __version__
+from groundup.i18n import t
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 COLUMNS = ("submission", "exercise", "score", "passed", "failed_checks", "seconds", "error", "flags")
@@ -70,12 +71,13 @@ def submissions(folder: Path, file_name: str) -> dict[str, Path]:
         raise ConfigError(f"{folder} is not a folder")
     found: dict[str, Path] = {}
     for entry in sorted(folder.iterdir()):
-        if entry.is_file() and entry.suffix == ".py":
-            found[entry.stem] = entry
-        elif entry.is_dir() and (entry / file_name).is_file():
-            found[entry.name] = entry / file_name
+        notebook = Path(file_name).with_suffix(".ipynb").name  # a notebook is a submission too
+        if entry.is_file() and entry.suffix in (".py", ".ipynb"):
+            found.setdefault(entry.stem, entry)
+        elif entry.is_dir() and any((entry / n).is_file() for n in (file_name, notebook)):
+            found[entry.name] = next(entry / n for n in (file_name, notebook) if (entry / n).is_file())
     if not found:
-        raise ConfigError(f"no submissions in {folder}: expected .py files or folders holding {file_name}")
+        raise ConfigError(f"no submissions in {folder}: expected .py or .ipynb files or folders holding {file_name}")
     return found
 
 
@@ -276,7 +278,7 @@ def grade(folder: Path, exercise: str, out: Path, feedback: Path, jobs: int, tim
     files = submissions(folder, get(exercise).file_name)
     mode = resolve(isolation)
     if mode == "process" and isolation == "auto" and not quiet:
-        print(FALLBACK_NOTE, file=sys.stderr)
+        print(t("sandbox.fallback"), file=sys.stderr)
     settings = json.dumps([__version__, exercise, in_use, mode])  # a new --timeout keeps the rows
     output = Output(out, feedback)
     todo: list[Job] = []
@@ -309,8 +311,8 @@ def _run(todo: list[Job], folder: Path, output: Output, pool: Pool, timeout: flo
                 output.add(_graded(job, result, exercise, pool.common["in_use"]))
                 bar.update()
     except Interrupted as stop:
-        stop.hint = (f"grading interrupted: {len(output.rows)} of {len(output.rows) + len(todo) + len(pool.busy)} "
-                     f"submissions graded and written to {output.out}; run the same command again to grade the rest")
+        stop.hint = t("grade.interrupted", done=len(output.rows), n=len(output.rows) + len(todo) + len(pool.busy),
+                      out=output.out)
         raise
     finally:
         pool.close()

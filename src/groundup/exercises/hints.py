@@ -33,8 +33,11 @@ class Failed(Exception):
 
     def __init__(self, message: str, why: str | None = None, **evidence):
         super().__init__(message)
-        self.message = message
-        self.hint = explain(why, **evidence) if why else None
+        self.message, self.why = message, why
+        # kept as JSON values, so that a report read back (grade's rows) says its hint in any language
+        self.evidence = {k: v.item() if isinstance(v, np.generic) else str(tuple(v)) if isinstance(v, (tuple, list))
+                         else v for k, v in evidence.items()}
+        self.hint = explain(why, **self.evidence) if why else None
         self.mistake = named(why)
 
 

@@ -218,24 +218,27 @@ def resolve(mode: str) -> str:
     return "process"
 
 
-FALLBACK_NOTE = ("groundup: bubblewrap (bwrap) does not work here: submissions run as plain processes, "
-                 "which can read groundup's reference, the data sets and other files the user can read")
-
-
 # --------------------------------------------------------------------------- the private copy
 
-def private_copy(path: Path, dest: Path, beside: str) -> Path:
-    """Copy the submission into ``dest`` (regular files only, never through a link); its file there."""
+def private_copy(path: Path, dest: Path, beside: str, source: str | None = None) -> Path:
+    """Copy the submission into ``dest`` (regular files only, never through a link); its file there.
+    With ``source`` (the text that was read and checked: a notebook's code cells, a file decoded
+    from its declared encoding), that text is written as ``<stem>.py`` in UTF-8 instead."""
     from groundup.errors import ConfigError
 
     if path.is_symlink() and beside != "py":
         raise ConfigError(f"{path.name} is a symbolic link: a submission must be the file itself")
-    shutil.copyfile(path, dest / path.name)
+    target = dest / (path.stem + ".py")
+    if source is None:
+        shutil.copyfile(path, target)
+    else:
+        target.write_text(source, encoding="utf-8")
     folder, budget = path.parent, COPY_MB << 20
+    mine = (Path(path.name), Path(target.name))  # the submission's own names in its folder
     if beside == "py":
-        extra = [p for p in folder.glob("*.py") if p.name != path.name]
+        extra = [p for p in folder.glob("*.py") if p.relative_to(folder) not in mine]
     elif beside == "all":
-        extra = [p for p in sorted(folder.rglob("*")) if p != path and not any(
+        extra = [p for p in sorted(folder.rglob("*")) if p.relative_to(folder) not in mine and not any(
             part.startswith(".") or part == "__pycache__" for part in p.relative_to(folder).parts)]
     else:
         extra = []
@@ -246,10 +249,10 @@ def private_copy(path: Path, dest: Path, beside: str) -> Path:
         if size > budget:
             continue
         budget -= size
-        target = dest / p.relative_to(folder)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(p, target)
-    return dest / path.name
+        beside_copy = dest / p.relative_to(folder)
+        beside_copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(p, beside_copy)
+    return target
 
 
 # ---------------------------------------------------------------------------------- the box
@@ -259,8 +262,9 @@ class Sandbox:
     functions until ``close``."""
 
     def __init__(self, path: Path, forbidden: list[str], timeout: float, memory_mb: int = MEMORY_MB,
-                 isolation: Isolation | None = None):
+                 isolation: Isolation | None = None, source: str | None = None):
         self.path, self.forbidden, self.memory_mb = Path(path).absolute(), forbidden, memory_mb
+        self.source = source  # the text to run (None: the file as it is)
         self.isolation = isolation or Isolation()
         self.timeout = timeout
         self.call_limit = min(timeout, max(CALL_SECONDS, timeout / 4))
@@ -286,7 +290,7 @@ class Sandbox:
             (root / "submission").mkdir()
             (root / "tmp").mkdir()
             try:
-                self.copy = private_copy(self.path, root / "submission", self.isolation.beside)
+                self.copy = private_copy(self.path, root / "submission", self.isolation.beside, self.source)
             except OSError as err:
                 raise CallError("error", f"cannot copy {self.path.name}: {err.strerror or err}") from None
             except Exception as err:  # noqa: BLE001 - ConfigError: a link

@@ -223,7 +223,7 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
     folder.write_config(exp.name, preset, threads=applied(), seed=settings.seed)
     values = lab(settings.seed)
     results, why = result_lines(values), explanations(values)
-    say(f"{exp.name}: {exp.title} (course {exp.section}) -> {folder.path}")
+    say(t("run.header", name=exp.name, title=experiment_title(exp), section=exp.section, folder=folder.path))
     report = [f"# {experiment_title(exp)}", "", t("exp.basics.intro", name=exp.name, section=exp.section,
                                                   preset=preset, seed=settings.seed), ""]
     for key in PARTS:

@@ -287,8 +287,8 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
     used = {k: getattr(settings, k) for k in ("epochs", "lr", "batch_size", "seed")}
     folder.write_config(exp.name, preset, threads=applied(), settings=used, start={"w": W0, "b": B0}, course_mini_batch=COURSE_BATCH,
                         noisy_set={"n": NOISY_N, "w": NOISY_W, "b": NOISY_B, "noise_std": NOISY_STD})
-    say(f"{exp.name}: {exp.title} (course {exp.section}): {settings.epochs} epochs, lr {settings.lr:g}, "
-        f"start w = {W0:g}, b = {B0:g} -> {folder.path}")
+    say(t("run.gd_header", name=exp.name, title=experiment_title(exp), section=exp.section, epochs=settings.epochs,
+          lr=settings.lr, w0=W0, b0=B0, folder=folder.path))
     results, stats = compare(settings)
     check_converging(results, stats, settings.lr)
     report = [f"# {experiment_title(exp)}", "",
@@ -310,8 +310,7 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
                      t("exp.gd.paths_caption"))]
     folder.write_text("epochs.csv", _epochs_csv(results))
     say("")
-    say(f"SGD took {stats[1][1]['seconds'] / stats[1][0]['seconds']:.0f}× the full batch's time for the same "
-        f"gradients; see the analysis in {folder.path / 'report.md'}")
+    say(t("run.gd_sgd_took", ratio=stats[1][1]["seconds"] / stats[1][0]["seconds"], path=folder.path / "report.md"))
     report += [t("report.analysis"), ""] + [p + "\n" for p in text] + [t("report.figures"), ""] + [b + "\n" for b in blocks]
     report += [t("exp.gd.csv"), ""]
     folder.write_text("report.md", "\n".join(report))

@@ -72,7 +72,7 @@ def line_figure(r: dict) -> Figure:
     ax.plot(r["w"], r["mse_w"], "-", color="#1f77b4", lw=1.5)
     ax.plot(r["w"], r["mse_w"], "o", color="#1f77b4", ms=3, label=ft("exp.landscape.grid_point"))
     ax.plot([r["w_min"]], [r["mse_w_min"]], "*", color="#d62728", ms=16, ls="none",
-            label=ft("exp.landscape.minimum_w", w=r["w_min"], mse=r["mse_w_min"]))
+            label=ft("run.landscape_min_w", w=r["w_min"], mse=r["mse_w_min"]))
     ax.annotate(f"w = {r['w_min']:.1f}", (r["w_min"], r["mse_w_min"]), (r["w_min"], 8),
                 ha="center", arrowprops=dict(arrowstyle="->", color="#d62728"), color="#d62728")
     ax.set_xlabel("w")
@@ -142,15 +142,15 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
                         b_grid=[0.0, 4.0, 0.1], loss="MSE, mean per sample")
     r = landscape()
     shown = np.arange(0, len(r["w"]), 5)  # every 0.5
-    say(f"{exp.name}: {exp.title} (course {exp.section}) -> {folder.path}")
+    say(t("run.header", name=exp.name, title=experiment_title(exp), section=exp.section, folder=folder.path))
     say("")
-    say("y = w·x on x = [1, 2, 3], y = [2, 4, 6]; MSE for w = 0, 0.1, ..., 4 (every 0.5 shown):")
+    say(t("run.landscape_line"))
     say("   w    " + "".join(f"{r['w'][i]:>8.1f}" for i in shown))
     say("   MSE  " + "".join(f"{r['mse_w'][i]:>8.3f}" for i in shown))
-    say(f"   minimum at w = {r['w_min']:.1f}, MSE = {r['mse_w_min']:.3g}")
+    say("   " + t("run.landscape_min_w", w=r["w_min"], mse=r["mse_w_min"]))
     say("")
-    say(f"y = w·x + b on y = [3, 5, 7]; MSE on the {len(r['w'])}×{len(r['b'])} grid w, b = 0, 0.1, ..., 4:")
-    say(f"   minimum at (w, b) = ({r['wb_min'][0]:.1f}, {r['wb_min'][1]:.1f}), MSE = {r['mse_wb_min']:.3g}")
+    say(t("run.landscape_grid", nw=len(r["w"]), nb=len(r["b"])))
+    say("   " + t("run.landscape_min_wb", w=r["wb_min"][0], b=r["wb_min"][1], mse=r["mse_wb_min"]))
     text = analysis(r)
     blocks = [figure(folder.save_figure(line_figure(r), "loss_w.png"),
                      t("exp.landscape.line_caption")),

@@ -167,7 +167,7 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
     group = RunFolder(out)
     if len(variants) > 1 and not (group.path / "config.json").is_file():  # (a resume keeps it)
         group.write_config(exp.name, preset, threads=applied(), impls=list(impls), settings=settings.as_dict())
-    say(f"{exp.name}: {SOURCE!r} -> {TARGET!r}, {settings.epochs} epochs of Adam per variant -> {out}")
+    say(t("run.rnn_header", name=exp.name, source=repr(SOURCE), target=repr(TARGET), epochs=settings.epochs, out=out))
     outcomes, summaries = {}, {}
     for v in variants:
         vs = settings.with_overrides(lr=settings.lr * v.lr_factor)
@@ -175,7 +175,7 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
         outcomes[v.name], summaries[v.name] = supervised.run_one(
             replace(exp, task=task(v)), v.impl, vs, data, v.spec.init_params(vs), folder, preset, quiet, say,
             resume_target=group.path)
-        say(f"  {v.name}, predicted after each epoch: {' '.join(summaries[v.name]['predicted'])}")
+        say(t("run.rnn_predicted", variant=v.name, predicted=" ".join(summaries[v.name]["predicted"])))
     if len(variants) > 1:
         _overview(exp, group, variants, outcomes, summaries, settings, preset,
                   "comparison.md" if len(impls) > 1 else "report.md")

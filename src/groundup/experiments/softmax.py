@@ -21,7 +21,7 @@ from groundup.data.batches import batch_slices
 from groundup.data.preprocess import scale_images
 from groundup.experiments.base import Experiment
 from groundup.experiments.supervised import Data, Outcome, Task, image_prediction_figures, run
-from groundup.i18n import ft, t
+from groundup.i18n import class_names, ft, t
 from groundup.core.models import IMPLS, DenseSpec, softmax
 from groundup.report import images
 from groundup.report.analysis import course_lab
@@ -95,7 +95,7 @@ def threshold_text(o: Outcome, probs: np.ndarray, y_test: np.ndarray, classes: l
     acc = float((o.test_pred == y_test).mean())
     acc_classic = float((classic == y_test).mean())
     lost = int(((o.test_pred == y_test) & (classic != y_test)).sum())
-    text = t("exp.softmax.threshold", first=classes[0], course_lab=course_lab(), unsure=int(unsure.sum()),
+    text = t("exp.softmax.threshold", first=class_names(classes)[0], course_lab=course_lab(), unsure=int(unsure.sum()),
              n=len(y_test), share=unsure.mean(), classic=acc_classic, acc=acc, lost=lost)
     return text, {"classic_threshold_test_accuracy": acc_classic, "test_no_class_above_half": int(unsure.sum())}
 
@@ -104,7 +104,7 @@ def per_class_text(pred: np.ndarray, y: np.ndarray, classes: list[str]) -> str:
     """The three hardest classes, by test recall, and why a linear model mixes them up."""
     acc = np.array([np.mean(pred[y == c] == c) if np.any(y == c) else np.nan for c in range(len(classes))])
     order = [c for c in np.argsort(acc) if not np.isnan(acc[c])]
-    return t("exp.softmax.hardest", classes=t("sep").join(classes[c] for c in order[:3]))
+    return t("exp.softmax.hardest", classes=t("sep").join(class_names(classes)[c] for c in order[:3]))
 
 
 def weights_in_pixel_space(o: Outcome, data: Data) -> np.ndarray:

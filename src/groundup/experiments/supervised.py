@@ -29,7 +29,7 @@ from groundup.store.runs import RunFolder
 from groundup.core.torch_common import resolve_device
 from groundup.store import checkpoint
 from groundup.errors import Interrupted, RunFolderError, StorageError
-from groundup.i18n import experiment_title, font_note, ft, t
+from groundup.i18n import described, experiment_title, font_note, ft, t
 from groundup.training.train import Diverged, EpochRecord, History, Split, fit, index_batches
 from groundup.training.threads import applied
 
@@ -221,12 +221,11 @@ def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: 
         if data.scaling is not None:  # what `predict` needs to prepare new inputs the same way
             folder.write_npz("preprocess.npz", mean=data.scaling[0], std=data.scaling[1])
         if len(history.records) > settings.epochs:  # resumed with a smaller --epochs: stop here
-            say(f"{exp.name} [{impl}]: {len(history.records)} epochs are already trained, more than "
-                f"--epochs {settings.epochs}; the run stops there")
+            say(t("run.already", name=exp.name, impl=impl, n=len(history.records), epochs=settings.epochs))
             settings = settings.with_overrides(epochs=len(history.records))
-        done = f" (resuming after epoch {len(history.records)})" if history.records else ""
-        say(f"{exp.name} [{impl}] {task.spec.describe()} on {data.dataset}: {settings.epochs} epochs, "
-            f"batch {settings.batch_size}, lr {settings.lr:g} -> {folder.path}{done}")
+        done = t("run.resuming", n=len(history.records)) if history.records else ""
+        say(t("run.start", name=exp.name, impl=impl, model=described(task.spec.describe()), dataset=described(data.dataset),
+              epochs=settings.epochs, batch=settings.batch_size, lr=settings.lr, folder=folder.path, resuming=done))
         meta = {"experiment": exp.name, "impl": impl, "preset": preset, "settings": settings.as_dict()}
         committer = checkpoint.Committer(folder, impl, meta, learner, rows=history.as_dicts())
 
@@ -256,8 +255,8 @@ def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: 
                         f"epochs are saved: finish with: groundup run {exp.name} --resume {resume_target}")
             raise
     last = history.last
-    acc = f", test accuracy {last.test_accuracy:.4f}" if last.test_accuracy is not None else ""
-    say(f"  done: test loss {last.test_loss:.4g}{acc}, {summary['train_seconds']:.2f} s of training")
+    acc = t("run.done_accuracy", acc=last.test_accuracy) if last.test_accuracy is not None else ""
+    say(t("run.done", loss=last.test_loss, acc=acc, seconds=summary["train_seconds"]))
     if warning := instability_warning(history, task.spec.loss, outcome.test_outputs):
         say(warning)
     return outcome, summary
@@ -365,7 +364,7 @@ def _report(exp: Experiment, o: Outcome, data: Data, summary: dict, blocks, anal
     final = summary["final"]
     lines = [t("report.title", title=experiment_title(exp), impl=o.impl), "",
              t("report.intro", name=exp.name, section=exp.section, impl=o.impl, preset=preset,
-               model=exp.task.spec.describe(), dataset=data.dataset, n_train=len(data.split.y_train),
+               model=described(exp.task.spec.describe()), dataset=described(data.dataset), n_train=len(data.split.y_train),
                n_test=len(data.split.y_test)), ""]
     if note := font_note():
         lines += [note, ""]
@@ -410,5 +409,5 @@ def write_comparison(exp: Experiment, folder: RunFolder, outcomes: dict[str, Out
     folder.write_text("comparison.md", "\n".join(text))
     folder.write_json("comparison.json", {"experiment": exp.name, "preset": preset,
                                           "max_param_difference": diff, "summaries": summaries})
-    say(f"largest parameter difference between implementations: {diff:.3g}  -> {folder.path / 'comparison.md'}")
+    say(t("run.diff", diff=diff, path=folder.path / "comparison.md"))
 

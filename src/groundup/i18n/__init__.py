@@ -1,25 +1,39 @@
-"""The report's language: one catalogue of sentences per language, looked up by key.
+"""What groundup says, in English or Chinese: one catalogue of sentences per language, by key.
 
-The language is chosen once, where a command or an API call begins (``with language("zh"):``),
-and every writer asks ``t(key, **fields)`` for its text; numbers, file names and JSON keys are
-fields, formatted by the template's own format spec, so they read the same in every language.
-Text drawn in a figure comes from ``ft``: the report's language when a font can draw it, else
-English (``font_note`` says so, once, on the terminal and in the report).
+The language is chosen once, where a command or an API call begins: ``choose(lang)`` takes
+``--lang`` / ``lang=`` if given, else ``$GROUNDUP_LANG``, else the locale (``LC_ALL``,
+``LC_MESSAGES``, ``LANG`` beginning with ``zh``), else English; ``with language(...)`` holds it
+for the block, and every writer asks ``t(key, **fields)`` for its text. Numbers, file names
+and JSON keys are fields, formatted by the template's own format spec, so they read the same
+in every language. Text drawn in a figure comes from ``ft``: the report's language when a font
+can draw it, else English (``font_note`` says so, once, on the terminal and in the report).
+
+Lines the lower layers write in English (a check's message, an error, a model's description)
+are said again at the moment they are shown: ``relay`` matches the whole line against the
+English templates of a family (``msg.``, ``err.``, ``desc.``) and fills the same key's template
+in the current language with the fields, each relayed in turn; ``name`` translates a name the
+code defines (a check's name, a class name) from ``CODE``.
 """
 
 from __future__ import annotations
 
 import contextlib
 import functools
+import os
+import re
+import string
 from contextvars import ContextVar
 from pathlib import Path
 
 from groundup.errors import check_choice
 from groundup.i18n.en import EN
-from groundup.i18n.zh import ZH
+from groundup.i18n.zh import CODE as ZH_CODE, ZH
 
 LANGS = ("en", "zh")
 CATALOGUES = {"en": EN, "zh": ZH}
+# Names and phrases the code writes in English (an exercise's checks, what a check compares),
+# each translated whole; what is not here is shown as written (mostly code identifiers).
+CODE = {"en": {}, "zh": ZH_CODE}
 NEEDS_CJK = {"zh"}
 # Fonts that draw Chinese, best first: Debian's fonts-noto-cjk, then common desktop fonts.
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans SC", "Source Han Sans SC", "Source Han Sans CN",
@@ -34,6 +48,63 @@ _LANG: ContextVar[str] = ContextVar("groundup_lang", default="en")
 def current() -> str:
     """The language the report is written in now."""
     return _LANG.get()
+
+
+def choose(lang: str | None = None) -> str:
+    """The language a command or an API call speaks: ``lang`` when given (``--lang``,
+    ``lang=``), else ``$GROUNDUP_LANG``, else the locale (the first of ``LC_ALL``,
+    ``LC_MESSAGES``, ``LANG`` that is set, as POSIX reads them: ``zh_CN.UTF-8`` is Chinese),
+    else English. A bad ``lang`` or ``$GROUNDUP_LANG`` is the one-line ConfigError."""
+    if lang is not None:
+        check_choice("lang", lang, LANGS)
+        return lang
+    if env := os.environ.get("GROUNDUP_LANG", "").strip():
+        check_choice("GROUNDUP_LANG", env, LANGS)
+        return env
+    for var in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        if value := os.environ.get(var, "").strip():
+            return next((code for code in LANGS if code != "en" and value.lower().startswith(code)), "en")
+    return "en"
+
+
+def name(text: str) -> str:
+    """A name or phrase the code writes in English, in the current language where ``CODE``
+    has it (a check's name, what a check compares), else as written."""
+    return CODE[current()].get(text, text)
+
+
+@functools.lru_cache(maxsize=None)
+def _patterns(prefix: str) -> list[tuple[str, re.Pattern]]:
+    """The English templates of ``prefix`` keys as regular expressions, one group per field."""
+    found = []
+    for key, template in EN.items():
+        if not key.startswith(prefix):
+            continue
+        parts = []
+        for literal, field, _, _ in string.Formatter().parse(template):
+            parts.append(re.escape(literal))
+            if field:
+                parts.append(f"(?P<{field}>.+?)" if f"(?P<{field}>" not in "".join(parts) else f"(?P={field})")
+        literal = sum(len(lit) for lit, *_ in string.Formatter().parse(template))
+        found.append((literal, key, re.compile("".join(parts), re.DOTALL)))
+    # the most specific template first (the most fixed text); the general forms (``z_``) last
+    found.sort(key=lambda f: (f[1].startswith(prefix + "z_"), 0 if f[1].startswith(prefix + "z_") else -f[0]))
+    return [(key, pattern) for _, key, pattern in found]
+
+
+def relay(text: str, prefix: str = "msg.") -> str:
+    """A line the code wrote in English (``en``'s ``prefix`` templates), said again in the
+    current language: the template that matches the whole line is filled with its fields, each
+    relayed in turn (``softmax(z): expected shape (6, 4) [...], got ...``); a line no template
+    matches is a name (``name``) or stays as written."""
+    if current() == "en" or not text:
+        return text
+    if text in CODE[current()]:
+        return CODE[current()][text]
+    for key, pattern in _patterns(prefix):
+        if m := pattern.fullmatch(text):
+            return CATALOGUES[current()][key].format(**{k: relay(v, prefix) for k, v in m.groupdict().items()})
+    return name(text)
 
 
 @contextlib.contextmanager
@@ -53,6 +124,19 @@ def language(lang: str | None):
 def t(key: str, lang: str | None = None, **fields) -> str:
     """The sentence ``key`` in the report's language, its ``{fields}`` filled in."""
     return CATALOGUES[lang or current()][key].format(**fields)
+
+
+def described(text: str) -> str:
+    """What the code says a model or a data set is (``2-1 (sigmoid output)``, ``MNIST
+    normalised as ...``), in the current language."""
+    return relay(text, "desc.")
+
+
+def class_names(classes, figure: bool = False) -> list[str]:
+    """A data set's class names in the current language (Fashion-MNIST's as the Chinese course
+    names them), or in the figures' (``figure``: English where no font draws the language)."""
+    lang = figure_lang() if figure else current()
+    return [CODE[lang].get(str(c), str(c)) for c in classes]
 
 
 def experiment_title(exp) -> str:

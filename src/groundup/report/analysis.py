@@ -12,7 +12,7 @@ import math
 
 import numpy as np
 
-from groundup.i18n import t
+from groundup.i18n import class_names, t
 from groundup.core.metrics import most_confused
 from groundup.report.markdown import table
 from groundup.training.train import History
@@ -129,6 +129,7 @@ def class_table(cm: np.ndarray, classes: list[str]) -> tuple[list[list], np.ndar
 
     recall_c = cm[c, c] / (samples of class c); precision_c = cm[c, c] / (predictions of c).
     """
+    classes = class_names(classes)
     true, predicted, right = cm.sum(axis=1), cm.sum(axis=0), np.diag(cm)
     recall = np.divide(right, true, out=np.full(len(cm), np.nan), where=true > 0)
     precision = np.divide(right, predicted, out=np.full(len(cm), np.nan), where=predicted > 0)
@@ -140,7 +141,7 @@ def class_table(cm: np.ndarray, classes: list[str]) -> tuple[list[list], np.ndar
 def rarely_predicted(cm: np.ndarray, classes: list[str]) -> list[str]:
     """One sentence per class the model predicts for fewer than a quarter of its samples."""
     true, predicted, total = cm.sum(axis=1), cm.sum(axis=0), int(cm.sum())
-    out = []
+    classes, out = class_names(classes), []
     for c in range(len(cm)):
         if true[c] >= 10 and predicted[c] < RARELY * true[c]:
             goes = t("sep").join(f"{classes[j]} ({int(cm[c, j])})" for j in np.argsort(-cm[c])[:3]
@@ -156,9 +157,9 @@ def classification_analysis(h: History, cm: np.ndarray, classes: list[str]) -> l
     last, best = h.last, h.best()
     text = t("analysis.best", best=best.test_accuracy, epoch=best.epoch, n=len(h.records),
              last=last.test_accuracy, train=last.train_accuracy)
-    pairs = most_confused(cm)
+    pairs, said = most_confused(cm), class_names(classes)
     if pairs:
-        text += t("analysis.confused", pairs=t("sep").join(f"{classes[i]} → {classes[j]} ({n})"
+        text += t("analysis.confused", pairs=t("sep").join(f"{said[i]} → {said[j]} ({n})"
                                                          for i, j, n in pairs))
     rows, _, _ = class_table(cm, classes)
     return [text, *rarely_predicted(cm, classes),

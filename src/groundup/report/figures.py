@@ -14,7 +14,7 @@ import matplotlib
 import numpy as np
 from matplotlib.figure import Figure
 
-from groundup.i18n import figure_rc, ft
+from groundup.i18n import class_names, figure_rc, ft
 from groundup.core.metrics import per_class_accuracy
 
 TRAIN, TEST = "#1f77b4", "#d62728"
@@ -83,6 +83,7 @@ def curves(rows: list[dict], title: str) -> Figure:
 @styled
 def confusion(cm: np.ndarray, classes: list[str], title: str) -> Figure:
     """Counts of (true, predicted) pairs, with each true class's accuracy on the right."""
+    classes = class_names(classes, figure=True)
     k = len(classes)
     size = max(3.8, 0.62 * k + 2.2)
     fig, ax = subplots(figsize=(size + 1.2, size))

@@ -128,7 +128,9 @@ def _inline(text: str, base: Path | None, headings: Headings | None) -> str:
         part = _IMAGE.sub(lambda m: _img(m.group(1), m.group(2), base), part)
         part = _LINK.sub(lambda m: _link(m.group(1), html.unescape(m.group(2)), base, headings), part)
         part = re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", part)
-        part = re.sub(r"(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?![\w*])", r"<em>\1</em>", part)
+        # emphasis: not inside a word of Latin letters or digits (x*y), but beside Chinese text,
+        # which has no spaces around words (返回的*批量平均值*，...)
+        part = re.sub(r"(?<![A-Za-z0-9_*])\*(?!\s)(.+?)(?<!\s)\*(?![A-Za-z0-9_*])", r"<em>\1</em>", part)
         out.append(part)
     return "".join(out)
 

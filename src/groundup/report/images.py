@@ -12,7 +12,7 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from groundup.i18n import ft
+from groundup.i18n import class_names, ft
 from groundup.report.figures import styled, subplots
 
 WRONG = "#c00000"
@@ -57,6 +57,7 @@ def samples(images: np.ndarray, y: np.ndarray, pred: np.ndarray, classes: list[s
             title: str, n: int = 32, probs: np.ndarray | None = None, cols: int = 8) -> Figure:
     """The first ``n`` images with true and predicted labels (and the predicted class's
     probability, if given); mistakes in red, marked ✗ and framed."""
+    classes = class_names(classes, figure=True)
     n = min(n, len(images))
     wrong = pred[:n] != y[:n]
     labels = []
@@ -72,6 +73,7 @@ def mistakes(images: np.ndarray, y: np.ndarray, pred: np.ndarray, probs: np.ndar
              classes: list[str], title: str, n: int = 16, cols: int = 8) -> Figure:
     """The ``n`` wrong predictions made with the highest probability: what the model is
     surest about and still gets wrong (often ambiguous or mislabelled images)."""
+    classes = class_names(classes, figure=True)
     wrong = np.flatnonzero(pred != y)
     order = wrong[np.argsort(-probs[wrong, pred[wrong]], kind="stable")][:n]
     labels = [ft("fig.true_pred", true=f"{classes[y[i]]} ({probs[i, y[i]]:.0%})",
@@ -88,6 +90,7 @@ def mistakes(images: np.ndarray, y: np.ndarray, pred: np.ndarray, probs: np.ndar
 def weight_images(weight: np.ndarray, classes: list[str], shape: tuple[int, int], title: str) -> Figure:
     """Each class's weight vector as an image, on one shared colour scale: red pixels raise
     that class's score when lit, blue pixels lower it, white ones do not matter."""
+    classes = class_names(classes, figure=True)
     k = len(classes)
     cols = 5 if k > 5 else k
     rows = -(-k // cols)

@@ -84,6 +84,12 @@ class Result:
     runs: dict[str, "Result"] = field(default_factory=dict)
     comparison: dict | None = None  # comparison.json: max_param_difference, summaries
     not_run: dict[str, str] = field(default_factory=dict)  # lab: experiment -> why it has no result
+    lang: str | None = None  # the card's and the plot's language (None: ``i18n.choose``'s default)
+
+    def _language(self):
+        from groundup.i18n import choose, language
+
+        return language(choose(self.lang))
 
     @property
     def report(self) -> Path | None:
@@ -109,17 +115,25 @@ class Result:
         columns = columns or tuple(c for c in ("train_loss", "test_loss", "loss") if c in self.history.columns)
         group = next((g for g in ("impl", "variant") if g in self.history.columns), None)
         keys = list(dict.fromkeys(self.history.column(group))) if group else [None]
-        if ax is None:
-            import matplotlib.pyplot as plt
+        import matplotlib.pyplot as plt
+        from matplotlib.ticker import MaxNLocator
 
-            _, ax = plt.subplots(figsize=(6.4, 3.6))
-        for key in keys:
-            rows = self.history.where(**{group: key}) if group else self.history
-            for c in columns:
-                ax.plot(rows.column("epoch"), rows.column(c), label=" ".join(str(p) for p in (key, c) if p))
-        ax.set_xlabel("epoch")
-        ax.set_title(" · ".join(str(p) for p in (self.experiment, self.preset and f"preset {self.preset}") if p))
-        ax.legend(fontsize=8)
+        from groundup import i18n
+
+        with self._language(), plt.rc_context(i18n.figure_rc()):
+            if ax is None:
+                _, ax = plt.subplots(figsize=(6.4, 3.6))
+            for key in keys:
+                rows = self.history.where(**{group: key}) if group else self.history
+                for c in columns:
+                    label = " ".join(str(p) for p in (key, _column_label(c)) if p)
+                    ax.plot(rows.column("epoch"), rows.column(c), label=label)
+            ax.set_xlabel(i18n.ft("fig.epoch"))
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs are whole numbers
+            if len(columns) == 1:
+                ax.set_ylabel(_column_label(columns[0]))
+            ax.set_title(" · ".join(str(p) for p in (self.experiment, self.preset and i18n.ft("card.preset", preset=self.preset)) if p))
+            ax.legend(fontsize=8)
         return ax
 
     def headline(self) -> list[tuple[str, dict[str, object]]]:
@@ -142,46 +156,64 @@ class Result:
         return f"<groundup Result {what} at {self.path} [{self.status}] {numbers}>"
 
     def _repr_html_(self) -> str:
+        with self._language():
+            return self._card()
+
+    def _card(self) -> str:
+        from groundup.i18n import t
+
+        name = _card_word
         rows = self.headline()
         if self.kind == "experiment":  # one column of named results reads better than one long row
             rows = [(k, {"": v}) for _, numbers in rows for k, v in numbers.items()]
         elif self.kind == "lab":  # each experiment's own headline, in one column
             rows = [(key, {"": " ".join(f"{k} {_fmt(v)}" for k, v in numbers.items())}) for key, numbers in rows]
         labels = list(dict.fromkeys(k for _, n in rows for k in n))
-        table = ("<table><tr><th></th>" + "".join(f"<th>{html.escape(k)}</th>" for k in labels) + "</tr>"
+        table = ("<table><tr><th></th>" + "".join(f"<th>{html.escape(name(k))}</th>" for k in labels) + "</tr>"
                  + "".join(f"<tr><th>{html.escape(key)}</th>"
                            + "".join(f"<td>{html.escape(_fmt(n.get(k)))}</td>" for k in labels) + "</tr>"
                            for key, n in rows) + "</table>")
-        title = " · ".join(html.escape(str(p)) for p in (self.experiment or self.kind, self.preset and f"preset {self.preset}") if p)
+        title = " · ".join(html.escape(str(p)) for p in (self.experiment or self.kind,
+                                                          self.preset and t("card.preset", preset=self.preset)) if p)
         notes = []
         if self.status != "completed":
-            notes.append(f"status: <b>{html.escape(self.status)}</b>")
+            notes.append(t("card.status", status=f"<b>{html.escape(name(self.status))}</b>"))
         for key, value in (self.comparison or {}).items():  # "max_param_difference" and the like
             if key.endswith("max_param_difference"):
                 what = key.removesuffix("max_param_difference").replace("_", " ").strip()
-                notes.append(f"largest parameter difference between implementations{f' ({what})' if what else ''}: "
-                             f"<b>{html.escape(_fmt(value))}</b>")
-        notes += [f"{html.escape(name)}: {html.escape(why)}" for name, why in self.not_run.items()]
+                notes.append(t("card.diff", what=t("card.what", what=what) if what else "",
+                               value=f"<b>{html.escape(_fmt(value))}</b>"))
+        notes += [f"{html.escape(run)}: {html.escape(why)}" for run, why in self.not_run.items()]
         image = ""
         if (fig := self.main_figure) is not None:
             data = base64.b64encode(fig.read_bytes()).decode("ascii")
             image = (f'<img src="data:image/png;base64,{data}" alt="{html.escape(fig.name)}" '
                      f'style="max-width:560px;height:auto;display:block;margin-top:.4em">')
-        report = f" · report: <code>{html.escape(str(self.report))}</code>" if self.report else ""
+        report = (" · " + t("card.report", path=f"<code>{html.escape(str(self.report))}</code>")
+                  if self.report else "")
         return (f'<div class="groundup-result" style="border:1px solid #ccc;border-radius:6px;padding:.6em .9em;'
-                f'max-width:600px"><b>{title}</b> <small>({html.escape(self.kind)})</small>'
+                f'max-width:600px"><b>{title}</b> <small>({html.escape(name(self.kind))})</small>'
                 f"<div><small><code>{html.escape(str(self.path))}</code>{report}</small></div>{table}"
                 + "".join(f"<div><small>{n}</small></div>" for n in notes) + f"{image}</div>")
 
 
 # ---------------------------------------------------------------------------- reading a folder
 
-def open_run(path: str | Path) -> Result:
-    """Read a finished run folder (any kind groundup writes) into a ``Result``.
+def open_run(path: str | Path, lang: str | None = None) -> Result:
+    """Read a finished run folder (any kind groundup writes) into a ``Result``; ``lang``: the
+    language of its card and plots (default: ``$GROUNDUP_LANG``, else the locale, else English).
 
     Raises ``GroundupError`` with one line if the folder is missing, is not a run folder, or
     is damaged (unreadable JSON or CSV, a file the contract requires missing).
     """
+    if lang is not None:
+        from groundup.i18n import choose
+
+        result = open_run(path)
+        result.lang = choose(lang)
+        for inner in result.runs.values():
+            inner.lang = result.lang
+        return result
     path = Path(path)
     if not path.is_dir():
         raise GroundupError(f"{path}: no such folder" if not path.exists() else f"{path} is not a folder")
@@ -319,6 +351,29 @@ def _flatten(value, prefix: str = "", skip: set = frozenset()):
                 yield from _flatten(v, f"{prefix}{label}.")
     elif isinstance(value, (int, float, str, bool)) and value is not None:
         yield prefix.rstrip("."), value
+
+
+# The card's words: a headline label, a kind or a status -> its catalogue key.
+CARD_WORDS = {"test accuracy": "metric.test_accuracy", "test loss": "metric.test_loss",
+              "train loss": "metric.train_loss", "loss": "col.loss", "accuracy": "col.accuracy"}
+
+
+def _card_word(word: str) -> str:
+    """A word of the card in the current language: its catalogue entry (``CARD_WORDS`` or
+    ``card.word.<word>``) where there is one, else the word as the folder holds it."""
+    from groundup import i18n
+
+    key = CARD_WORDS.get(word, "card.word." + word)
+    return i18n.t(key) if key in i18n.CATALOGUES["en"] else word
+
+
+def _column_label(column: str) -> str:
+    """A history column as a plot shows it: the course's words where the catalogue has them
+    (in the figure's language), else the column's name."""
+    from groundup import i18n
+
+    key = "metric." + column
+    return i18n.ft(key) if key in i18n.CATALOGUES["en"] else column
 
 
 def _fmt(value) -> str:

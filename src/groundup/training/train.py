@@ -15,7 +15,11 @@ from dataclasses import asdict, dataclass, field
 from typing import Callable
 
 import numpy as np
-from tqdm.auto import tqdm  # a widget in Jupyter, text in a terminal
+
+if "ipykernel" in sys.modules and __import__("importlib.util").util.find_spec("ipywidgets") is None:
+    from tqdm import tqdm  # a kernel without ipywidgets: no bar is shown; tqdm.auto would only warn
+else:
+    from tqdm.auto import tqdm  # a widget in Jupyter, text in a terminal
 
 from groundup.data.batches import batch_slices, epoch_order
 from groundup.errors import Diverged
@@ -86,9 +90,11 @@ def _notebook_widgets() -> bool:
 
 def epoch_line(r: EpochRecord, epochs: int) -> str:
     """One epoch in one line, for output that is not a terminal (a notebook's ``!groundup``, CI)."""
-    acc = lambda v: "" if v is None else f", accuracy {v:.4f}"  # noqa: E731
-    return (f"epoch {r.epoch}/{epochs}: train loss {r.train_loss:.4g}{acc(r.train_accuracy)}; "
-            f"test loss {r.test_loss:.4g}{acc(r.test_accuracy)}; {r.seconds:.2f} s")
+    from groundup.i18n import t
+
+    acc = lambda v: "" if v is None else t("run.accuracy", acc=v)  # noqa: E731
+    return t("run.epoch", epoch=r.epoch, epochs=epochs, train=r.train_loss, train_acc=acc(r.train_accuracy),
+             test=r.test_loss, test_acc=acc(r.test_accuracy), seconds=r.seconds)
 
 
 def index_batches(learner, x, y, batch_size: int, seed: int, shuffle: bool = True):
