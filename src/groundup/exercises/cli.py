@@ -8,6 +8,8 @@ arguments of these commands to ``dispatch``. Exit status: 0 all checks pass, 1 s
 from __future__ import annotations
 
 import argparse
+import contextlib
+import time
 from pathlib import Path
 
 from groundup.errors import ConfigError
@@ -55,11 +57,17 @@ def add_parsers(sub) -> None:
     check.add_argument("--json", action="store_true", help="print one JSON object")
     check.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="S", help=timeout_help)
     check.add_argument("--no-in-use", dest="in_use", action="store_false", help=no_in_use)
+    check.add_argument("--gradescope", nargs="?", const=Path("/autograder/results/results.json"), type=Path,
+                       metavar="PATH", help="also write Gradescope's results.json (default "
+                                            "/autograder/results/results.json)")
+    check.add_argument("--max-score", type=_positive(float, "a number > 0"), metavar="P",
+                       help="Gradescope points of the whole exercise (default 100)")
 
     grade = sub.add_parser("grade", help="grade a folder of submissions into grades.csv and feedback files",
                            description="Every .py file in DIR (or every sub-folder holding the "
                                        "exercise's file) is one submission.")
-    grade.add_argument("dir", metavar="DIR", type=Path, help="the folder of submissions")
+    grade.add_argument("dir", metavar="DIR", type=Path,
+                       help="the folder of submissions, or one submission's file to regrade into its row of --out")
     grade.add_argument("--exercise", metavar="NAME", required=True, help="exercise: " + ", ".join(ORDER))
     grade.add_argument("--out", type=Path, default=Path("grades.csv"), help="CSV to write (default grades.csv)")
     grade.add_argument("--feedback", type=Path, metavar="DIR",
@@ -69,6 +77,16 @@ def add_parsers(sub) -> None:
     grade.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="S", help=timeout_help)
     grade.add_argument("--no-in-use", dest="in_use", action="store_false", help=no_in_use)
     grade.add_argument("--quiet", action="store_true", help="no progress bar and no table")
+    grade.add_argument("--report-only", action="store_true",
+                       help="rebuild class.md and class.html from the existing --out without checking again")
+    grade.add_argument("--force", action="store_true",
+                       help="check every submission again (default: only those changed since --out was written)")
+    grade.add_argument("--gradescope", type=Path, metavar="DIR",
+                       help="also write DIR/SUBMISSION/results.json for Gradescope")
+    grade.add_argument("--max-score", type=_positive(float, "a number > 0"), metavar="P",
+                       help="Gradescope points of the whole exercise (default 100)")
+    grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="check on this Dask cluster instead of local processes (needs groundup[cluster])")
 
 
 def dispatch(args) -> int:
@@ -132,23 +150,38 @@ def cmd_check(args) -> int:
     ex = _resolve(args)
     report = run_checks(args.file, ex, args.timeout, args.in_use)
     print(report_json(report) if args.json else report.text())
+    if args.gradescope:
+        from groundup.exercises import gradescope
+
+        gradescope.write(args.gradescope, report, ex, args.max_score or gradescope.DEFAULT_MAX_SCORE)
     return 0 if report.passed else 1
 
 
 def cmd_grade(args) -> int:
     from groundup.exercises.catalogue import get
+    from groundup.exercises import classreport, cluster, regrade
     from groundup.exercises.grading import default_jobs, grade
 
-    get(args.exercise)
+    ex = get(args.exercise)
     feedback = args.feedback or args.out.parent / "feedback"
-    results = grade(args.dir, args.exercise, args.out, feedback, args.jobs or default_jobs(),
-                    args.timeout, args.in_use, args.quiet)
-    if not args.quiet:
+    if args.report_only:
+        if args.gradescope:
+            raise ConfigError("--gradescope needs the checks' messages: grade without --report-only")
+        return classreport.report_only(args.dir, args.exercise, args.out, args.quiet)
+    folder, only, kept = regrade.select(args.dir, ex, args.out, args.in_use, args.force)
+    began = time.perf_counter()
+    with cluster.cluster_executor(args.scheduler) if args.scheduler else contextlib.nullcontext() as executor:
+        results = grade(folder, args.exercise, args.out, feedback, args.jobs or default_jobs(),
+                        args.timeout, args.in_use, args.quiet, only=only, executor=executor)
+    wall = time.perf_counter() - began
+    if not args.quiet and results:
         width = max(len(g.submission) for g in results)
         for g in results:
             r = g.report
             print(f"{g.submission:<{width}}  {r.score:.2f}  {'passed' if r.passed else 'failed'}  "
                   f"{r.seconds:6.1f} s  {r.error[:70]}".rstrip())
+    classreport.finish(None if args.dir.is_file() else folder, args.exercise, args.out, results, wall, kept,
+                       args.gradescope, args.max_score, args.quiet)
     passed = sum(g.report.passed for g in results)
     print(f"{len(results)} submissions, {passed} passed every check; wrote {args.out} and "
           f"{len(results)} feedback files in {feedback}/")

@@ -9,8 +9,6 @@ atomically once all are done) and one Markdown feedback file per submission.
 
 from __future__ import annotations
 
-import csv
-import io
 import multiprocessing
 import os
 import sys
@@ -22,22 +20,31 @@ from tqdm import tqdm
 
 from groundup.errors import ConfigError
 from groundup.exercises.checking import CheckResult, Report, run_checks
+from groundup.exercises.regrade import content_hash, merge_into, submission_root, write_rows
 from groundup.store.runs import atomic_write_text
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-COLUMNS = ("submission", "exercise", "score", "passed", "failed_checks", "seconds", "error")
+COLUMNS = ("submission", "exercise", "score", "passed", "failed_checks", "seconds", "error",
+           "passed_checks", "mistakes", "sha256", "version")  # added at the end: old readers keep working
 
 
 @dataclass
 class Graded:
     submission: str
     report: Report
+    sha256: str = ""  # of what was handed in (regrade.content_hash)
 
     def row(self) -> dict:
+        from groundup.exercises.classreport import mistake_of
+        from groundup.version import __version__
+
         r = self.report
         return {"submission": self.submission, "exercise": r.exercise, "score": f"{r.score:.4f}",
                 "passed": str(r.passed).lower(), "seconds": f"{r.seconds:.2f}", "error": r.error,
-                "failed_checks": ";".join(c.name for c in r.checks if not c.passed)}
+                "failed_checks": ";".join(c.name for c in r.checks if not c.passed),
+                "passed_checks": ";".join(c.name for c in r.checks if c.passed),
+                "mistakes": ";".join(dict.fromkeys(m for c in r.checks if (m := mistake_of(c)))),
+                "sha256": self.sha256, "version": __version__}
 
 
 def submissions(folder: Path, file_name: str) -> dict[str, Path]:
@@ -62,11 +69,17 @@ def _check_one(name: str, path: str, exercise: str, timeout: float, in_use: bool
 
 
 def grade(folder: Path, exercise: str, out: Path, feedback: Path, jobs: int, timeout: float,
-          in_use: bool = True, quiet: bool = False) -> list[Graded]:
-    """Check every submission in ``folder``; write ``out`` (CSV) and ``feedback/<name>.md``."""
+          in_use: bool = True, quiet: bool = False, only: set[str] | None = None,
+          executor=None) -> list[Graded]:
+    """Check every submission in ``folder`` (or those named in ``only``); write ``out`` (CSV) and
+    ``feedback/<name>.md``. ``executor``: a concurrent.futures.Executor to check them on (a Dask
+    cluster's, see cluster.py) instead of a local pool of ``jobs`` processes."""
     from groundup.exercises.catalogue import get
 
     files = submissions(folder, get(exercise).file_name)
+    files = {k: v for k, v in files.items() if only is None or k in only}
+    if not files:
+        return []
     results: list[Graded] = []
     context = multiprocessing.get_context("spawn")  # no state of this process leaks into workers
     bar = tqdm(total=len(files), unit="submission", disable=quiet or not sys.stderr.isatty(),
@@ -74,7 +87,7 @@ def grade(folder: Path, exercise: str, out: Path, feedback: Path, jobs: int, tim
     saved = {k: os.environ.get(k) for k in BLAS_THREADS}
     os.environ.update(dict.fromkeys(BLAS_THREADS, "1"))  # parallelism comes from the workers
     try:
-        with ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=context) as pool:
+        with executor or ProcessPoolExecutor(max_workers=min(jobs, len(files)), mp_context=context) as pool:
             futures = {pool.submit(_check_one, name, str(path), exercise, timeout, in_use): name
                        for name, path in files.items()}
             for future in as_completed(futures):
@@ -91,15 +104,17 @@ def grade(folder: Path, exercise: str, out: Path, feedback: Path, jobs: int, tim
             else:
                 os.environ[k] = v
     results.sort(key=lambda g: g.submission)
+    for g in results:
+        g.sha256 = content_hash(submission_root(folder, files[g.submission]))
     feedback.mkdir(parents=True, exist_ok=True)
     for g in results:
         atomic_write_text(feedback / f"{g.submission}.md", g.report.text() + "\n")
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(g.row() for g in results)
     out.parent.mkdir(parents=True, exist_ok=True)
-    atomic_write_text(out, buf.getvalue())
+    rows = [g.row() for g in results]
+    if only is not None:  # a regrading: the other rows of grades.csv stay as they are
+        merge_into(out, rows, COLUMNS)
+    else:
+        write_rows(out, rows, COLUMNS)
     return results
 
 
