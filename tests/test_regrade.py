@@ -1,0 +1,137 @@
+"""Regrading into an existing grades.csv: unchanged submissions kept, changed ones checked
+again, ``--force`` checks all, ``grade FILE`` regrades one submission into its row."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import cli_main
+from groundup.errors import ConfigError
+from groundup.exercises.grading import COLUMNS
+from groundup.exercises.regrade import content_hash, merge, merge_into, plan, read_rows, single, write_rows
+
+sys.path.insert(0, str(Path(__file__).parent / "exercises"))
+from mistakes import write_wrong  # noqa: E402
+
+SOLUTIONS = Path(__file__).parent / "exercises" / "solutions"
+EXERCISE = "softmax-regression"
+CHECKS = {"file loads", "a", "b"}
+
+
+def _row(name, sha, version="1.0", exercise=EXERCISE, passed="a;b", failed="file loads"):
+    return {"submission": name, "sha256": sha, "version": version, "exercise": exercise,
+            "passed_checks": passed, "failed_checks": failed}
+
+
+def test_plan_keeps_exactly_the_unchanged_rows():
+    old = [_row("same", "h1"), _row("changed", "old"), _row("other_version", "h3", version="0.9"),
+           _row("other_exercise", "h4", exercise="linear-model"), _row("fewer_checks", "h5", passed="a"),
+           _row("gone", "h6")]
+    hashes = {"same": "h1", "changed": "h2", "other_version": "h3", "other_exercise": "h4", "fewer_checks": "h5",
+              "new": "h7"}
+    keep, todo = plan(old, hashes, "1.0", EXERCISE, CHECKS)
+    assert list(keep) == ["same"] and keep["same"] is old[0]
+    assert todo == sorted(["changed", "other_version", "other_exercise", "fewer_checks", "new"])
+    keep, todo = plan(old, hashes, "1.0", EXERCISE, CHECKS, force=True)
+    assert keep == {} and todo == sorted(hashes)
+    keep, todo = plan([{"submission": "same", "score": "1"}], {"same": "h1"}, "1.0", EXERCISE, CHECKS)
+    assert keep == {} and todo == ["same"]  # a grades.csv of an older groundup (no sha256): checked again
+
+
+def test_content_hash_of_files_and_folders(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder, order in ((a, ("main.py", "util.py")), (b, ("util.py", "main.py"))):
+        folder.mkdir()
+        for name in order:  # created in another order: the same hash
+            (folder / name).write_text(f"# {name}\n")
+    assert content_hash(a) == content_hash(b)
+    (b / "__pycache__").mkdir()
+    (b / "__pycache__" / "util.cpython-311.pyc").write_bytes(b"\0\1")
+    assert content_hash(a) == content_hash(b)  # Python's cache is not the learner's
+    (b / "util.py").write_text("# changed helper\n")
+    assert content_hash(a) != content_hash(b)  # a helper module is part of the submission
+    (a / "main.py").rename(a / "renamed.py")
+    assert content_hash(a) != content_hash(tmp_path / "a" / "util.py")
+    assert len(content_hash(a / "util.py")) == 64
+
+
+def test_merge_puts_one_row_in_place(tmp_path):
+    old = [{"submission": n, "score": "0.1"} for n in ("c", "a", "b")]
+    rows = merge(old, [{"submission": "b", "score": "1.0"}, {"submission": "d", "score": "0.5"}])
+    assert [(r["submission"], r["score"]) for r in rows] == [("a", "0.1"), ("b", "1.0"), ("c", "0.1"), ("d", "0.5")]
+    csv_path = tmp_path / "grades.csv"
+    write_rows(csv_path, [{"submission": "张伟", "score": "0.1"}], ("submission", "score", "sha256"))
+    merge_into(csv_path, [{"submission": "a", "score": "1"}], ("submission", "score", "sha256"))
+    assert csv_path.read_text(encoding="utf-8") == "submission,score,sha256\na,1,\n张伟,0.1,\n"
+    (tmp_path / "other.csv").write_text("name,value\nx,1\n")
+    with pytest.raises(ConfigError, match="not a grades.csv"):
+        read_rows(tmp_path / "other.csv")
+    assert read_rows(tmp_path / "missing.csv") == []
+
+
+def test_single_file_names_its_submission(tmp_path):
+    assert single(tmp_path / "subs" / "alice.py", "softmax_regression.py") == (tmp_path / "subs", "alice")
+    assert single(tmp_path / "subs" / "bob" / "softmax_regression.py", "softmax_regression.py") == (
+        tmp_path / "subs", "bob")
+
+
+def _grade(*args) -> tuple[int, str]:
+    buf = io.StringIO()
+    with contextlib.redirect_stdout(buf):
+        code = cli_main("grade", *args, "--exercise", EXERCISE, "--no-in-use", "--timeout", "5", "--jobs", "2")
+    return code, buf.getvalue()
+
+
+def test_second_grade_checks_only_what_changed(tmp_path):
+    subs, out = tmp_path / "subs", tmp_path / "grades.csv"
+    subs.mkdir()
+    correct = (SOLUTIONS / "softmax_regression.py").read_text()
+    for name in ("alice", "bob", "carol"):
+        (subs / f"{name}.py").write_text(correct)
+    (tmp_path / "w").mkdir()
+    wrong = write_wrong("softmax_regression", "grad_sign", tmp_path / "w").read_text()
+    (subs / "dave.py").write_text(wrong)
+    code, _ = _grade(str(subs), "--out", str(out))
+    assert code == 0
+    first = {r["submission"]: r for r in read_rows(out)}
+    assert list(next(iter(first.values())))[:len(COLUMNS)] == list(COLUMNS)
+    assert first["dave"]["passed"] == "false"
+
+    (subs / "dave.py").write_text(correct)  # dave hands in a fixed file
+    code, stdout = _grade(str(subs), "--out", str(out))
+    assert code == 0
+    assert "kept 3 unchanged submissions" in stdout and "1 submissions, 1 passed every check" in stdout
+    second = {r["submission"]: r for r in read_rows(out)}
+    assert second["dave"]["passed"] == "true"
+    for name in ("alice", "bob", "carol"):
+        assert second[name] == first[name]  # the very same row, its seconds too: not checked again
+
+    code, stdout = _grade(str(subs), "--out", str(out), "--force")
+    assert code == 0 and "kept" not in stdout and "4 submissions" in stdout
+
+    (subs / "bob.py").write_text(wrong)  # one file regraded into its row; the others untouched
+    before = {r["submission"]: r for r in read_rows(out)}
+    code, stdout = _grade(str(subs / "bob.py"), "--out", str(out))
+    assert code == 0 and "1 submissions, 0 passed" in stdout
+    after = {r["submission"]: r for r in read_rows(out)}
+    assert sorted(after) == ["alice", "bob", "carol", "dave"]
+    assert after["bob"]["passed"] == "false" and "cross_entropy_grad values" in after["bob"]["failed_checks"]
+    assert all(after[n] == before[n] for n in ("alice", "carol", "dave"))
+
+
+def test_a_folder_submission_is_regraded_when_a_helper_changes(tmp_path):
+    subs, out = tmp_path / "subs", tmp_path / "grades.csv"
+    (subs / "erin").mkdir(parents=True)
+    shutil.copy(SOLUTIONS / "softmax_regression.py", subs / "erin" / "softmax_regression.py")
+    (subs / "erin" / "notes.py").write_text("X = 1\n")
+    assert _grade(str(subs), "--out", str(out))[0] == 0
+    assert "kept 1 unchanged" in _grade(str(subs), "--out", str(out))[1]
+    (subs / "erin" / "notes.py").write_text("X = 2\n")
+    code, stdout = _grade(str(subs), "--out", str(out))
+    assert code == 0 and "kept" not in stdout and "1 submissions, 1 passed" in stdout
