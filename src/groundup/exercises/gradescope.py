@@ -24,7 +24,7 @@ DEFAULT_MAX_SCORE = 100.0
 
 def points(exercise: Exercise) -> dict[str, float]:
     """Check name -> its points as the exercise gives them (equal by default)."""
-    return {c.name: float(getattr(c, "points", 1.0)) for c in exercise.checks}
+    return {c.name: float(c.points) for c in exercise.checks}
 
 
 def results(report: Report, exercise: Exercise, max_score: float = DEFAULT_MAX_SCORE) -> dict:
@@ -39,10 +39,11 @@ def results(report: Report, exercise: Exercise, max_score: float = DEFAULT_MAX_S
         if not c.passed and c.hint:
             lines.append(f"hint: {c.hint}")
         mistake = mistake_of(c)
-        tests.append({"name": c.name, "score": round(top if c.passed else 0.0, 4), "max_score": round(top, 4),
+        tests.append({"name": c.name, "score": round(top if c.passed else 0.0, 6), "max_score": round(top, 6),
                       "status": "passed" if c.passed else "failed", "output": "\n".join(lines),
                       "tags": [mistake] if mistake else []})
-    return {"score": round(sum(t["score"] for t in tests), 4), "execution_time": round(report.seconds, 3),
+    earned = sum(weights.get(c.name, 1.0) for c in ran if c.passed)
+    return {"score": round(max_score * earned / total, 4), "execution_time": round(report.seconds, 3),
             "output": report.text(), "tests": tests}
 
 
