@@ -15,21 +15,12 @@ import io
 from collections import Counter
 from pathlib import Path
 
+from groundup.exercises.regrade import LOAD_CHECK, split
 from groundup.i18n import ft, t
 from groundup.store.runs import atomic_write_bytes, atomic_write_text
 
 FIGURE = "class_scores.png"
-LOAD_CHECK = "file loads"
 IGNORED = ("__pycache__",)  # never handed in by a learner; dot-files are ignored too
-
-
-def mistake_of(check) -> str | None:
-    """The id of the named mistake a failed check recognised, or None."""
-    return getattr(check, "mistake", None)
-
-
-def split(cell: str | None) -> list[str]:
-    return [part for part in (cell or "").split(";") if part]
 
 
 # ------------------------------------------------------------------------ what was not graded

@@ -160,7 +160,7 @@ def cmd_check(args) -> int:
 def cmd_grade(args) -> int:
     from groundup.exercises.catalogue import get
     from groundup.exercises import classreport, cluster, regrade
-    from groundup.exercises.grading import default_jobs, grade
+    from groundup.exercises.grading import default_jobs, grade, submissions
 
     ex = get(args.exercise)
     feedback = args.feedback or args.out.parent / "feedback"
@@ -168,7 +168,7 @@ def cmd_grade(args) -> int:
         if args.gradescope:
             raise ConfigError("--gradescope needs the checks' messages: grade without --report-only")
         return classreport.report_only(args.dir, args.exercise, args.out, args.quiet)
-    folder, only, kept = regrade.select(args.dir, ex, args.out, args.in_use, args.force)
+    folder, only, kept = regrade.select(args.dir, ex, args.out, args.in_use, args.force, submissions)
     began = time.perf_counter()
     with cluster.cluster_executor(args.scheduler) if args.scheduler else contextlib.nullcontext() as executor:
         results = grade(folder, args.exercise, args.out, feedback, args.jobs or default_jobs(),

@@ -15,7 +15,7 @@ import json
 from pathlib import Path
 
 from groundup.exercises.checking import Exercise, Report
-from groundup.exercises.classreport import LOAD_CHECK, mistake_of
+from groundup.exercises.regrade import LOAD_CHECK, mistake_of
 from groundup.store.runs import atomic_write_text
 
 AUTOGRADER_RESULTS = Path("/autograder/results/results.json")

@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from groundup.errors import ConfigError
 from groundup.exercises.checking import CheckResult, Report, run_checks
-from groundup.exercises.regrade import content_hash, merge_into, submission_root, write_rows
+from groundup.exercises.regrade import content_hash, merge_into, mistake_of, submission_root, write_rows
 from groundup.store.runs import atomic_write_text
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
@@ -35,7 +35,6 @@ class Graded:
     sha256: str = ""  # of what was handed in (regrade.content_hash)
 
     def row(self) -> dict:
-        from groundup.exercises.classreport import mistake_of
         from groundup.version import __version__
 
         r = self.report

@@ -14,11 +14,18 @@ import csv
 import hashlib
 import io
 from pathlib import Path
+from typing import Callable
 
 from groundup.errors import ConfigError
 from groundup.store.runs import atomic_write_text
 
 SKIP_PARTS = ("__pycache__",)  # written by Python, not by the learner
+LOAD_CHECK = "file loads"  # the first check of every report
+
+
+def mistake_of(check) -> str | None:
+    """The id of the named mistake a failed check recognised, or None."""
+    return getattr(check, "mistake", None)
 
 
 def submission_root(folder: Path, path: Path) -> Path:
@@ -123,11 +130,12 @@ def single(path: Path, file_name: str) -> tuple[Path, str]:
     return path.parent, path.stem
 
 
-def select(target: Path, exercise, out: Path, in_use: bool, force: bool) -> tuple[Path, set[str] | None, int]:
+def select(target: Path, exercise, out: Path, in_use: bool, force: bool,
+           submissions: Callable[[Path, str], dict[str, Path]]) -> tuple[Path, set[str] | None, int]:
     """What ``grade TARGET --out OUT`` checks: (class folder, the submissions to check or None for
     all of them, how many rows of OUT are kept). A file is regraded into its row; a folder is
-    checked where it changed since OUT was written (all of it without OUT, or with ``force``)."""
-    from groundup.exercises.grading import submissions
+    checked where it changed since OUT was written (all of it without OUT, or with ``force``).
+    ``submissions(folder, file_name)``: the grader's name -> file of every submission."""
     from groundup.version import __version__
 
     if target.is_file():
@@ -138,6 +146,6 @@ def select(target: Path, exercise, out: Path, in_use: bool, force: bool) -> tupl
     if not old:
         return target, None, 0
     hashes = {name: content_hash(submission_root(target, p)) for name, p in files.items()}
-    checks = {"file loads"} | {c.name for c in exercise.checks if in_use or not c.in_use}
+    checks = {LOAD_CHECK} | {c.name for c in exercise.checks if in_use or not c.in_use}
     keep, todo = plan(old, hashes, __version__, exercise.name, checks, force)
     return target, set(todo), len(keep)
