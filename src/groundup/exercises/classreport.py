@@ -105,6 +105,12 @@ def _cell(text: str) -> str:
     return f"`{text[:160]}`" if text else "–"
 
 
+def _failed(row: dict) -> str:
+    """The failed checks of a row; only "file loads" for a file that did not load (nothing else ran)."""
+    failed = split(row.get("failed_checks"))
+    return LOAD_CHECK if LOAD_CHECK in failed else ", ".join(failed) or "–"
+
+
 def mistake_counts(rows: list[dict]) -> list[tuple[str, list[str]]]:
     """(mistake id, the submissions that made it), most common first (then by id)."""
     who: dict[str, list[str]] = {}
@@ -142,8 +148,9 @@ def score_figure(rows: list[dict], n_checks: int):
 # ------------------------------------------------------------------------------- report
 
 def markdown(rows: list[dict], skipped: list[tuple[str, str]], wall_seconds: float | None,
-             figure: str | None, kept: int = 0) -> str:
-    """class.md's text."""
+             figure: str | None, kept: int = 0, checked: int | None = None) -> str:
+    """class.md's text. ``wall_seconds``: of the grading that just ``checked`` submissions
+    (None: the report is rebuilt from grades.csv alone); ``kept``: rows it did not check again."""
     from groundup.report.markdown import table
 
     order = check_order(rows)
@@ -205,19 +212,20 @@ def markdown(rows: list[dict], skipped: list[tuple[str, str]], wall_seconds: flo
     slowest = max(seconds) if seconds else (0.0, "–")
     out += [t("class.time", total=total, slowest=slowest[0], who=slowest[1])]
     if wall_seconds is not None:
-        out += ["", t("class.wall", wall=wall_seconds, rate=60 * (n - kept) / wall_seconds if wall_seconds else 0.0,
-                      checked=n - kept)]
+        checked = n - kept if checked is None else checked
+        out += ["", t("class.wall", wall=wall_seconds, rate=60 * checked / wall_seconds if wall_seconds else 0.0,
+                      checked=checked)]
     if kept:
         out += ["", t("class.kept", kept=kept)]
     out += ["", t("class.h_all"), ""]
     out += [table([t("class.col_submission"), t("class.col_score"), t("class.col_failed"), t("class.col_mistake")],
-                  [[r["submission"], f"{_num(r.get('score')):.2f}", ", ".join(split(r.get("failed_checks"))) or "–",
-                    ", ".join(split(r.get("mistakes"))) or "–"] for r in rows])]
+                  [[r["submission"], f"{_num(r.get('score')):.2f}", _failed(r), ", ".join(split(r.get("mistakes"))) or "–"]
+                   for r in rows])]
     return "\n".join(out) + "\n"
 
 
 def write(out_csv: Path, rows: list[dict], skipped: list[tuple[str, str]] = (),
-          wall_seconds: float | None = None, kept: int = 0) -> tuple[Path, Path]:
+          wall_seconds: float | None = None, kept: int = 0, checked: int | None = None) -> tuple[Path, Path]:
     """Write class.md (with class_scores.png) and class.html beside ``out_csv``; their paths."""
     from groundup.report.html import page
 
@@ -232,7 +240,7 @@ def write(out_csv: Path, rows: list[dict], skipped: list[tuple[str, str]] = (),
         fig.savefig(buf, format="png", dpi=110)
         atomic_write_bytes(folder / FIGURE, buf.getvalue())
         figure = FIGURE
-    text = markdown(rows, list(skipped), wall_seconds, figure, kept)
+    text = markdown(rows, list(skipped), wall_seconds, figure, kept, checked)
     md, html = folder / "class.md", folder / "class.html"
     atomic_write_text(md, text)
     atomic_write_text(html, page(text.splitlines()[0].lstrip("# "), text, folder))
@@ -265,7 +273,7 @@ def finish(folder: Path | None, exercise: str, out: Path, graded: list, wall_sec
         from groundup.exercises import gradescope as gs
 
         gs.write_class(gradescope, graded, ex, gs.DEFAULT_MAX_SCORE if max_score is None else max_score)
-    md, html = write(out, read_rows(out), skipped, wall_seconds, kept)
+    md, html = write(out, read_rows(out), skipped, wall_seconds, kept, len(graded))
     if not quiet:
         print(t("class.wrote", md=md, html=html))
     return md, html

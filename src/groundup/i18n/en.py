@@ -474,7 +474,7 @@ EN = {
     "class.col_line": "first line of the error",
     "class.kind_refused": "refused (a forbidden import)",
     "class.kind_timeout": "timed out",
-    "class.kind_crashed": "the process died",
+    "class.kind_crashed": "crashed or ran out of memory",
     "class.kind_not_loaded": "did not load",
     "class.no_problems": "Every submission loaded and ran within its limits.",
     "class.h_not_graded": "## Files not graded",
