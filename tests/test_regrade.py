@@ -135,3 +135,9 @@ def test_a_folder_submission_is_regraded_when_a_helper_changes(tmp_path):
     (subs / "erin" / "notes.py").write_text("X = 2\n")
     code, stdout = _grade(str(subs), "--out", str(out))
     assert code == 0 and "kept" not in stdout and "1 submissions, 1 passed" in stdout
+
+
+def test_a_missing_submission_is_one_clear_line(tmp_path, capsys):
+    code = cli_main("grade", str(tmp_path / "late.py"), "--exercise", EXERCISE, "--out", str(tmp_path / "g.csv"))
+    err = capsys.readouterr().err
+    assert code == 2 and err == f"groundup: error: {tmp_path / 'late.py'}: no such file or folder\n"

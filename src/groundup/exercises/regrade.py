@@ -138,6 +138,8 @@ def select(target: Path, exercise, out: Path, in_use: bool, force: bool,
     ``submissions(folder, file_name)``: the grader's name -> file of every submission."""
     from groundup.version import __version__
 
+    if not target.exists():
+        raise ConfigError(f"{target}: no such file or folder")
     if target.is_file():
         folder, name = single(target, exercise.file_name)
         return folder, {name}, 0
