@@ -79,6 +79,7 @@ def grade(folder: Path, exercise: str, out: Path, feedback: Path, jobs: int, tim
     files = {k: v for k, v in files.items() if only is None or k in only}
     if not files:
         return []
+    hashes = {name: content_hash(submission_root(folder, path)) for name, path in files.items()}  # as checked
     results: list[Graded] = []
     context = multiprocessing.get_context("spawn")  # no state of this process leaks into workers
     bar = tqdm(total=len(files), unit="submission", disable=quiet or not sys.stderr.isatty(),
@@ -104,7 +105,7 @@ def grade(folder: Path, exercise: str, out: Path, feedback: Path, jobs: int, tim
                 os.environ[k] = v
     results.sort(key=lambda g: g.submission)
     for g in results:
-        g.sha256 = content_hash(submission_root(folder, files[g.submission]))
+        g.sha256 = hashes[g.submission]
     feedback.mkdir(parents=True, exist_ok=True)
     for g in results:
         atomic_write_text(feedback / f"{g.submission}.md", g.report.text() + "\n")
