@@ -210,11 +210,13 @@ def test_not_graded_says_why_for_each_kind_of_entry(tmp_path):
     (tmp_path / "bob" / "softmax_regression.py").write_text("x = 1\n")
     (tmp_path / "bob.py").write_text("x = 1\n")  # the same name as the folder: one of them is graded
     (tmp_path / "notes").mkdir()
+    (tmp_path / "bob.txt").write_text("not a submission, whatever its name\n")
     (tmp_path / "作业说明").write_text("无\n")
     (tmp_path / "__pycache__").mkdir()
     graded = submissions(tmp_path, "softmax_regression.py")
     why = dict(classreport.not_graded(tmp_path, graded, "softmax_regression.py"))
-    assert graded == {"bob": tmp_path / "bob.py"} and set(why) == {"bob", "notes", "作业说明"}  # the folder bob named
+    assert graded == {"bob": tmp_path / "bob.py"} and set(why) == {"bob", "bob.txt", "notes", "作业说明"}
     assert why["bob"] == i18n.t("class.skip_same_name", name="bob")
+    assert why["bob.txt"] == i18n.t("class.skip_not_py", suffix=".txt")
     assert why["notes"] == i18n.t("class.skip_no_file", file="softmax_regression.py")
     assert why["作业说明"] == i18n.t("class.skip_not_py", suffix=i18n.t("class.no_suffix"))

@@ -21,6 +21,7 @@ from groundup.store.runs import atomic_write_bytes, atomic_write_text
 
 FIGURE = "class_scores.png"
 IGNORED = ("__pycache__",)  # never handed in by a learner; dot-files are ignored too
+SUBMISSION_SUFFIXES = (".py", ".ipynb")  # a file with one of these whose name is taken: a clash
 
 
 # ------------------------------------------------------------------------ what was not graded
@@ -36,7 +37,8 @@ def not_graded(folder: Path, graded: dict[str, Path], file_name: str) -> list[tu
         if entry.name in used or entry.name.startswith(".") or entry.name in IGNORED:
             continue
         name = entry.stem if entry.is_file() else entry.name
-        if name in graded:
+        could_be = (entry / file_name).is_file() if entry.is_dir() else entry.suffix in SUBMISSION_SUFFIXES
+        if name in graded and could_be:
             why = t("class.skip_same_name", name=name)
         elif entry.is_dir():
             why = t("class.skip_no_file", file=file_name)
