@@ -117,3 +117,9 @@ def test_without_dask_one_clear_line(monkeypatch):
     with pytest.raises(ConfigError, match=r"pip install 'groundup\[cluster\]'"):
         with cluster.cluster_executor("tcp://127.0.0.1:8786"):
             pass
+
+
+def test_workers_that_do_not_see_the_submissions_are_refused(scheduler, tmp_path):
+    with pytest.raises(ConfigError, match="does not see .*nowhere: the workers need the submissions at the same path"):
+        with cluster.cluster_executor(scheduler, sees=tmp_path / "nowhere"):
+            pass

@@ -97,8 +97,8 @@ def test_run_autograder_script_of_the_docs(tmp_path):
     # logistic-regression: its in-use run trains on the synthetic set, in about a second
     (tmp_path / "submission" / "logistic_regression.py").write_text((SOLUTIONS / "logistic_regression.py").read_text())
     venv_bin = str(Path(sys.executable).parent)
-    env = {**os.environ, "AUTOGRADER": str(tmp_path), "EXERCISE": "logistic-regression", "PYTHONPATH": str(ROOT / "src"),
-           "PATH": venv_bin + os.pathsep + os.environ.get("PATH", "")}
+    env = {**os.environ, "AUTOGRADER": str(tmp_path), "EXERCISE": "logistic-regression",
+           "PYTHONPATH": str(ROOT / "src"), "PATH": venv_bin + os.pathsep + os.environ.get("PATH", "")}
     if not (Path(venv_bin) / "groundup").exists():
         pytest.skip("the groundup command is not installed beside this Python")
     done = subprocess.run(["bash", str(tmp_path / "run_autograder")], env=env, capture_output=True, text=True,

@@ -221,8 +221,8 @@ def markdown(rows: list[dict], skipped: list[tuple[str, str]], wall_seconds: flo
         out += ["", t("class.kept", kept=kept)]
     out += ["", t("class.h_all"), ""]
     out += [table([t("class.col_submission"), t("class.col_score"), t("class.col_failed"), t("class.col_mistake")],
-                  [[r["submission"], f"{_num(r.get('score')):.2f}", _failed(r), ", ".join(split(r.get("mistakes"))) or "–"]
-                   for r in rows])]
+                  [[r["submission"], f"{_num(r.get('score')):.2f}", _failed(r),
+                    ", ".join(split(r.get("mistakes"))) or "–"] for r in rows])]
     return "\n".join(out) + "\n"
 
 

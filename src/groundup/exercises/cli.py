@@ -170,7 +170,8 @@ def cmd_grade(args) -> int:
         return classreport.report_only(args.dir, args.exercise, args.out, args.quiet)
     folder, only, kept = regrade.select(args.dir, ex, args.out, args.in_use, args.force, submissions)
     began = time.perf_counter()
-    with cluster.cluster_executor(args.scheduler) if args.scheduler else contextlib.nullcontext() as executor:
+    on = cluster.cluster_executor(args.scheduler, sees=folder) if args.scheduler else contextlib.nullcontext()
+    with on as executor:
         results = grade(folder, args.exercise, args.out, feedback, args.jobs or default_jobs(),
                         args.timeout, args.in_use, args.quiet, only=only, executor=executor)
     wall = time.perf_counter() - began

@@ -15,6 +15,8 @@ as here (a shared file system, as for the data).
 from __future__ import annotations
 
 import contextlib
+import os
+from pathlib import Path
 
 from groundup.errors import ConfigError
 
@@ -29,10 +31,11 @@ def worker_version() -> str:
 
 
 @contextlib.contextmanager
-def cluster_executor(address: str, retries: int = 2, timeout: float = CONNECT_TIMEOUT):
+def cluster_executor(address: str, retries: int = 2, timeout: float = CONNECT_TIMEOUT, sees: Path | None = None):
     """An Executor whose tasks run on the Dask cluster at ``address``; the client is closed after.
     One clear ConfigError if dask.distributed is missing, the scheduler cannot be reached, it has
-    no worker, or a worker runs another groundup version (or none)."""
+    no worker, a worker runs another groundup version (or none), or does not see the folder
+    ``sees`` (the submissions) at the same path."""
     try:
         import distributed
     except ImportError:
@@ -57,6 +60,12 @@ def cluster_executor(address: str, retries: int = 2, timeout: float = CONNECT_TI
             worker, version = next(iter(other.items()))
             raise ConfigError(f"the Dask worker {worker} runs groundup {version}, this is {__version__}; "
                               f"install the same version on every worker")
+        if sees is not None:
+            where = str(Path(sees).resolve())
+            blind = [w for w, seen in client.run(os.path.isdir, where).items() if not seen]
+            if blind:
+                raise ConfigError(f"the Dask worker {blind[0]} does not see {where}: the workers need the "
+                                  f"submissions at the same path (a shared file system)")
         yield client.get_executor(retries=retries, pure=False)
     finally:
         client.close()

@@ -2,11 +2,12 @@
 
 The published format (https://gradescope-autograders.readthedocs.io/en/latest/specs/):
 top-level ``score``, ``execution_time``, ``output`` and ``tests``; each test has ``name``,
-``score``, ``max_score``, ``status`` ("passed" / "failed"), ``output`` and ``tags``. One test per
-check; the id of the named mistake a failed check recognised goes into that test's ``tags``. Points: each of the exercise's checks
-is worth ``Check.points`` (1 unless the exercise says otherwise), scaled so that they add up to
-``max_score``; "file loads" is shown but worth nothing (a file that does not load fails every
-check anyway). In a Gradescope autograder the file goes to /autograder/results/results.json.
+``score``, ``max_score``, ``status`` ("passed" / "failed"), ``output`` and ``tags``. One test
+per check; the id of the named mistake a failed check recognised goes into that test's
+``tags``. Points: each of the exercise's checks is worth ``Check.points`` (1 unless the exercise
+says otherwise), scaled so that they add up to ``max_score``; "file loads" is shown but worth
+nothing (a file that does not load fails every check anyway). In a Gradescope autograder the
+file goes to /autograder/results/results.json.
 """
 
 from __future__ import annotations
