@@ -89,20 +89,34 @@ def test_grade_writes_one_results_json_per_submission(tmp_path):
     assert "imports torch" in bad["tests"][0]["output"]
 
 
-def test_run_autograder_script_of_the_docs(tmp_path):
+def _autograder(tmp_path) -> subprocess.CompletedProcess:
+    """The docs' run_autograder, run as Gradescope runs it (with /autograder moved to tmp_path)."""
     script = re.search(r"```bash\n(#!/usr/bin/env bash\n.*?)```", (ROOT / "docs" / "grading.md").read_text(),
                        re.S).group(1)
     (tmp_path / "run_autograder").write_text(script)
+    venv_bin = str(Path(sys.executable).parent)
+    if not (Path(venv_bin) / "groundup").exists():
+        pytest.skip("the groundup command is not installed beside this Python")
+    env = {**os.environ, "AUTOGRADER": str(tmp_path), "EXERCISE": "logistic-regression",
+           "PYTHONPATH": str(ROOT / "src"), "PATH": venv_bin + os.pathsep + os.environ.get("PATH", "")}
+    return subprocess.run(["bash", str(tmp_path / "run_autograder")], env=env, capture_output=True, text=True,
+                          timeout=600)
+
+
+def test_run_autograder_without_the_exercise_file_still_says_why(tmp_path):
+    (tmp_path / "submission").mkdir()
+    (tmp_path / "submission" / "my_homework.py").write_text("x = 1\n")  # the wrong name
+    done = _autograder(tmp_path)
+    assert done.returncode == 0, done.stderr
+    result = json.loads((tmp_path / "results" / "results.json").read_text())
+    assert result["score"] == 0 and "logistic_regression.py: no such file" in result["output"]
+
+
+def test_run_autograder_script_of_the_docs(tmp_path):
     (tmp_path / "submission").mkdir()
     # logistic-regression: its in-use run trains on the synthetic set, in about a second
     (tmp_path / "submission" / "logistic_regression.py").write_text((SOLUTIONS / "logistic_regression.py").read_text())
-    venv_bin = str(Path(sys.executable).parent)
-    env = {**os.environ, "AUTOGRADER": str(tmp_path), "EXERCISE": "logistic-regression",
-           "PYTHONPATH": str(ROOT / "src"), "PATH": venv_bin + os.pathsep + os.environ.get("PATH", "")}
-    if not (Path(venv_bin) / "groundup").exists():
-        pytest.skip("the groundup command is not installed beside this Python")
-    done = subprocess.run(["bash", str(tmp_path / "run_autograder")], env=env, capture_output=True, text=True,
-                          timeout=600)
+    done = _autograder(tmp_path)
     assert done.returncode == 0, done.stderr
     result = json.loads((tmp_path / "results" / "results.json").read_text())
     _valid(result, 100)

@@ -147,12 +147,13 @@ def _resolve(args):
 def cmd_check(args) -> int:
     from groundup.exercises.checking import report_json, run_checks
 
-    ex = _resolve(args)
+    from groundup.exercises import gradescope
+
+    with gradescope.on_error(args.gradescope):  # Gradescope shows why instead of an autograder failure
+        ex = _resolve(args)
     report = run_checks(args.file, ex, args.timeout, args.in_use)
     print(report_json(report) if args.json else report.text())
     if args.gradescope:
-        from groundup.exercises import gradescope
-
         gradescope.write(args.gradescope, report, ex, args.max_score or gradescope.DEFAULT_MAX_SCORE)
     return 0 if report.passed else 1
 

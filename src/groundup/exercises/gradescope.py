@@ -12,9 +12,11 @@ file goes to /autograder/results/results.json.
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
+from groundup.errors import GroundupError
 from groundup.exercises.checking import Exercise, Report
 from groundup.exercises.regrade import LOAD_CHECK, mistake_of
 from groundup.store.runs import atomic_write_text
@@ -59,3 +61,17 @@ def write_class(folder: Path, graded: list, exercise: Exercise, max_score: float
     for g in graded:
         write(folder / g.submission / "results.json", g.report, exercise, max_score)
     return len(graded)
+
+
+@contextlib.contextmanager
+def on_error(path: Path | None):
+    """If the block raises a GroundupError (no exercise file in the submission, an unknown
+    exercise) and ``path`` is set, first write a results.json scoring 0 that says why: the
+    student sees the reason instead of Gradescope's "the autograder failed"."""
+    try:
+        yield
+    except GroundupError as err:
+        if path is not None:
+            atomic_write_text(path, json.dumps({"score": 0.0, "execution_time": 0.0, "output": f"groundup: {err}",
+                                                "tests": []}, ensure_ascii=False, indent=1) + "\n")
+        raise
