@@ -145,9 +145,8 @@ def _resolve(args):
 
 
 def cmd_check(args) -> int:
-    from groundup.exercises.checking import report_json, run_checks
-
     from groundup.exercises import gradescope
+    from groundup.exercises.checking import report_json, run_checks
 
     with gradescope.on_error(args.gradescope):  # Gradescope shows why instead of an autograder failure
         ex = _resolve(args)
@@ -159,8 +158,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_grade(args) -> int:
-    from groundup.exercises.catalogue import get
     from groundup.exercises import classreport, cluster, regrade
+    from groundup.exercises.catalogue import get
     from groundup.exercises.grading import default_jobs, grade, submissions
 
     ex = get(args.exercise)
