@@ -141,3 +141,17 @@ def test_a_missing_submission_is_one_clear_line(tmp_path, capsys):
     code = cli_main("grade", str(tmp_path / "late.py"), "--exercise", EXERCISE, "--out", str(tmp_path / "g.csv"))
     err = capsys.readouterr().err
     assert code == 2 and err == f"groundup: error: {tmp_path / 'late.py'}: no such file or folder\n"
+
+
+def test_grades_of_another_exercise_are_replaced_not_mixed(tmp_path):
+    subs, out = tmp_path / "subs", tmp_path / "grades.csv"
+    subs.mkdir()
+    (subs / "alice.py").write_text((SOLUTIONS / "softmax_regression.py").read_text())
+    assert _grade(str(subs), "--out", str(out))[0] == 0
+    (subs / "alice.py").unlink()
+    (subs / "bob.py").write_text((SOLUTIONS / "logistic_regression.py").read_text())
+    with contextlib.redirect_stdout(io.StringIO()):
+        code = cli_main("grade", str(subs), "--exercise", "logistic-regression", "--out", str(out), "--no-in-use")
+    assert code == 0
+    assert [(r["submission"], r["exercise"], r["passed"]) for r in read_rows(out)] == [
+        ("bob", "logistic-regression", "true")]

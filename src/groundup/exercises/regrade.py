@@ -144,8 +144,8 @@ def select(target: Path, exercise, out: Path, in_use: bool, force: bool,
         folder, name = single(target, exercise.file_name)
         return folder, {name}, 0
     files = submissions(target, exercise.file_name)
-    old = read_rows(out)
-    if not old:
+    old = [r for r in read_rows(out) if r.get("exercise") == exercise.name]
+    if not old:  # no grades.csv, or one of another exercise: written anew
         return target, None, 0
     hashes = {name: content_hash(submission_root(target, p)) for name, p in files.items()}
     checks = {LOAD_CHECK} | {c.name for c in exercise.checks if in_use or not c.in_use}
