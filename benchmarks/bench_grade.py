@@ -5,9 +5,14 @@ mistakes in tests/exercises/mistakes.py), ones that raise, and ones that never e
 at the timeout). Each is checked with its in-use run (logistic-regression trains on the
 synthetic set, so no data files are needed). The wall time of the whole grade with one and
 with two worker processes shows whether both cores are used: a ratio near 2 means they are.
+Then the same grade on a local Dask cluster of as many single-threaded worker processes as the
+largest pool (``--scheduler``'s path: the same check function, sent through the cluster's
+executor), so that the two rates in submissions per minute compare the executors, not the
+machines (the cluster's start-up is timed apart).
 
     PYTHONPATH=src python benchmarks/bench_grade.py
     ... --exercise softmax-regression --no-in-use --n 40 --timeout 5
+    ... --no-dask   (the local pool only)
 """
 
 from __future__ import annotations
@@ -63,6 +68,33 @@ def make_submissions(folder: Path, exercise: str, n: int, n_endless: int) -> dic
     return kinds
 
 
+def dask_rate(subs: Path, tmp: Path, args, pool_seconds: float) -> None:
+    """The same grade through a local Dask cluster of ``args.jobs`` single-threaded workers."""
+    try:
+        from distributed import LocalCluster
+    except ImportError:
+        print("dask.distributed is not installed (pip install 'groundup[cluster]'): no Dask rate")
+        return
+    from groundup.exercises.cluster import cluster_executor
+    from groundup.exercises.grading import grade
+
+    began = time.perf_counter()
+    with LocalCluster(n_workers=args.jobs, processes=True, threads_per_worker=1, dashboard_address=None,
+                      memory_limit=None) as local:
+        start = time.perf_counter() - began
+        out = tmp / "grades-dask.csv"
+        began = time.perf_counter()
+        with cluster_executor(local.scheduler_address) as executor:
+            grade(subs, args.exercise, out, tmp / "feedback-dask", args.jobs, args.timeout, args.in_use,
+                  quiet=True, executor=executor)
+        wall = time.perf_counter() - began
+    rows = list(csv.DictReader(out.open()))
+    passed = sum(r["passed"] == "true" for r in rows)
+    print(f"Dask, {args.jobs} workers: {wall:6.1f} s wall ({start:.1f} s more to start the cluster), "
+          f"{60 * len(rows) / wall:.1f} submissions per minute against the pool's {60 * len(rows) / pool_seconds:.1f}, "
+          f"{passed}/{len(rows)} passed")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--exercise", default="logistic-regression")
@@ -70,6 +102,8 @@ def main() -> None:
     ap.add_argument("--endless", type=int, default=2, help="submissions that never end (default 2)")
     ap.add_argument("--timeout", type=float, default=5.0)
     ap.add_argument("--no-in-use", dest="in_use", action="store_false")
+    ap.add_argument("--jobs", type=int, default=2, help="the largest pool, and the Dask workers (default 2)")
+    ap.add_argument("--no-dask", dest="dask", action="store_false", help="skip the local Dask cluster")
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     from groundup.exercises.grading import grade
@@ -83,7 +117,7 @@ def main() -> None:
               f"timeout {args.timeout:g} s, in-use run {'on' if args.in_use else 'off'}; "
               f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
         times = {}
-        for jobs in (1, 2):
+        for jobs in sorted({1, args.jobs}):
             out = tmp / f"grades-{jobs}.csv"
             cpu0 = cpu_seconds()
             began = time.perf_counter()
@@ -93,10 +127,14 @@ def main() -> None:
             rows = list(csv.DictReader(out.open()))
             passed = sum(r["passed"] == "true" for r in rows)
             busy = sum(float(r["seconds"]) for r in rows)
-            print(f"--jobs {jobs}: {times[jobs]:6.1f} s wall, {busy / times[jobs]:.2f} submissions checked at "
-                  f"once on average (their seconds summed / wall), {cores:.2f} cores busy on average "
-                  f"(CPU time of all processes / wall), {passed}/{len(rows)} passed")
-        print(f"speed-up with 2 jobs: {times[1] / times[2]:.2f}x")
+            print(f"--jobs {jobs}: {times[jobs]:6.1f} s wall, {60 * len(rows) / times[jobs]:.1f} submissions per "
+                  f"minute, {busy / times[jobs]:.2f} submissions checked at once on average (their seconds "
+                  f"summed / wall), {cores:.2f} cores busy on average (CPU time of all processes / wall), "
+                  f"{passed}/{len(rows)} passed")
+        if args.jobs > 1:
+            print(f"speed-up with {args.jobs} jobs: {times[1] / times[args.jobs]:.2f}x")
+        if args.dask:
+            dask_rate(subs, tmp, args, times[args.jobs])
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 

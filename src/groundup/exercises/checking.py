@@ -35,6 +35,7 @@ class Check:
     name: str
     run: Callable[["Submission"], str]
     in_use: bool = False  # the training run on real data (skippable with --no-in-use)
+    points: float = 1.0  # its weight in Gradescope's results.json (scaled to --max-score)
 
 
 @dataclass(frozen=True)

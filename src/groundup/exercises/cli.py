@@ -8,6 +8,8 @@ arguments of these commands to ``dispatch``. Exit status: 0 all checks pass, 1 s
 from __future__ import annotations
 
 import argparse
+import contextlib
+import time
 from pathlib import Path
 
 from groundup.errors import ConfigError
@@ -63,11 +65,17 @@ def add_parsers(sub) -> None:
     check.add_argument("--timeout", type=seconds, default=DEFAULT_TIMEOUT, metavar="S", help=timeout_help)
     check.add_argument("--no-in-use", dest="in_use", action="store_false", help=no_in_use)
     check.add_argument("--isolation", **isolation)
+    check.add_argument("--gradescope", nargs="?", const=Path("/autograder/results/results.json"), type=Path,
+                       metavar="PATH", help="also write Gradescope's results.json (default "
+                                            "/autograder/results/results.json)")
+    check.add_argument("--max-score", type=_positive(float, "a number > 0"), metavar="P",
+                       help="Gradescope points of the whole exercise (default 100)")
 
     grade = sub.add_parser("grade", help="grade a folder of submissions into grades.csv and feedback files",
                            description="Every .py file in DIR (or every sub-folder holding the "
                                        "exercise's file) is one submission.")
-    grade.add_argument("dir", metavar="DIR", type=Path, help="the folder of submissions")
+    grade.add_argument("dir", metavar="DIR", type=Path,
+                       help="the folder of submissions, or one submission's file to regrade into its row of --out")
     grade.add_argument("--exercise", metavar="NAME", required=True, help="exercise: " + ", ".join(ORDER))
     grade.add_argument("--out", type=Path, default=Path("grades.csv"), help="CSV to write (default grades.csv)")
     grade.add_argument("--feedback", type=Path, metavar="DIR",
@@ -78,6 +86,16 @@ def add_parsers(sub) -> None:
     grade.add_argument("--no-in-use", dest="in_use", action="store_false", help=no_in_use)
     grade.add_argument("--isolation", **isolation)
     grade.add_argument("--quiet", action="store_true", help="no progress bar and no table")
+    grade.add_argument("--report-only", action="store_true",
+                       help="rebuild class.md and class.html from the existing --out without checking again")
+    grade.add_argument("--force", action="store_true",
+                       help="check every submission again (default: only those changed since --out was written)")
+    grade.add_argument("--gradescope", type=Path, metavar="DIR",
+                       help="also write DIR/SUBMISSION/results.json for Gradescope")
+    grade.add_argument("--max-score", type=_positive(float, "a number > 0"), metavar="P",
+                       help="Gradescope points of the whole exercise (default 100)")
+    grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
+                       help="check on this Dask cluster instead of local processes (needs groundup[cluster])")
 
 
 def dispatch(args) -> int:
@@ -157,38 +175,61 @@ def _resolve(args):
 def cmd_check(args) -> int:
     import sys
 
+    from groundup.exercises import gradescope
     from groundup.exercises.checking import report_json, run_checks
     from groundup.exercises.sandbox import Isolation, resolve
 
-    ex = _resolve(args)
+    with gradescope.on_error(args.gradescope):  # Gradescope shows why instead of an autograder failure
+        ex = _resolve(args)
     mode = resolve(args.isolation)
     if mode == "process" and args.isolation == "auto":
         print(t("sandbox.fallback"), file=sys.stderr)
     report = run_checks(args.file, ex, args.timeout, args.in_use, Isolation(mode))
     print(report_json(report) if args.json else report.text())
+    if args.gradescope:
+        gradescope.write(args.gradescope, report, ex, args.max_score or gradescope.DEFAULT_MAX_SCORE)
     return 0 if report.passed else 1
 
 
 def cmd_grade(args) -> int:
     import sys
 
+    from groundup.exercises import classreport, cluster, regrade
     from groundup.exercises.catalogue import get
     from groundup.exercises.grading import default_jobs, grade
 
-    get(args.exercise)
+    ex = get(args.exercise)
     feedback = args.feedback or args.out.parent / "feedback"
-    results = grade(args.dir, args.exercise, args.out, feedback, args.jobs or default_jobs(),
-                    args.timeout, args.in_use, args.quiet, args.isolation)
-    if not args.quiet:
-        width = max(len(g.submission) for g in results)
+    if args.report_only:
+        if args.gradescope:
+            raise ConfigError("--gradescope needs the checks' messages: grade without --report-only")
+        return classreport.report_only(args.dir, args.exercise, args.out, args.quiet)
+    if not args.dir.exists():
+        raise ConfigError(f"{args.dir}: no such file or folder")
+    folder, only = args.dir, None
+    if args.dir.is_file():  # one submission graded into its row of --out
+        folder, name = regrade.single(args.dir, ex.file_name)
+        only = {name}
+    began = time.perf_counter()
+    on = cluster.cluster_executor(args.scheduler, sees=folder) if args.scheduler else contextlib.nullcontext()
+    with on as executor:
+        results = grade(folder, args.exercise, args.out, feedback, args.jobs or default_jobs(), args.timeout,
+                        args.in_use, args.quiet, args.isolation, only=only, force=args.force, executor=executor)
+    wall = time.perf_counter() - began
+    kept = sum(g.kept for g in results)
+    checked = [g for g in results if not g.kept]
+    if not args.quiet and checked:
+        width = max(len(g.submission) for g in checked)
         statuses = {True: t("check.passed"), False: t("check.failed")}
         status_width = max(map(_width, statuses.values()))
-        for g in results:
+        for g in checked:
             r = g.report
             status = statuses[r.passed] + " " * (status_width - _width(statuses[r.passed]))
             flags = t("grade.flags", flags="; ".join(relay(f) for f in r.flags)) if r.flags else ""
             print((t("grade.row", submission=g.submission.ljust(width), score=r.score, status=status,
                      seconds=r.seconds, error=relay(r.error)[:70]).rstrip() + flags))
+    classreport.finish(None if args.dir.is_file() else folder, args.exercise, args.out, results, wall, kept,
+                       args.gradescope, args.max_score, args.quiet)
     passed = sum(g.report.passed for g in results)
     print(t("grade.summary", n=len(results), passed=passed, out=args.out, feedback=feedback))
     troubled = [g.submission for g in results if g.trouble]

@@ -8,14 +8,15 @@ submission it was checking, which is checked once more in a new worker; a second
 grading failure of that row. Rows are written as they finish: ``grades.csv`` (atomically,
 all rows so far), ``feedback/<name>.md``, and the report of each row in a hidden folder
 beside the CSV, so that a ``grade`` cut short (Ctrl-C, SIGTERM) keeps every finished row and
-the next ``grade`` checks only the submissions not yet graded or changed since.
+the next ``grade`` checks only the submissions not yet graded or changed since (``--force``
+checks all; ``grade FILE`` checks one submission into its row). On a Dask cluster
+(``cluster.py``) the same jobs go to the cluster's executor instead of the local workers.
 """
 
 from __future__ import annotations
 
-import csv
+import concurrent.futures
 import hashlib
-import io
 import json
 import os
 import select
@@ -31,14 +32,17 @@ from tqdm import tqdm
 from groundup.core.faults import fault_point
 from groundup.errors import ConfigError, Interrupted
 from groundup.exercises.checking import CheckResult, Report, run_checks
+from groundup.exercises.regrade import content_hash, read_rows, submission_root, write_rows
 from groundup.exercises.sandbox import Isolation, resolve
 from groundup.store.runs import atomic_write_text
 from groundup.version import __version__
 from groundup.i18n import t
 
 BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-COLUMNS = ("submission", "exercise", "score", "passed", "failed_checks", "seconds", "error", "flags")
+COLUMNS = ("submission", "exercise", "score", "passed", "failed_checks", "seconds", "error",
+           "flags", "passed_checks", "mistakes", "sha256", "version")  # added at the end: old readers keep working
 WORKER = "from groundup.exercises.grading import worker; worker()"
+SUFFIXES = (".py", ".ipynb")  # a submission's file, in the order one is chosen when several share a name
 ATTEMPTS = 2  # a submission whose worker dies is checked once more in a new worker
 
 
@@ -46,39 +50,56 @@ ATTEMPTS = 2  # a submission whose worker dies is checked once more in a new wor
 class Graded:
     submission: str
     report: Report
-    digest: str = ""  # of the submission's files and the grading settings
+    sha256: str = ""  # of what was handed in (regrade.content_hash)
+    digest: str = ""  # of that and the grading settings: an unchanged row is kept
     trouble: str = ""  # why grading itself failed for this row ('' when it did not)
+    kept: bool = False  # from the last grade, not checked again
 
     def row(self) -> dict:
         r = self.report
         return {"submission": self.submission, "exercise": r.exercise, "score": f"{r.score:.4f}",
                 "passed": str(r.passed).lower(), "seconds": f"{r.seconds:.2f}", "error": r.error,
                 "failed_checks": ";".join(c.name for c in r.checks if not c.passed),
-                "flags": "; ".join(r.flags)}
+                "flags": "; ".join(r.flags),
+                "passed_checks": ";".join(c.name for c in r.checks if c.passed),
+                "mistakes": ";".join(r.mistakes()),
+                "sha256": self.sha256, "version": __version__}
 
 
 @dataclass
 class Job:
     name: str
     path: Path
+    sha256: str
     digest: str
     attempts: int = 0
 
 
+def submission_files(folder_entry: Path, file_name: str) -> Path | None:
+    """The file a sub-folder hands in: the exercise's file, else its notebook; None if neither."""
+    notebook = Path(file_name).with_suffix(".ipynb").name
+    return next((folder_entry / n for n in (file_name, notebook) if (folder_entry / n).is_file()), None)
+
+
 def submissions(folder: Path, file_name: str) -> dict[str, Path]:
-    """submission name -> the file to check, sorted by name."""
+    """submission name -> the file to check, sorted by name. ``NAME.py``, ``NAME.ipynb`` and a
+    sub-folder ``NAME`` holding the exercise's file (or its notebook) are submission NAME; of
+    several with one name, the .py file is graded, else the notebook, else the folder."""
     if not folder.is_dir():
         raise ConfigError(f"{folder} is not a folder")
-    found: dict[str, Path] = {}
+    found: dict[str, tuple[int, Path]] = {}
     for entry in sorted(folder.iterdir()):
-        notebook = Path(file_name).with_suffix(".ipynb").name  # a notebook is a submission too
-        if entry.is_file() and entry.suffix in (".py", ".ipynb"):
-            found.setdefault(entry.stem, entry)
-        elif entry.is_dir() and any((entry / n).is_file() for n in (file_name, notebook)):
-            found[entry.name] = next(entry / n for n in (file_name, notebook) if (entry / n).is_file())
+        if entry.is_file() and entry.suffix in SUFFIXES:
+            name, rank, path = entry.stem, SUFFIXES.index(entry.suffix), entry
+        elif entry.is_dir() and (path := submission_files(entry, file_name)) is not None:
+            name, rank = entry.name, len(SUFFIXES)
+        else:
+            continue
+        if name not in found or rank < found[name][0]:
+            found[name] = (rank, path)
     if not found:
         raise ConfigError(f"no submissions in {folder}: expected .py or .ipynb files or folders holding {file_name}")
-    return found
+    return {name: path for name, (_, path) in sorted(found.items())}
 
 
 def beside(folder: Path, path: Path) -> str:
@@ -86,18 +107,13 @@ def beside(folder: Path, path: Path) -> str:
     return "none" if path.parent == folder else "all"
 
 
-def digest(path: Path, alone: bool, settings: str) -> str:
-    """SHA-256 of the submission's files (names and bytes) and the settings it is graded with."""
-    h = hashlib.sha256(settings.encode())
-    files = [path] if alone else sorted(p for p in path.parent.rglob("*") if p.is_file() and not any(
-        part.startswith(".") or part == "__pycache__" for part in p.relative_to(path.parent).parts))
-    for p in files:
-        h.update(str(p.relative_to(path.parent)).encode() + b"\0")
-        try:
-            h.update(p.read_bytes())
-        except OSError:
-            h.update(b"unreadable")
-    return h.hexdigest()
+def make_job(folder: Path, name: str, path: Path, settings: str) -> Job:
+    """A submission to check, with the hash of what was handed in and of that and ``settings``."""
+    try:
+        sha = content_hash(submission_root(folder, path))
+    except OSError as err:
+        sha = f"unreadable: {err}"  # checked (and its error said) every time
+    return Job(name, path, sha, hashlib.sha256(f"{settings}\0{sha}".encode()).hexdigest())
 
 
 # ------------------------------------------------------------------------------ the worker
@@ -106,8 +122,6 @@ def worker() -> None:
     """A grading worker: one JSON job per line on stdin -> one JSON result per line on stdout.
     It ends with its parent (SIGTERM on the parent's death, Linux) and, on SIGTERM, first
     stops the submission it is checking (its sandbox's ``finally``)."""
-    from groundup.exercises.catalogue import get
-
     parent = os.getppid()
     signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides; it sends SIGTERM
@@ -117,16 +131,23 @@ def worker() -> None:
     out = os.fdopen(os.dup(1), "w", encoding="utf-8")
     os.dup2(2, 1)  # anything printed by a check goes where stderr goes, not into the results
     for line in sys.stdin:
-        job = json.loads(line)
-        fault_point(f"grade-worker-{job['name']}")  # the tests' way to kill a worker mid-check
-        try:
-            report = run_checks(Path(job["path"]), get(job["exercise"]), job["timeout"], job["in_use"],
-                                Isolation(job["mode"], job["beside"]))
-            result = {"report": asdict(report)}
-        except Exception as err:  # noqa: BLE001 - a failure of grading, reported as the row's trouble
-            result = {"error": f"{type(err).__name__}: {err}"}
-        out.write(json.dumps(result) + "\n")
+        task = json.loads(line)
+        fault_point(f"grade-worker-{task['name']}")  # the tests' way to kill a worker mid-check
+        out.write(json.dumps(check_job(task)) + "\n")
         out.flush()
+
+
+def check_job(task: dict) -> dict:
+    """One submission's checks, as a local worker and a Dask worker run them: {"report": ...},
+    or {"error": ...} when grading itself failed."""
+    from groundup.exercises.catalogue import get
+
+    try:
+        report = run_checks(Path(task["path"]), get(task["exercise"]), task["timeout"], task["in_use"],
+                            Isolation(task["mode"], task["beside"]))
+        return {"report": asdict(report)}
+    except Exception as err:  # noqa: BLE001 - a failure of grading, reported as the row's trouble
+        return {"error": f"{type(err).__name__}: {err}"}
 
 
 def _die_with_parent(sig: int) -> None:
@@ -161,11 +182,11 @@ class Pool:
                                 stderr=subprocess.DEVNULL, env=self.env, start_new_session=True,
                                 text=True, encoding="utf-8")
 
-    def give(self, job: Job) -> None:
+    def give(self, job: Job, task: dict) -> None:
         proc = self.idle.pop() if self.idle else self._spawn()
         job.attempts += 1
         try:
-            proc.stdin.write(json.dumps({**self.common, "name": job.name, "path": str(job.path)}) + "\n")
+            proc.stdin.write(json.dumps(task) + "\n")
             proc.stdin.flush()
         except OSError:
             pass  # a dead worker: seen as EOF below
@@ -223,19 +244,55 @@ class Pool:
         self.idle.clear()
 
 
+class ExecutorPool:
+    """The pool's interface on a ``concurrent.futures.Executor`` (a Dask cluster's, see
+    ``cluster.py``): every job is given at once and the executor schedules them; it re-runs the
+    task of a worker that dies itself, so a task that fails ends as a row of trouble."""
+
+    def __init__(self, executor, size: int, common: dict):
+        self.executor, self.size, self.common = executor, size, common
+        self.busy: dict[concurrent.futures.Future, tuple[Job, float]] = {}
+
+    def give(self, job: Job, task: dict) -> None:
+        job.attempts = ATTEMPTS  # no second round here: the executor retries
+        self.busy[self.executor.submit(check_job, task)] = (job, time.monotonic())
+
+    def wait(self, limit: float) -> list[tuple[Job, dict | None]]:
+        ready, _ = concurrent.futures.wait(list(self.busy), timeout=1.0,
+                                           return_when=concurrent.futures.FIRST_COMPLETED)
+        done = []
+        for future in ready:
+            job, _ = self.busy.pop(future)
+            try:
+                done.append((job, future.result()))
+            except Exception as err:  # noqa: BLE001 - lost on every worker it ran on
+                done.append((job, {"error": f"{type(err).__name__}: {err}"}))
+        for future, (job, began) in list(self.busy.items()):
+            if time.monotonic() - began > limit:
+                future.cancel()
+                del self.busy[future]
+                done.append((job, {"error": f"the check took more than {limit:g} s in all"}))
+        return done
+
+    def close(self) -> None:
+        for future in self.busy:
+            future.cancel()
+        self.busy.clear()
+
+
 # ------------------------------------------------------------------------------- grading
 
 class Output:
     """grades.csv, feedback/<name>.md and the saved reports, rewritten as each row finishes."""
 
-    def __init__(self, out: Path, feedback: Path):
+    def __init__(self, out: Path, feedback: Path, exercise: str, keep_others: bool = False):
         self.out, self.feedback = out, feedback
         self.saved = out.parent / f".{out.name}.reports"
         self.rows: dict[str, Graded] = {}
-        try:
-            self.listed = {r.get("submission") for r in csv.DictReader(io.StringIO(out.read_text(encoding="utf-8")))}
-        except (OSError, UnicodeDecodeError, csv.Error):
-            self.listed = set()
+        old = read_rows(out)  # refuses a CSV that is not a grades.csv rather than overwrite it
+        self.listed = {r.get("submission") for r in old}
+        # grading one submission: the other rows of the same exercise stay as they are
+        self.others = {r["submission"]: r for r in old if r.get("exercise") == exercise} if keep_others else {}
 
     def kept(self, name: str, digest_: str) -> Graded | None:
         """The row graded before from the same files and settings, if grades.csv lists it."""
@@ -246,7 +303,7 @@ class Output:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("digest") != digest_ or data.get("trouble"):
                 return None
-            return Graded(name, report_from(data["report"]), digest_)
+            return Graded(name, report_from(data["report"]), data.get("sha256", ""), digest_, kept=True)
         except (OSError, ValueError, KeyError, TypeError):
             return None
 
@@ -256,41 +313,46 @@ class Output:
         atomic_write_text(self.feedback / f"{g.submission}.md", g.report.text() + "\n")
         self.saved.mkdir(parents=True, exist_ok=True)
         atomic_write_text(self.saved / f"{g.submission}.json", json.dumps(
-            {"digest": g.digest, "trouble": g.trouble, "report": asdict(g.report)}, ensure_ascii=False))
+            {"digest": g.digest, "sha256": g.sha256, "trouble": g.trouble, "report": asdict(g.report)},
+            ensure_ascii=False))
         self.write_csv()
 
     def write_csv(self) -> None:
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(self.rows[n].row() for n in sorted(self.rows))
+        rows = {**self.others, **{n: g.row() for n, g in self.rows.items()}}
         self.out.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write_text(self.out, buf.getvalue())
+        write_rows(self.out, [rows[n] for n in sorted(rows)], COLUMNS)
 
 
 def grade(folder: Path, exercise: str, out: Path, feedback: Path, jobs: int, timeout: float,
-          in_use: bool = True, quiet: bool = False, isolation: str = "auto") -> list[Graded]:
-    """Check every submission in ``folder``; write ``out`` (CSV) and ``feedback/<name>.md`` as
-    rows finish. Ctrl-C or SIGTERM stops the workers and their submissions and raises
-    Interrupted, every finished row written."""
+          in_use: bool = True, quiet: bool = False, isolation: str = "auto", only: set[str] | None = None,
+          force: bool = False, executor=None) -> list[Graded]:
+    """Check every submission in ``folder`` (or those named in ``only``, the other rows of ``out``
+    kept); write ``out`` (CSV) and ``feedback/<name>.md`` as rows finish. A row graded before
+    from the same files and settings is kept unless ``force``. ``executor``: a
+    concurrent.futures.Executor (a Dask cluster's) to check on instead of ``jobs`` local
+    workers. Ctrl-C or SIGTERM stops the workers and their submissions and raises Interrupted,
+    every finished row written."""
     from groundup.exercises.catalogue import get
 
     files = submissions(folder, get(exercise).file_name)
+    files = {k: v for k, v in files.items() if only is None or k in only}
     mode = resolve(isolation)
     if mode == "process" and isolation == "auto" and not quiet:
         print(t("sandbox.fallback"), file=sys.stderr)
     settings = json.dumps([__version__, exercise, in_use, mode])  # a new --timeout keeps the rows
-    output = Output(out, feedback)
+    output = Output(out, feedback, exercise, keep_others=only is not None)
     todo: list[Job] = []
     for name, path in files.items():
-        d = digest(path, beside(folder, path) == "none", settings)
-        kept = output.kept(name, d)
+        new = make_job(folder, name, path, settings)
+        kept = None if force else output.kept(name, new.digest)
         if kept is not None:
             output.rows[name] = kept
         else:
-            todo.append(Job(name, path, d))
+            todo.append(new)
     common = {"exercise": exercise, "timeout": timeout, "in_use": in_use, "mode": mode}
-    _run(todo, folder, output, Pool(min(jobs, max(1, len(todo))), common), timeout, quiet)
+    pool = (ExecutorPool(executor, max(1, len(todo)), common) if executor is not None
+            else Pool(min(jobs, max(1, len(todo))), common))
+    _run(todo, folder, output, pool, timeout, quiet)
     output.write_csv()
     return [output.rows[n] for n in sorted(output.rows)]
 
@@ -302,8 +364,8 @@ def _run(todo: list[Job], folder: Path, output: Output, pool: Pool, timeout: flo
         while todo or pool.busy:
             while todo and len(pool.busy) < pool.size:
                 job = todo.pop(0)
-                pool.common["beside"] = beside(folder, job.path)
-                pool.give(job)
+                pool.give(job, {**pool.common, "name": job.name, "path": str(job.path),
+                                "beside": beside(folder, job.path)})
             for job, result in pool.wait(limit=3 * timeout + 600):
                 if result is None and job.attempts < ATTEMPTS:
                     todo.insert(0, job)  # its worker died: once more, in a new worker
@@ -328,7 +390,7 @@ def _graded(job: Job, result: dict | None, exercise: str, in_use: bool) -> Grade
         g = lost(job.name, exercise, job.path, result["error"], in_use)
     else:
         g = Graded(job.name, report_from(result["report"]))
-    g.digest = job.digest
+    g.sha256, g.digest = job.sha256, job.digest
     return g
 
 
