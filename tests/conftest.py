@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from groundup.training.threads import BLAS_VARIABLES  # what threads.set_blas_threads sets
+
 ROOT = Path(__file__).resolve().parents[1]
-BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")  # what threads.set_blas_threads sets
 # The suite's assertions are in English whatever the machine's locale (LANG=zh_CN.UTF-8 would
 # otherwise make every command speak Chinese); the tests of the language choice set their own.
 os.environ["GROUNDUP_LANG"] = "en"

@@ -11,9 +11,7 @@ failed check with one line; it never raises for them.
 from __future__ import annotations
 
 import ast
-import contextlib
 import json
-import os
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -285,36 +283,17 @@ def load_problem(path: Path, source: str, exercise: Exercise) -> tuple[str, str 
     return None
 
 
-@contextlib.contextmanager
-def one_blas_thread():
-    """NumPy's BLAS on one thread while the checks run, as in the submission's process.
-
-    The references' products are small (a batch of 256 rows times 784 × 10): on 2 cores with
-    another program busy, two OpenBLAS threads made each 10-30 times slower than one.
-    """
-    from groundup.training import threads
-
-    names = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-    saved_env = {k: os.environ.get(k) for k in names}
-    before = threads.blas_threads()
-    threads.set_blas_threads(1)
-    try:
-        yield
-    finally:
-        if before and before != 1:
-            threads.set_blas_threads(before)
-        for k, v in saved_env.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 def run_checks(path: Path, exercise: Exercise, timeout: float = DEFAULT_TIMEOUT,
                in_use: bool = True, isolation: Isolation | None = None, source: str | None = None) -> Report:
     """Every check of ``exercise`` on the file at ``path`` (a ``.py`` in its declared encoding,
-    or a notebook's code cells), or on ``source`` named ``path``; each failure is a failed check."""
-    with one_blas_thread():
+    or a notebook's code cells), or on ``source`` named ``path``; each failure is a failed check.
+
+    NumPy's BLAS runs on one thread meanwhile, as in the submission's process: the references'
+    products are small (a batch of 256 rows times 784 × 10), and on 2 cores with another program
+    busy, two OpenBLAS threads made each 10-30 times slower than one."""
+    from groundup.training import threads
+
+    with threads.blas_limited(1):
         return _run_checks(path, exercise, timeout, in_use, isolation, source)
 
 

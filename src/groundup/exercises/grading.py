@@ -35,10 +35,10 @@ from groundup.exercises.checking import CheckResult, Report, run_checks
 from groundup.exercises.regrade import content_hash, read_rows, submission_root, write_rows
 from groundup.exercises.sandbox import Isolation, resolve
 from groundup.store.runs import atomic_write_text
+from groundup.training.threads import BLAS_VARIABLES, cores
 from groundup.version import __version__
 from groundup.i18n import t
 
-BLAS_THREADS = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 COLUMNS = ("submission", "exercise", "score", "passed", "failed_checks", "seconds", "error",
            "flags", "passed_checks", "mistakes", "sha256", "version")  # added at the end: old readers keep working
 WORKER = "from groundup.exercises.grading import worker; worker()"
@@ -175,7 +175,7 @@ class Pool:
         self.busy: dict[int, tuple[subprocess.Popen, Job, float]] = {}  # stdout fd -> ...
         src = str(Path(__file__).resolve().parents[2])
         self.env = {**os.environ, "PYTHONPATH": os.pathsep.join(
-            [src, *filter(None, [os.environ.get("PYTHONPATH")])]), **dict.fromkeys(BLAS_THREADS, "1")}
+            [src, *filter(None, [os.environ.get("PYTHONPATH")])]), **dict.fromkeys(BLAS_VARIABLES, "1")}
 
     def _spawn(self) -> subprocess.Popen:
         return subprocess.Popen([sys.executable, "-c", WORKER], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -404,4 +404,4 @@ def lost(name: str, exercise: str, path: Path, err: str, in_use: bool = True) ->
 
 
 def default_jobs() -> int:
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    return cores()

@@ -180,8 +180,9 @@ def bwrap_command(folder: Path, tmp: Path, torch: bool) -> list[str]:
 
 
 def child_env(tmp: str) -> dict[str, str]:
-    return {"PATH": "/usr/bin:/bin", "HOME": tmp, "TMPDIR": tmp, "LANG": "C.UTF-8",
-            "OPENBLAS_NUM_THREADS": "1", "OMP_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+    from groundup.training.threads import BLAS_VARIABLES
+
+    return {"PATH": "/usr/bin:/bin", "HOME": tmp, "TMPDIR": tmp, "LANG": "C.UTF-8", **dict.fromkeys(BLAS_VARIABLES, "1")}
 
 
 @functools.cache

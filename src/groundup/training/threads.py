@@ -12,6 +12,7 @@ there are cores that no other program is using when the run starts (measured ove
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import glob
 import math
@@ -27,6 +28,8 @@ from groundup.core.settings import parse_setting
 # the diabetes network (76) are far below: their operations are smaller than torch's grain.
 LARGE_WORK = 1_000
 WINDOW = 0.1  # seconds over which the other programs' CPU use is measured
+# What a BLAS loaded later and a child process read for their thread count.
+BLAS_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
 
 
 @dataclass(frozen=True)
@@ -109,7 +112,7 @@ def set_blas_threads(n: int) -> bool:
     Environment variables reach a BLAS loaded later and child processes; one already loaded
     is limited through threadpoolctl if installed, else OpenBLAS's own setter.
     """
-    for name in ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS"):
+    for name in BLAS_VARIABLES:
         os.environ[name] = str(n)
     if "numpy" not in sys.modules:
         return True
@@ -161,6 +164,25 @@ def blas_threads() -> int | None:
     """The number of threads the loaded OpenBLAS uses (None if not found)."""
     found = _openblas("get_num_threads")
     return found[0] if found else None
+
+
+@contextlib.contextmanager
+def blas_limited(n: int):
+    """NumPy's BLAS on ``n`` threads inside the block; the threads and the variables as they
+    were after it."""
+    saved_env = {k: os.environ.get(k) for k in BLAS_VARIABLES}
+    before = blas_threads()
+    set_blas_threads(n)
+    try:
+        yield
+    finally:
+        if before and before != n:
+            set_blas_threads(before)
+        for k, v in saved_env.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 _applied: Choice | None = None  # what ``apply`` last set, for the run's config.json
