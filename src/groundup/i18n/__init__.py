@@ -73,12 +73,19 @@ def name(text: str) -> str:
     return CODE[current()].get(text, text)
 
 
+# The templates a line of each kind may match: a check's message may quote an error of the code
+# below it (``the in-use run diverged: the loss became non-finite ...``).
+RELAYED = {"msg.": ("msg.", "err."), "err.": ("err.",), "desc.": ("desc.",)}
+
+
 @functools.lru_cache(maxsize=None)
 def _patterns(prefix: str) -> list[tuple[str, re.Pattern]]:
-    """The English templates of ``prefix`` keys as regular expressions, one group per field."""
+    """The English templates of the keys ``prefix`` relays (``RELAYED``) as regular expressions,
+    one group per field: the most specific first (the most fixed text), the general forms
+    (``z_``) last."""
     found = []
     for key, template in EN.items():
-        if not key.startswith(prefix):
+        if not key.startswith(RELAYED.get(prefix, (prefix,))):
             continue
         parts = []
         for literal, field, _, _ in string.Formatter().parse(template):
@@ -86,9 +93,9 @@ def _patterns(prefix: str) -> list[tuple[str, re.Pattern]]:
             if field:
                 parts.append(f"(?P<{field}>.+?)" if f"(?P<{field}>" not in "".join(parts) else f"(?P={field})")
         literal = sum(len(lit) for lit, *_ in string.Formatter().parse(template))
-        found.append((literal, key, re.compile("".join(parts), re.DOTALL)))
-    # the most specific template first (the most fixed text); the general forms (``z_``) last
-    found.sort(key=lambda f: (f[1].startswith(prefix + "z_"), 0 if f[1].startswith(prefix + "z_") else -f[0]))
+        general = key.split(".", 1)[1].startswith("z_")
+        found.append(((general, 0 if general else -literal), key, re.compile("".join(parts), re.DOTALL)))
+    found.sort(key=lambda f: f[0])
     return [(key, pattern) for _, key, pattern in found]
 
 

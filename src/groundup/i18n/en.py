@@ -643,6 +643,7 @@ EN = {
     "msg.n_logits": "{n} logits",
     "msg.no_keys": "{what}: grads has no {keys}",
     "msg.rows": "{n} rows",
+    "msg.of_rows": "{what} of {n} rows",
     "msg.n_batches": "{n} batches",
     "msg.permutation": "a permutation of 0..{m}",
     "msg.features_of": "{what}'s features",

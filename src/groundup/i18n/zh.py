@@ -557,6 +557,7 @@ ZH = {
     "msg.n_logits": "{n} 个 logit",
     "msg.no_keys": "{what}：grads 中没有 {keys}",
     "msg.rows": "{n} 行",
+    "msg.of_rows": "{what}（{n} 行）",
     "msg.n_batches": "{n} 个批量",
     "msg.permutation": "0..{m} 的一个排列",
     "msg.features_of": "{what} 的特征",
