@@ -54,6 +54,11 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def _stat_cpus() -> int:
+    """The CPUs /proc/stat's times add up: all the machine's, also those ``cores()`` leaves out."""
+    return os.cpu_count() or 1
+
+
 def _cpu_times() -> tuple[int, int]:
     """(busy, total) jiffies of all CPUs since boot, from /proc/stat (Linux)."""
     with open("/proc/stat", encoding="ascii") as f:
@@ -69,7 +74,7 @@ def busy_cores(window: float = WINDOW) -> float | None:
         busy0, total0 = _cpu_times()
         time.sleep(window)
         busy1, total1 = _cpu_times()
-        return (os.cpu_count() or 1) * (busy1 - busy0) / max(total1 - total0, 1)
+        return _stat_cpus() * (busy1 - busy0) / max(total1 - total0, 1)
     except (OSError, ValueError, IndexError):
         pass
     try:
@@ -218,7 +223,7 @@ class Guard:
             return
         (busy0, total0, own0), (busy1, total1, own1) = self._last, now
         self._last = now
-        per_core = (total1 - total0) / (os.cpu_count() or 1)  # clock ticks that passed
+        per_core = (total1 - total0) / _stat_cpus()  # clock ticks that passed
         if per_core <= 0:
             return
         others = max(0.0, (busy1 - busy0) - (own1 - own0) * _TICKS) / per_core
