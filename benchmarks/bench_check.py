@@ -107,9 +107,10 @@ def main() -> None:
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     from groundup.exercises.catalogue import ORDER
+    from groundup.training.threads import cores
 
     names = args.only.split(",") if args.only else list(ORDER)
-    print(f"{os.cpu_count()} cores, load average {' '.join(f'{v:.2f}' for v in os.getloadavg())} "
+    print(f"{cores()} cores, load average {' '.join(f'{v:.2f}' for v in os.getloadavg())} "
           f"(1, 5, 15 min); fastest of {args.rounds} rounds{', cold reference cache' if args.cold else ''}")
     time_checks(names, args.rounds, args.cold)
     if args.grade:

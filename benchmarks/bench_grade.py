@@ -107,6 +107,7 @@ def main() -> None:
     args = ap.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
     from groundup.exercises.grading import grade
+    from groundup.training.threads import cores
 
     tmp = Path(tempfile.mkdtemp(prefix="bench-grade-"))
     try:
@@ -115,7 +116,7 @@ def main() -> None:
         kinds = make_submissions(subs, args.exercise, args.n, args.endless)
         print(f"{args.n} submissions of {args.exercise} ({', '.join(f'{v} {k}' for k, v in kinds.items())}), "
               f"timeout {args.timeout:g} s, in-use run {'on' if args.in_use else 'off'}; "
-              f"{os.cpu_count()} cores, load average {os.getloadavg()[0]:.2f}")
+              f"{cores()} cores, load average {os.getloadavg()[0]:.2f}")
         times = {}
         for jobs in sorted({1, args.jobs}):
             out = tmp / f"grades-{jobs}.csv"

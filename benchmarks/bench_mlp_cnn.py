@@ -133,6 +133,7 @@ def classic_epoch(model_cls, images: np.ndarray, labels: np.ndarray, settings: S
 def groundup_epoch(spec, impl: str, x: np.ndarray, y: np.ndarray, settings: Settings, epoch: int) -> float:
     """One epoch of ``train.fit``'s inner loop (data prepared once, index-slice batches)."""
     learner = build_learner(spec, impl, spec.init_params(settings), settings, "cpu")
+    learner.set_lr(settings.lr)  # as fit does before the epoch
     X, Y = learner.prepare(x, y)
     slices = batch_slices(len(X), settings.batch_size)
     warm = learner.index(epoch_order(len(X), settings.seed + 1, 0))

@@ -176,6 +176,7 @@ def step_cost(impl: str, split: Split, settings: Settings, steps: int) -> float:
     fixed cost of a step (Python, operator dispatch, autograd's graph, the optimizer) with
     almost no arithmetic. No epoch of that implementation can be faster than this."""
     learner = build_learner(SPEC, impl, SPEC.init_params(settings), settings, "cpu")
+    learner.set_lr(settings.lr)  # as fit does before an epoch
     x, y = learner.prepare(split.x_train[:2], split.y_train[:2])
 
     def epoch():

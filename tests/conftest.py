@@ -61,8 +61,9 @@ def _put_back_environ(saved: dict[str, str | None]) -> None:
             os.environ[name] = value
 
 
-# Read once, when groundup imports them: a run in this process would not see them (use a child, run_cli).
-READ_AT_IMPORT = ("GROUNDUP_FAULT", "GROUNDUP_COMMIT_SECONDS")
+# For a child only (run_cli): the first kills the process it is set in; the second is read once,
+# when groundup imports it, so that a run in this process would not see it.
+CHILD_ONLY = ("GROUNDUP_FAULT", "GROUNDUP_COMMIT_SECONDS")
 
 
 def cli_run(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
@@ -70,7 +71,7 @@ def cli_run(*args: str, cwd: Path | None = None, env: dict | None = None) -> sub
     what it printed on stdout and stderr (neither a terminal). Saves a child's start-up (torch's
     import, seconds) for every command that is not killed; ``env`` and ``cwd`` hold for the call."""
     env = env or {}
-    assert not set(env) & set(READ_AT_IMPORT), f"{READ_AT_IMPORT} need a child: use run_cli"
+    assert not set(env) & set(CHILD_ONLY), f"{CHILD_ONLY} need a child: use run_cli"
     saved_env, saved_cwd = {k: os.environ.get(k) for k in env}, os.getcwd()
     out, err = io.StringIO(), io.StringIO()
     try:
@@ -110,8 +111,7 @@ def _one_torch_thread(monkeypatch):
 
     before, blas = torch.get_num_threads(), threads.blas_threads()
     variables = {name: os.environ.get(name) for name in BLAS_VARIABLES}
-    monkeypatch.setattr(threads, "_guard", threads._guard)
-    monkeypatch.setattr(threads, "_applied", threads._applied)
+    monkeypatch.setattr(threads, "_current", threads._current)
     torch.set_num_threads(1)
     yield
     torch.set_num_threads(before)

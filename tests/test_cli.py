@@ -132,3 +132,45 @@ def test_predict_on_an_impl_all_folder_names_the_sub_folders(tmp_path):
     result = cli_run("predict", str(group), "--test-index", "0")
     assert result.returncode == 2 and len(result.stderr.strip().splitlines()) == 1
     assert f"{group / 'numpy'} or {group / 'nn'}" in result.stderr
+
+
+def _commands(parser, path=(), handler=None):
+    """(command words, parser, the handler it or a parser above it registered) of every command."""
+    import argparse
+
+    handler = parser.get_default("handler") or handler
+    subs = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    if not subs:
+        yield path, parser, handler
+    for action in subs:
+        for name, p in action.choices.items():
+            yield from _commands(p, (*path, name), handler)
+
+
+def test_every_command_registers_its_handler_and_declares_lang_and_quiet():
+    """main() calls args.handler(args) and reads args.lang and args.quiet, for every command."""
+    from groundup.cli import build_parser
+
+    commands = list(_commands(build_parser()))
+    assert {" ".join(path) for path, _, _ in commands} >= {
+        "list", "run", "compare", "lab", "runs", "predict", "data info", "data verify", "data download",
+        "exercise list", "exercise start", "exercise mistakes", "check", "grade"}
+    for path, parser, handler in commands:
+        assert callable(handler), path
+        assert parser.get_default("lang") is None and "--lang" in parser._option_string_actions, path
+        assert parser.get_default("quiet") is False, path
+
+
+def test_the_handlers_are_the_commands(monkeypatch):
+    from groundup import cli
+    from groundup.exercises import cli as exercises_cli
+
+    args = cli.build_parser().parse_args
+    assert args(["run", "logistic-synthetic"]).handler is cli.cmd_run
+    assert args(["compare", "logistic-synthetic"]).handler is cli.cmd_compare
+    assert args(["data", "verify"]).handler is cli.cmd_data_verify
+    assert args(["exercise", "start", "dataset"]).handler is exercises_cli.dispatch
+    assert args(["grade", "d", "--exercise", "dataset"]).handler is exercises_cli.dispatch
+    seen = []
+    monkeypatch.setattr(cli, "cmd_runs", lambda a: seen.append(a.root) or 7)
+    assert cli.main(["runs", "somewhere"]) == 7 and [str(p) for p in seen] == ["somewhere"]

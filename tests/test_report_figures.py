@@ -66,16 +66,14 @@ def test_importing_groundup_and_drawing_does_not_import_pyplot(tmp_path):
 
 
 def test_an_interrupted_runs_figures_say_so(tmp_path, monkeypatch):
-    import signal
-
-    from groundup.core import faults as runs
+    from groundup.core import faults
     from groundup.report import figures
 
     titles = []
     curves = figures.curves
     monkeypatch.setattr(figures, "curves", lambda rows, title: titles.append(title) or curves(rows, title))
-    monkeypatch.setattr(runs, "_FAULT", ("epoch-start", 3, signal.SIGINT))  # Ctrl-C as epoch 3 starts
-    monkeypatch.setattr(runs, "_fault_hits", {})
+    monkeypatch.setenv("GROUNDUP_FAULT", "epoch-start@3:INT")  # Ctrl-C as epoch 3 starts
+    monkeypatch.setattr(faults, "_fault_hits", {})
     code = cli_main("run", "logistic-synthetic", "--impl", "numpy", "--epochs", "50", "--quiet",
                     "--out", str(tmp_path / "run"))
     assert code == 130

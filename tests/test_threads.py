@@ -129,7 +129,7 @@ def test_auto_watches_only_large_models_and_fit_consults_the_guard(monkeypatch):
     from groundup.core.settings import Settings
     from groundup.training.train import Split, fit
 
-    monkeypatch.setattr(threads, "_guard", None)  # restored after the test
+    monkeypatch.setattr(threads, "_current", None)  # restored after the test
     monkeypatch.setattr(threads, "busy_cores", lambda window=threads.WINDOW: 0.0)  # a quiet machine,
     monkeypatch.setattr(threads, "cores", lambda: 1)  # first with one core: nothing to share
     assert threads.apply("auto", get("mlp-mnist")).reason == "one core" and threads.guard() is None
@@ -167,3 +167,19 @@ def test_a_run_and_each_lab_experiment_get_the_threads_auto_chooses(tmp_path, mo
     torch.set_num_threads(2)
     run_lab("quick", tmp_path / "lab", ["basics"], quiet=True, say=lambda *a, **k: None)
     assert torch.get_num_threads() == 1  # the lab chooses for each experiment
+
+
+def test_apply_and_resume_with_replace_the_one_record_that_applied_and_guard_read(monkeypatch):
+    monkeypatch.setattr(threads, "_set_threads", lambda n: None)  # torch and the BLAS left alone
+    monkeypatch.setattr(threads, "busy_cores", lambda window=threads.WINDOW: 0.0)
+    monkeypatch.setattr(threads, "cores", lambda: 2)
+    monkeypatch.setattr(threads, "_current", None)
+    assert threads.applied() is None and threads.guard() is None
+    threads.apply("auto", get("mlp-mnist"))
+    assert threads.applied()["count"] == 2 and threads.guard() is not None
+    assert threads.resume_with(1) is None  # auto: the count the run started with, and no guard
+    assert threads.applied() == {"count": 1, "why": "as the run started, so that it resumes exactly"}
+    assert threads.guard() is None
+    threads.apply(2)
+    assert "the run started with 1" in threads.resume_with(1)  # as requested: kept, and said
+    assert threads.applied() == {"count": 2, "why": "as requested"} and threads.guard() is None

@@ -77,3 +77,34 @@ def test_resumed_history_continues_at_the_next_epoch():
     fit(part, split, epochs=4, batch_size=8, seed=0, lr=0.01, task="regression", quiet=True, history=history)
     assert [r.epoch for r in history.records] == [1, 2, 3, 4]
     assert np.array_equal(full.parameters()["0.weight"], part.parameters()["0.weight"])
+
+
+def _optimizer_lr(learner) -> float:
+    """The learning rate the learner's optimizer steps with now."""
+    groups = getattr(learner.optimizer, "param_groups", None)  # torch.optim
+    return groups[0]["lr"] if groups else learner.optimizer.lr
+
+
+@pytest.mark.parametrize("impl", ["numpy", "scratch", "nn"])
+@pytest.mark.parametrize("model", ["dense", "rnn"])
+def test_the_learning_rate_has_one_owner_fit_and_each_epoch_steps_with_the_schedules(impl, model):
+    """A learner is built without a learning rate (the run's settings hold one, and fit owns it):
+    every step of an epoch takes the one the schedule gives that epoch."""
+    from groundup.core.settings import Settings
+    from groundup.experiments.rnn_hello import CELL, load
+    from groundup.training.registry import build_learner
+
+    settings = Settings(lr=0.3, seed=0)
+    if model == "dense":
+        spec, split = DenseSpec((2, 1), loss="mse"), _regression_split()
+    else:
+        spec, split = CELL, load(settings).split
+    learner = build_learner(spec, impl, spec.init_params(settings), settings)
+    assert math.isnan(_optimizer_lr(learner))
+    seen, step = [], learner.train_step
+    learner.train_step = lambda x, y: seen.append(_optimizer_lr(learner)) or step(x, y)
+    epochs = 4
+    fit(learner, split, epochs=epochs, batch_size=16, seed=0, lr=0.3, schedule="cosine", quiet=True,
+        task=spec.task)
+    per_epoch = len(seen) // epochs
+    assert seen == [lr_at("cosine", 0.3, e, epochs) for e in range(epochs) for _ in range(per_epoch)]

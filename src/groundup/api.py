@@ -13,7 +13,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from groundup.i18n import choose, font_note, language
+from groundup.i18n import choose, font_note, language, printer
 from groundup.store.results import Result, open_run
 
 def run(name: str, impl: str = "all", preset: str = "quick", out: str | Path | None = None, *,
@@ -44,7 +44,7 @@ def run(name: str, impl: str = "all", preset: str = "quick", out: str | Path | N
     _set_threads(threads, name)
     with _language(lang, quiet):
         result = launch.start(name, impl, preset, {**settings, "data_dir": data_dir},
-                              None if out is None else Path(out), overwrite, quiet=quiet, say=_say(quiet))
+                              None if out is None else Path(out), overwrite, quiet=quiet, say=printer(quiet))
     return _in(open_run(result.folder), lang)
 
 
@@ -71,7 +71,7 @@ def resume(path: str | Path, *, epochs: int | None = None, data_dir: str | Path 
     _set_threads(threads, None)
     with _language(lang, quiet):
         result = launch.resume(Path(path), overrides={"epochs": epochs, "data_dir": data_dir},
-                               quiet=quiet, say=_say(quiet))
+                               quiet=quiet, say=printer(quiet))
     return _in(open_run(result.folder), lang)
 
 
@@ -94,7 +94,7 @@ def lab(preset: str = "quick", only: str | list[str] | None = None, out: str | P
     _set_threads(threads, None)
     folder = Path(out) if out is not None else Path("runs") / f"lab-{preset}"
     with _language(lang, quiet):
-        entries = run_lab(preset, folder, names, data_dir, quiet=quiet, say=_say(quiet), threads=threads)
+        entries = run_lab(preset, folder, names, data_dir, quiet=quiet, say=printer(quiet), threads=threads)
     result = _in(open_run(folder), lang)
     result.not_run.update({e.name: f"{e.status}: {e.reason}" for e in entries if e.status not in ("done",)})
     return result
@@ -169,10 +169,6 @@ def _in(result: Result, lang: str | None) -> Result:
     for inner in result.runs.values():
         _in(inner, result.lang)
     return result
-
-
-def _say(quiet: bool):
-    return (lambda *a, **k: None) if quiet else print
 
 
 def _data_dir(path: str | Path | None) -> str | None:

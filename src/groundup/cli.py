@@ -3,6 +3,8 @@
 Every error a user can cause ends in one line, ``groundup: error: ...``, and exit status 2
 (1 for a diverged run or a lab with failures, 130 for Ctrl-C); no traceback. The work itself
 is done by ``groundup.app.launch`` and ``groundup.app.labbook``; this module parses and prints.
+Each command's parser registers its handler (``set_defaults(handler=...)``), which ``main`` calls
+with the parsed arguments.
 """
 
 from __future__ import annotations
@@ -147,12 +149,14 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"groundup {__version__}")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=Parser, metavar="COMMAND")
 
-    sub.add_parser("list", help="the experiments: course section, model, data, implementations")
+    sub.add_parser("list", help="the experiments: course section, model, data, implementations"
+                   ).set_defaults(handler=cmd_list)
 
     run = sub.add_parser("run", help="run one experiment and write its run folder",
                          description="Train one experiment and write config.json, metrics.csv, "
                                      "summary.json, figures and report.md into its run folder.")
     _add_run_flags(run, with_impl=True)
+    run.set_defaults(handler=cmd_run)
 
     compare = sub.add_parser("compare", help="run every implementation of an experiment from the "
                              "same start and compare them",
@@ -161,6 +165,7 @@ def build_parser() -> argparse.ArgumentParser:
                                          "each, and write comparison.md with the largest difference "
                                          "between their final parameters.")
     _add_run_flags(compare, with_impl=False)
+    compare.set_defaults(handler=cmd_compare)
 
     lab = sub.add_parser("lab", help="run the whole lab and write one report (index.md, index.html)",
                          description="Run every experiment with every implementation it has, on the "
@@ -179,12 +184,14 @@ def build_parser() -> argparse.ArgumentParser:
     lab.add_argument("--resume", type=Path, metavar="DIR", help="continue the lab in DIR: skip the "
                      "experiments that completed, finish the rest (running the same command again "
                      "does the same)")
+    lab.set_defaults(handler=cmd_lab)
 
     runs = sub.add_parser("runs", help="list the runs in a folder with their headline numbers",
                           description="List every run under DIR (default runs/): experiment, "
                                       "implementation, preset, status, epochs and final test numbers.")
     runs.add_argument("root", metavar="DIR", type=Path, nargs="?", default=Path("runs"),
                       help="where to look (default runs/)")
+    runs.set_defaults(handler=cmd_runs)
 
     predict = sub.add_parser("predict", help="classify images with a trained model from its run folder",
                              description="Load a trained image classifier from RUN_DIR and print the "
@@ -199,13 +206,16 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("--top", type=_count("top", 1), default=3, help="how many classes to show (default 3)")
     predict.add_argument("--json", action="store_true", help="machine-readable output")
     predict.add_argument("--data-dir", type=Path, help="where to find the data set for --test-index")
+    predict.set_defaults(handler=cmd_predict)
 
     data = sub.add_parser("data", help="find, verify or download the data sets")
     dsub = data.add_subparsers(dest="data_command", required=True, parser_class=Parser, metavar="ACTION")
-    for name, text in (("info", "where each data set was found"),
-                       ("verify", "check the SHA-256 of the data files"),
-                       ("download", "download a data set into the cache (needs internet)")):
+    for name, text, handler in (("info", "where each data set was found", cmd_data_info),
+                                ("verify", "check the SHA-256 of the data files", cmd_data_verify),
+                                ("download", "download a data set into the cache (needs internet)",
+                                 cmd_data_download)):
         p = dsub.add_parser(name, help=text)
+        p.set_defaults(handler=handler)
         if name == "verify":
             p.add_argument("dataset", nargs="?", choices=["mnist", "fashion-mnist"], help="default: both")
         if name == "download":
@@ -214,9 +224,11 @@ def build_parser() -> argparse.ArgumentParser:
     from groundup.exercises import cli as exercises_cli
 
     exercises_cli.add_parsers(sub)
-    for leaf in _leaves(parser):  # every command that prints for a person speaks en or zh
-        if "--lang" not in leaf._option_string_actions:
+    for leaf in _leaves(parser):
+        if "--lang" not in leaf._option_string_actions:  # every command that prints for a person speaks en or zh
             _add_lang(leaf)
+        if "--quiet" not in leaf._option_string_actions:  # and one without --quiet is never quiet
+            leaf.set_defaults(quiet=False)
     return parser
 
 
@@ -239,19 +251,37 @@ def _table(head: list[str], rows: list[list]) -> None:
         print("  ".join(v + " " * (w - _width(v)) for v, w in zip(row, widths)).rstrip())
 
 
-def cmd_run(args, impl: str | None) -> int:
+def cmd_run(args) -> int:
+    _apply_threads(args.threads, args.name)
+    return _train(args, args.impl, args.resume)
+
+
+def cmd_compare(args) -> int:
+    _apply_threads(args.threads, args.name)
+    return _train(args, "all", resume=None)
+
+
+def _apply_threads(requested: int | str, name: str | None) -> None:
+    """``--threads`` for the torch and BLAS of this process, chosen for experiment ``name``."""
+    from groundup.experiments import EXPERIMENTS
+
+    threads.apply(requested, EXPERIMENTS.get(name or ""))
+
+
+def _train(args, impl: str | None, resume: Path | None) -> int:
+    """``run`` and ``compare``: start the run, or continue the one in ``resume``."""
     from groundup.app import launch
 
-    say = (lambda *a, **k: None) if args.quiet else print
+    say = i18n.printer(args.quiet)
     overrides = dict(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=args.seed,
                      device=args.device, data_dir=str(args.data_dir) if args.data_dir else None)
-    if getattr(args, "resume", None):
+    if resume:
         refused = [flag for flag, given in (("--preset", args.preset), ("--out", args.out),
                                             ("--overwrite", args.overwrite)) if given]
         if refused:
             raise GroundupError(f"{', '.join(refused)} cannot apply to --resume: a run continues with its "
                                 f"own preset and in its own folder; resume without {refused[0]}")
-        result = launch.resume(args.resume, args.name, impl, overrides, quiet=args.quiet, say=say)
+        result = launch.resume(resume, args.name, impl, overrides, quiet=args.quiet, say=say)
     else:
         result = launch.start(args.name, impl, args.preset or "quick", overrides, args.out, args.overwrite,
                               quiet=args.quiet, say=say)
@@ -273,27 +303,35 @@ def cmd_runs(args) -> int:
     return 0
 
 
-def cmd_data(args) -> int:
+def cmd_data_info(args) -> int:
     from groundup.data import vision
 
-    if args.data_command == "info":
-        for row in vision.info(args.data_dir):
-            where = row["root"] if row["root"] else i18n.t("cli.not_found")
-            print(f"{row['name']:<14} {where}")
-        print(i18n.t("cli.searched", roots=", ".join(str(r) for r in vision.search_roots(args.data_dir))))
-        return 0
-    if args.data_command == "verify":
-        names = [args.dataset] if args.dataset else list(vision.DATASETS)
-        bad = 0
-        for name in names:
-            if not args.dataset and vision.locate(name, args.data_dir) is None:
-                print(i18n.t("cli.skipped", name=name))
-                continue
-            for check in vision.verify(name, args.data_dir):
-                status = i18n.t("cli.ok") if check.ok else i18n.t("cli.failed", error=check.error or i18n.t("cli.sha_mismatch"))
-                print(f"{name:<14} {check.path}  {status}")
-                bad += not check.ok
-        return 1 if bad else 0
+    for row in vision.info(args.data_dir):
+        where = row["root"] if row["root"] else i18n.t("cli.not_found")
+        print(f"{row['name']:<14} {where}")
+    print(i18n.t("cli.searched", roots=", ".join(str(r) for r in vision.search_roots(args.data_dir))))
+    return 0
+
+
+def cmd_data_verify(args) -> int:
+    from groundup.data import vision
+
+    names = [args.dataset] if args.dataset else list(vision.DATASETS)
+    bad = 0
+    for name in names:
+        if not args.dataset and vision.locate(name, args.data_dir) is None:
+            print(i18n.t("cli.skipped", name=name))
+            continue
+        for check in vision.verify(name, args.data_dir):
+            status = i18n.t("cli.ok") if check.ok else i18n.t("cli.failed", error=check.error or i18n.t("cli.sha_mismatch"))
+            print(f"{name:<14} {check.path}  {status}")
+            bad += not check.ok
+    return 1 if bad else 0
+
+
+def cmd_data_download(args) -> int:
+    from groundup.data import vision
+
     root = vision.download(args.dataset, progress=True)
     print(i18n.t("cli.downloaded", name=args.dataset, path=root / args.dataset))
     return 0
@@ -304,8 +342,9 @@ def cmd_lab(args) -> int:
 
     if args.resume and args.out and args.resume != args.out:
         raise GroundupError(i18n.t("cli.lab_folder_once"))
+    _apply_threads(args.threads, None)  # and again for each experiment, by its size
     out = args.resume or args.out or Path("runs") / f"lab-{args.preset or 'quick'}"
-    say = (lambda *a, **k: None) if args.quiet else print
+    say = i18n.printer(args.quiet)
     began = time.perf_counter()
     entries = run_lab(args.preset, out, args.only, str(args.data_dir) if args.data_dir else None,
                       quiet=args.quiet, say=say, resume=bool(args.resume), threads=args.threads)
@@ -403,15 +442,11 @@ def main(argv: list[str] | None = None) -> int:
 
 def _main(argv: list[str] | None) -> int:
     try:
-        args = _parse(argv)
-        if getattr(args, "threads", None):
-            from groundup.experiments import EXPERIMENTS
-
-            threads.apply(args.threads, EXPERIMENTS.get(getattr(args, "name", None) or ""))
-        with i18n.language(i18n.choose(getattr(args, "lang", None))):
-            if (note := i18n.font_note()) and not getattr(args, "quiet", False):
+        args = _parse(argv)  # every command's parser gives it .handler, .lang and .quiet (build_parser)
+        with i18n.language(i18n.choose(args.lang)):
+            if (note := i18n.font_note()) and not args.quiet:
                 print(note)
-            return _command(args)
+            return args.handler(args)
     except GroundupError as err:
         print(_said("cli.error", text=err), file=sys.stderr)
         return err.exit_code
@@ -445,26 +480,3 @@ def _said(key: str, **fields) -> str:
         lang = "en"
     with i18n.language(lang):  # the errors below the commands are written in English: said again
         return i18n.t(key, **{k: v if k == "prog" else i18n.relay(str(v), "err.") for k, v in fields.items()})
-
-
-def _command(args) -> int:
-    """Run the parsed command."""
-    if args.command == "list":
-        return cmd_list(args)
-    if args.command == "run":
-        return cmd_run(args, args.impl)
-    if args.command == "compare":
-        return cmd_run(args, "all")
-    if args.command == "runs":
-        return cmd_runs(args)
-    if args.command == "predict":
-        return cmd_predict(args)
-    if args.command == "lab":
-        return cmd_lab(args)
-    if args.command == "data":
-        return cmd_data(args)
-    if args.command in ("exercise", "check", "grade"):
-        from groundup.exercises.cli import dispatch
-
-        return dispatch(args)
-    return 2

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from groundup.errors import ConfigError, DataError, GroundupError, Interrupted, RunFolderError, StorageError
 from groundup.experiments import EXPERIMENTS
-from groundup.i18n import current, experiment_title, font_note, t
+from groundup.i18n import current, experiment_title, font_note, silent, t
 from groundup.app.launch import os_errors
 from groundup.report.html import page
 from groundup.report.markdown import fmt, table
@@ -114,7 +114,6 @@ def _run_one(exp, own: str, preset: str, out: Path, data_dir: str | None, prefix
     apply(threads, exp)  # a small model gets one thread, a large one the free cores
     began = time.perf_counter()
     folder = out / exp.name
-    silent = lambda *a, **kw: None  # noqa: E731
     note = t("lab.fallback", own=repr(own), name=exp.name, preset=repr(preset)) if own != preset else ""
     try:
         if exp.task is not None and is_run_folder(folder) and _preset_of(folder) == own:

@@ -3,17 +3,22 @@ all of them share.
 
 A learner is one implementation (``numpy``, ``scratch``, ``nn``) of one model spec, built
 from the spec and a dict of initial parameters by ``groundup.training.registry.make_learner``. It owns
-its model, loss and optimizer; the training loop owns epochs, batch order, the schedule and
-the records. ``x``/``y`` below are whatever ``prepare`` returned: NumPy arrays or tensors.
+its model, loss and optimizer; the training loop owns epochs, batch order, the learning rate
+(its schedule's, set before every epoch) and the records. ``x``/``y`` below are whatever ``prepare`` returned: NumPy arrays or tensors.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, Iterator, Protocol, runtime_checkable
 
 import numpy as np
 
 EVAL_CHUNK = 8192  # rows per forward pass when evaluating a whole split
+# ``train.fit`` owns the learning rate: a learner is built without one (its optimizer's is this
+# NaN, which turns every parameter it steps into NaN) until ``set_lr``. Only a learner stepped by
+# hand (a test, a check) is given one when built (``lr=``).
+UNSET_LR = math.nan
 
 
 @runtime_checkable
@@ -31,7 +36,7 @@ class Learner(Protocol):
         """Rows ``idx`` of a prepared array: one batch."""
 
     def set_lr(self, lr: float) -> None:
-        """The learning rate from now on (the schedule sets it every epoch)."""
+        """The learning rate from now on (``train.fit`` sets its schedule's before every epoch)."""
 
     def train_step(self, x: Any, y: Any) -> float:
         """Forward, loss, backward and one optimizer step on a batch; the batch's mean loss."""

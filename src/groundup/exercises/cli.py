@@ -1,7 +1,7 @@
 """``groundup exercise list|start``, ``groundup check``, ``groundup grade``: parsers and commands.
 
-``groundup.cli`` calls ``add_parsers`` while building its parser and hands the parsed
-arguments of these commands to ``dispatch``. Exit status: 0 all checks pass, 1 some fail,
+``groundup.cli`` calls ``add_parsers`` while building its parser, and ``dispatch`` (the handler
+these parsers register) with the parsed arguments. Exit status: 0 all checks pass, 1 some fail,
 2 bad usage (an unknown exercise, a missing file); errors are raised as GroundupError.
 """
 
@@ -96,6 +96,8 @@ def add_parsers(sub) -> None:
                        help="Gradescope points of the whole exercise (default 100)")
     grade.add_argument("--scheduler", metavar="tcp://HOST:PORT",
                        help="check on this Dask cluster instead of local processes (needs groundup[cluster])")
+    for command in (ex, check, grade):
+        command.set_defaults(handler=dispatch)
 
 
 def dispatch(args) -> int:

@@ -29,7 +29,7 @@ from groundup.store.runs import RunFolder
 from groundup.core.torch_common import resolve_device
 from groundup.store import checkpoint
 from groundup.errors import Interrupted, RunFolderError, StorageError
-from groundup.i18n import described, experiment_title, font_note, ft, t
+from groundup.i18n import described, experiment_title, font_note, ft, silent, t
 from groundup.training.train import Diverged, EpochRecord, History, Split, fit, index_batches
 from groundup.training.threads import applied
 
@@ -279,7 +279,7 @@ def _interrupted(exp, impl, settings, data, folder: RunFolder, history: History,
     returns the line to print (how to resume, or that nothing was saved)."""
     path = checkpoint.path_for(folder.path, impl)
     if path.exists():  # the learner stopped mid-epoch: back to the last commit
-        history.records = restore(folder, exp, impl, settings, learner, say=lambda *a, **k: None)
+        history.records = restore(folder, exp, impl, settings, learner, say=silent)
     if not path.exists() or not history.records:  # (or metrics.csv went meanwhile: restore starts afresh)
         del history.records[:]
         folder.write_json("summary.json", _stopped(exp, impl, preset, settings, history, "interrupted"))

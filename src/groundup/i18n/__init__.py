@@ -133,6 +133,15 @@ def t(key: str, lang: str | None = None, **fields) -> str:
     return CATALOGUES[lang or current()][key].format(**fields)
 
 
+def silent(*args, **kwargs) -> None:
+    """A ``say`` that prints nothing: a quiet run's, or a lab's for the runs it starts."""
+
+
+def printer(quiet: bool):
+    """The ``say`` a command hands to the runs it starts: ``print``, or ``silent`` when quiet."""
+    return silent if quiet else print
+
+
 def described(text: str) -> str:
     """What the code says a model or a data set is (``2-1 (sigmoid output)``, ``MNIST
     normalised as ...``), in the current language."""

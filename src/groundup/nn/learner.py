@@ -6,6 +6,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from groundup.core.learner import UNSET_LR
 from groundup.core.models import DenseSpec
 from groundup.core.torch_common import TorchLearner, torch_dtype
 
@@ -39,18 +40,20 @@ class NNLearner(TorchLearner):
 
     model: nn.Module
 
-    def __init__(self, spec, params: dict, *, lr: float, momentum: float = 0.0,
+    def __init__(self, spec, params: dict, *, lr: float = UNSET_LR, momentum: float = 0.0,
                  weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
         self.spec, self.dtype, self.device = spec, torch_dtype(dtype), device
         self.model = self.build(spec).to(device=device, dtype=self.dtype)
         self.model.load_state_dict({k: torch.from_numpy(np.asarray(v)) for k, v in params.items()})
         self.loss_fn = {"ce": nn.CrossEntropyLoss(), "bce": _OneOutput(nn.BCEWithLogitsLoss()),
                         "mse": _OneOutput(nn.MSELoss())}[spec.loss]
-        self.optimizer = self.make_optimizer(self.model.parameters(), lr, momentum, weight_decay)
+        self.optimizer = self.make_optimizer(self.model.parameters(), momentum, weight_decay)
+        self.set_lr(lr)  # torch refuses a NaN lr when built, not when set
 
-    def make_optimizer(self, parameters, lr: float, momentum: float, weight_decay: float) -> torch.optim.Optimizer:
-        """The optimizer: ``optim.SGD`` (a subclass may train with another)."""
-        return torch.optim.SGD(parameters, lr=lr, momentum=momentum, weight_decay=weight_decay)
+    def make_optimizer(self, parameters, momentum: float, weight_decay: float) -> torch.optim.Optimizer:
+        """The optimizer, its learning rate left to ``set_lr``: ``optim.SGD`` (a subclass may
+        train with another)."""
+        return torch.optim.SGD(parameters, momentum=momentum, weight_decay=weight_decay)
 
     def build(self, spec) -> nn.Module:
         raise NotImplementedError

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from groundup.core.learner import UNSET_LR
 from groundup.nn.learner import NNLearner
 
 
@@ -57,13 +58,13 @@ def build_rnn(spec) -> nn.Module:
 class NNRNN(NNLearner):
     impl = "nn"
 
-    def __init__(self, spec, params: dict, *, lr: float, momentum: float = 0.0, weight_decay: float = 0.0,
+    def __init__(self, spec, params: dict, *, lr: float = UNSET_LR, momentum: float = 0.0, weight_decay: float = 0.0,
                  dtype: str = "float32", device: str = "cpu"):
         spec.check(self.impl, momentum, weight_decay)
         super().__init__(spec, params, lr=lr, dtype=dtype, device=device)
 
-    def make_optimizer(self, parameters, lr: float, momentum: float, weight_decay: float) -> torch.optim.Optimizer:
-        return torch.optim.Adam(parameters, lr=lr)  # the course trains its RNNs with Adam
+    def make_optimizer(self, parameters, momentum: float, weight_decay: float) -> torch.optim.Optimizer:
+        return torch.optim.Adam(parameters)  # the course trains its RNNs with Adam
 
     def build(self, spec) -> nn.Module:
         return build_rnn(spec)

@@ -10,7 +10,7 @@ from types import ModuleType
 
 import numpy as np
 
-from groundup.core.learner import EVAL_CHUNK, evaluate_in_chunks, outputs_in_chunks
+from groundup.core.learner import EVAL_CHUNK, UNSET_LR, evaluate_in_chunks, outputs_in_chunks
 from groundup.core.models import DenseSpec
 from groundup.core.models_cnn import ConvSpec, as_images
 from groundup.numpy_impl import conv as conv_ops
@@ -45,7 +45,7 @@ class NumpyLearner(NumpyBatches):
 
     eval_rows = EVAL_CHUNK  # samples per forward pass when evaluating
 
-    def __init__(self, spec, params: dict, *, lr: float, momentum: float = 0.0,
+    def __init__(self, spec, params: dict, *, lr: float = UNSET_LR, momentum: float = 0.0,
                  weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
         # NumPy computes on the CPU: ``device`` is accepted like the torch learners' and unused
         self.spec, self.dtype = spec, np.dtype(dtype)

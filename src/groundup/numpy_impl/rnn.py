@@ -25,6 +25,7 @@ import sys
 
 import numpy as np
 
+from groundup.core.learner import UNSET_LR
 from groundup.numpy_impl.learner import NumpyBatches
 from groundup.numpy_impl.losses import softmax_cross_entropy
 from groundup.numpy_impl.optim import Adam
@@ -77,7 +78,7 @@ class NumpyRNN(NumpyBatches):
     learner can train someone's own functions.
     """
 
-    def __init__(self, spec, params: dict, *, lr: float, momentum: float = 0.0, weight_decay: float = 0.0,
+    def __init__(self, spec, params: dict, *, lr: float = UNSET_LR, momentum: float = 0.0, weight_decay: float = 0.0,
                  dtype: str = "float32", device: str = "cpu", ops=None):
         # NumPy computes on the CPU: ``device`` is accepted like the torch learners' and unused
         spec.check(self.impl, momentum, weight_decay)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from groundup.core.learner import UNSET_LR
 from groundup.core.models import DenseSpec
 from groundup.scratch import functional as F
 from groundup.scratch.optim import SGD
@@ -18,17 +19,19 @@ class ScratchLearner(TorchLearner):
 
     params: dict[str, torch.Tensor]
 
-    def __init__(self, spec, params: dict, *, lr: float, momentum: float = 0.0,
+    def __init__(self, spec, params: dict, *, lr: float = UNSET_LR, momentum: float = 0.0,
                  weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu"):
         self.spec, self.dtype, self.device = spec, torch_dtype(dtype), device
         self.params = {k: torch.tensor(v, dtype=self.dtype, device=device, requires_grad=True)
                        for k, v in params.items()}
         self.loss_fn = F.LOSSES[spec.loss]
-        self.optimizer = self.make_optimizer(list(self.params.values()), lr, momentum, weight_decay)
+        self.optimizer = self.make_optimizer(list(self.params.values()), momentum, weight_decay)
+        self.set_lr(lr)
 
-    def make_optimizer(self, params: list[torch.Tensor], lr: float, momentum: float, weight_decay: float):
-        """The optimizer for ``params``: own SGD (a subclass may train with another)."""
-        return SGD(params, lr, momentum, weight_decay)
+    def make_optimizer(self, params: list[torch.Tensor], momentum: float, weight_decay: float):
+        """The optimizer for ``params``, its learning rate left to ``set_lr``: own SGD (a subclass
+        may train with another)."""
+        return SGD(params, UNSET_LR, momentum, weight_decay)
 
     def set_lr(self, lr: float) -> None:
         self.optimizer.lr = lr

@@ -14,6 +14,7 @@ from __future__ import annotations
 import numpy as np
 import torch
 
+from groundup.core.learner import UNSET_LR
 from groundup.scratch.learner import ScratchLearner
 from groundup.scratch.optim import Adam
 
@@ -29,13 +30,13 @@ class ScratchRNN(ScratchLearner):
 
     impl = "scratch"
 
-    def __init__(self, spec, params: dict, *, lr: float, momentum: float = 0.0, weight_decay: float = 0.0,
+    def __init__(self, spec, params: dict, *, lr: float = UNSET_LR, momentum: float = 0.0, weight_decay: float = 0.0,
                  dtype: str = "float32", device: str = "cpu"):
         spec.check(self.impl, momentum, weight_decay)
         super().__init__(spec, params, lr=lr, dtype=dtype, device=device)
 
-    def make_optimizer(self, params: list[torch.Tensor], lr: float, momentum: float, weight_decay: float):
-        return Adam(params, lr)  # the course trains its RNNs with Adam
+    def make_optimizer(self, params: list[torch.Tensor], momentum: float, weight_decay: float):
+        return Adam(params, UNSET_LR)  # the course trains its RNNs with Adam
 
     def prepare_inputs(self, x) -> torch.Tensor:
         """Ids (N, T) -> one-hot inputs (N, T, vocab), on the device."""

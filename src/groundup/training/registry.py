@@ -9,7 +9,7 @@ in ``LEARNERS`` below.
 from __future__ import annotations
 
 from groundup.errors import ConfigError
-from groundup.core.learner import Learner
+from groundup.core.learner import UNSET_LR, Learner
 from groundup.core.models import IMPLS, DenseSpec
 from groundup.core.models_cnn import ConvSpec
 from groundup.core.models_rnn import RNNSpec
@@ -34,9 +34,10 @@ def impls_of(spec) -> tuple[str, ...]:
     return tuple(i for i in IMPLS if i in LEARNERS.get(type(spec), {}))
 
 
-def make_learner(impl: str, spec, params: dict, *, lr: float, momentum: float = 0.0,
+def make_learner(impl: str, spec, params: dict, *, lr: float = UNSET_LR, momentum: float = 0.0,
                  weight_decay: float = 0.0, dtype: str = "float32", device: str = "cpu") -> Learner:
-    """The learner of ``impl`` for ``spec``, built from shared initial parameters."""
+    """The learner of ``impl`` for ``spec``, built from shared initial parameters; ``lr`` only
+    for one stepped by hand (``train.fit`` sets a run's)."""
     classes = LEARNERS.get(type(spec))
     if classes is None:
         raise ConfigError(f"no implementation is registered for {type(spec).__name__}")
@@ -48,6 +49,7 @@ def make_learner(impl: str, spec, params: dict, *, lr: float, momentum: float = 
 
 
 def build_learner(spec, impl: str, params: dict, settings, device: str = "cpu") -> Learner:
-    """``make_learner`` with a run's settings (``core.settings.Settings``)."""
-    return make_learner(impl, spec, params, lr=settings.lr, momentum=settings.momentum,
+    """``make_learner`` with a run's settings (``core.settings.Settings``); not its lr: ``train.fit``
+    owns that, and sets its schedule's before every epoch."""
+    return make_learner(impl, spec, params, momentum=settings.momentum,
                         weight_decay=settings.weight_decay, dtype=settings.dtype, device=device)

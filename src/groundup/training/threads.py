@@ -54,6 +54,11 @@ def cores() -> int:
         return os.cpu_count() or 1
 
 
+def _stat_cpus() -> int:
+    """The CPUs /proc/stat's times add up: all the machine's, also those ``cores()`` leaves out."""
+    return os.cpu_count() or 1
+
+
 def _cpu_times() -> tuple[int, int]:
     """(busy, total) jiffies of all CPUs since boot, from /proc/stat (Linux)."""
     with open("/proc/stat", encoding="ascii") as f:
@@ -69,7 +74,7 @@ def busy_cores(window: float = WINDOW) -> float | None:
         busy0, total0 = _cpu_times()
         time.sleep(window)
         busy1, total1 = _cpu_times()
-        return (os.cpu_count() or 1) * (busy1 - busy0) / max(total1 - total0, 1)
+        return _stat_cpus() * (busy1 - busy0) / max(total1 - total0, 1)
     except (OSError, ValueError, IndexError):
         pass
     try:
@@ -185,11 +190,6 @@ def blas_limited(n: int):
                 os.environ[k] = v
 
 
-_applied: Choice | None = None  # what ``apply`` last set, for the run's config.json
-_requested: int | str = "auto"  # what ``apply`` was asked for
-_guard: "Guard | None" = None  # auto's watch over the other programs while a run trains
-
-
 class Guard:
     """``auto`` while a run trains: every ``PERIOD`` seconds, how many cores the other programs
     used since the last look (all CPU time but this process's own), and the threads set again
@@ -223,7 +223,7 @@ class Guard:
             return
         (busy0, total0, own0), (busy1, total1, own1) = self._last, now
         self._last = now
-        per_core = (total1 - total0) / (os.cpu_count() or 1)  # clock ticks that passed
+        per_core = (total1 - total0) / _stat_cpus()  # clock ticks that passed
         if per_core <= 0:
             return
         others = max(0.0, (busy1 - busy0) - (own1 - own0) * _TICKS) / per_core
@@ -263,18 +263,34 @@ def _set_threads(n: int) -> None:
     set_blas_threads(n)
 
 
+@dataclass(frozen=True)
+class Applied:
+    """What ``apply`` set: the threads and why, what it was asked for, and auto's guard."""
+
+    choice: Choice
+    requested: int | str
+    guard: Guard | None = None  # auto's watch over the other programs while a run trains
+
+
+# The threads torch and the BLAS use belong to the process (torch.set_num_threads has no other
+# scope), and so does this record of them: set by ``apply`` (and ``resume_with``), where a command
+# or an API call begins, and read through ``applied()`` (a run's config.json), ``guard()`` (fit)
+# and ``resume_with`` (a resume). Handing it down instead would take one more argument through
+# the launch, every experiment's run and fit, for a value that cannot differ between them.
+_current: Applied | None = None
+
+
 def guard() -> Guard | None:
     """The active ``Guard`` (None unless ``apply`` chose auto's threads from the machine's load)."""
-    return _guard
+    return None if _current is None else _current.guard
 
 
 def apply(requested: int | str = "auto", experiment=None) -> Choice:
     """Choose the number of threads and set it for torch and NumPy's BLAS."""
-    global _applied, _guard, _requested
+    global _current
     choice = choose(requested, experiment)
     _set_threads(choice.threads)
-    _applied, _requested = choice, requested
-    _guard = Guard(choice.threads, cores()) if choice.watch else None
+    _current = Applied(choice, requested, Guard(choice.threads, cores()) if choice.watch else None)
     return choice
 
 
@@ -287,16 +303,15 @@ def resume_with(started: int | None) -> str | None:
     it started with, and no guard changes it while it trains. An N asked for is kept; if it
     differs, the returned note says what it costs (None otherwise).
     """
-    global _applied, _guard
+    global _current
     if not isinstance(started, int) or isinstance(started, bool) or not 1 <= started <= 1024:
         return None
-    if _applied is None or _requested == "auto":
+    if _current is None or _current.requested == "auto":
         _set_threads(started)
-        _applied = Choice(started, "as the run started, so that it resumes exactly")
-        _guard = None
+        _current = Applied(Choice(started, "as the run started, so that it resumes exactly"), "auto")
         return None
-    if _applied.threads != started:
-        return (f"{_applied.threads} thread(s) as requested, but the run started with {started}: from here its "
+    if _current.choice.threads != started:
+        return (f"{_current.choice.threads} thread(s) as requested, but the run started with {started}: from here its "
                 f"numbers may differ in their last digits from those of an uninterrupted run "
                 f"(--threads {started}, or auto, keeps them identical)")
     return None
@@ -304,4 +319,4 @@ def resume_with(started: int | None) -> str | None:
 
 def applied() -> dict | None:
     """The threads this process's runs use and why (None if ``apply`` was not called)."""
-    return None if _applied is None else {"count": _applied.threads, "why": _applied.reason}
+    return None if _current is None else {"count": _current.choice.threads, "why": _current.choice.reason}

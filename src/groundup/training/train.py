@@ -136,7 +136,7 @@ def fit(learner, split: Split, *, epochs: int, batch_size: int, seed: int, lr: f
         for epoch in range(start, epochs):
             fault_point("epoch-start")
             epoch_lr = lr_at(schedule, lr, epoch, epochs)
-            learner.set_lr(epoch_lr)
+            learner.set_lr(epoch_lr)  # the learning rate's one owner: learners are built without it
             bar.set_description(f"epoch {epoch + 1}/{epochs}")
             began = time.perf_counter()
             for xb, yb in batches(epoch):
