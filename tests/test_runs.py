@@ -7,6 +7,7 @@ import os
 import pytest
 
 from groundup.store import runs
+from groundup.store.folder import is_locked
 
 
 def test_atomic_write_keeps_the_old_file_when_writing_fails(tmp_path, monkeypatch):
@@ -52,7 +53,7 @@ def test_folder_lock_is_exclusive_across_processes_and_leaves_nothing(tmp_path):
              "try:\n    with runs.folder_lock(sys.argv[1]): print('got it')\n"
              "except runs.RunFolderError as err: print(err)")
     with runs.folder_lock(tmp_path), runs.folder_lock(tmp_path):  # re-entrant in one process
-        assert runs.is_locked(tmp_path)
+        assert is_locked(tmp_path)
         other = subprocess.run([sys.executable, "-c", probe, str(tmp_path), str(ROOT / "src")],
                                capture_output=True, text=True, check=True)
         assert f"pid {os.getpid()}" in other.stdout

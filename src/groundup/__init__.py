@@ -18,7 +18,7 @@ The command line (``groundup run ...``) does the same from a terminal.
 from groundup.version import __version__  # noqa: E402
 
 from groundup import datasets  # noqa: E402
-from groundup.api import check, compare, lab, resume, run  # noqa: E402
-from groundup.store.results import Result, open_run  # noqa: E402
+from groundup.api import check, compare, lab, open_run, resume, run  # noqa: E402
+from groundup.store.results import Result  # noqa: E402
 
 __all__ = ["Result", "check", "compare", "datasets", "lab", "open_run", "resume", "run", "__version__"]

@@ -14,7 +14,27 @@ import contextlib
 from pathlib import Path
 
 from groundup.i18n import choose, font_note, language, printer
-from groundup.store.results import Result, open_run
+from groundup.store import results
+from groundup.store.results import Result
+
+
+def open_run(path: str | Path, lang: str | None = None) -> Result:
+    """Read a finished run folder (any kind groundup writes) into a ``Result``; ``lang``: the
+    language of its card and plots (default: ``$GROUNDUP_LANG``, else the locale, else English).
+
+    Raises ``GroundupError`` with one line if the folder is missing, is not a run folder, is
+    damaged (unreadable JSON or CSV, a file the contract requires missing) or holds a run that
+    did not finish (with the command that finishes it).
+    """
+    from groundup.app.advice import said
+    from groundup.errors import RunFolderError
+    from groundup.store.folder import NotFinished
+
+    try:
+        return results.open_run(path, lang, explain=said)
+    except NotFinished as err:
+        raise RunFolderError(said(err)) from None
+
 
 def run(name: str, impl: str = "all", preset: str = "quick", out: str | Path | None = None, *,
         data_dir: str | Path | None = None, threads: int | str = "auto", overwrite: bool = False,

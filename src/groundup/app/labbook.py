@@ -17,12 +17,11 @@ from pathlib import Path
 from groundup.errors import ConfigError, DataError, GroundupError, Interrupted, RunFolderError, StorageError
 from groundup.experiments import EXPERIMENTS
 from groundup.i18n import current, experiment_title, font_note, silent, t
-from groundup.app.launch import os_errors
+from groundup.app.advice import advised
 from groundup.report.html import page
 from groundup.report.markdown import fmt, table
-from groundup.store.runs import RunFolder, folder_lock, holds_completed_run, is_run_folder, versions
-
-LAB_STATE = "lab.json"  # the lab's entries so far: what `lab --resume` keeps
+from groundup.store.folder import LAB_STATE, Folder
+from groundup.store.runs import RunFolder, folder_lock, versions
 
 
 @dataclass
@@ -75,9 +74,9 @@ def run_lab(preset: str | None, out: Path, only: list[str] | None = None, data_d
     known = sorted({p for e in exps for p in e.presets})
     if preset not in known:
         raise ConfigError(f"unknown preset {preset!r}; choose from: {', '.join(known)}")
-    with os_errors(None, "lab"):
+    with advised(None, "lab"):
         out.mkdir(parents=True, exist_ok=True)
-    with os_errors(None, "lab"), folder_lock(out):
+    with advised(None, "lab"), folder_lock(out):
         return _run_locked(exps, preset, out, data_dir, quiet, say, threads, only)
 
 
@@ -94,7 +93,7 @@ def _run_locked(exps, preset: str, out: Path, data_dir: str | None, quiet: bool,
             if own != preset:
                 say(t("lab.line.no_preset", prefix=prefix, preset=repr(preset), own=repr(own)))
             kept = previous.get(exp.name)
-            if kept and kept.status == "done" and holds_completed_run(out / exp.name):
+            if kept and kept.status == "done" and Folder(out / exp.name).holds_completed_run():
                 say(t("lab.line.kept", prefix=prefix, headline=_headline(kept)))
                 entries.append(kept)
             else:
@@ -113,13 +112,13 @@ def _run_one(exp, own: str, preset: str, out: Path, data_dir: str | None, prefix
 
     apply(threads, exp)  # a small model gets one thread, a large one the free cores
     began = time.perf_counter()
-    folder = out / exp.name
+    folder = Folder(out / exp.name)
     note = t("lab.fallback", own=repr(own), name=exp.name, preset=repr(preset)) if own != preset else ""
     try:
-        if exp.task is not None and is_run_folder(folder) and _preset_of(folder) == own:
-            result = launch.resume(folder, overrides={"data_dir": data_dir}, quiet=True, say=silent)
+        if exp.task is not None and folder.has("config.json") and _preset_of(folder) == own:
+            result = launch.resume(folder.path, overrides={"data_dir": data_dir}, quiet=True, say=silent)
         else:
-            result = launch.start(exp.name, "all", own, {"data_dir": data_dir}, folder, overwrite=True,
+            result = launch.start(exp.name, "all", own, {"data_dir": data_dir}, folder.path, overwrite=True,
                                   quiet=True, say=silent)
         entry = Entry(exp.name, "done", reason=note, seconds=time.perf_counter() - began,
                       summaries=result.summaries)
@@ -134,9 +133,9 @@ def _run_one(exp, own: str, preset: str, out: Path, data_dir: str | None, prefix
     return entry
 
 
-def _preset_of(folder: Path) -> str | None:
+def _preset_of(folder: Folder) -> str | None:
     try:
-        return RunFolder(folder, create=False).read_json("config.json").get("preset")
+        return folder.config().get("preset")
     except GroundupError:
         return None
 

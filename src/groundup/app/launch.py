@@ -11,15 +11,16 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from groundup.errors import ConfigError, RunFolderError, StorageError, check_choice
+from groundup.app.advice import advised
+from groundup.errors import ConfigError, RunFolderError, check_choice
 from groundup.experiments import get
 from groundup.training import threads
 from groundup.experiments.base import Experiment
 from groundup.core.settings import Settings, check_setting
-from groundup.experiments.supervised import complete, finished
+from groundup.experiments.supervised import complete
 from groundup.core.models import IMPLS
-from groundup.store.runs import (RunFolder, clear_for_new_run, folder_lock, holds_completed_run, never_started,
-                                 new_run_folder, settle_run_folder)
+from groundup.store.folder import Folder
+from groundup.store.runs import RunFolder, folder_lock, new_run_folder, settle_run_folder
 
 RUNS_ROOT = Path("runs")
 
@@ -63,25 +64,6 @@ def read_config(path: Path) -> dict:
     return config
 
 
-@contextlib.contextmanager
-def os_errors(folder: Path | None, name: str):
-    """Turn the OS's refusals into one line naming the path and, if the run can go on later,
-    how to resume it."""
-    try:
-        yield
-    except OSError as err:
-        then = ""
-        if folder is not None and _has_checkpoint(folder):
-            then = f"the run is saved up to its last epoch: resume with: groundup run {name} --resume {folder}"
-        raise StorageError.from_os(err, then) from None
-
-
-def _has_checkpoint(folder: Path) -> bool:
-    with contextlib.suppress(OSError):
-        return any(Path(folder).glob("checkpoint.*")) or any(Path(folder).glob("*/checkpoint.*"))
-    return False
-
-
 def default_label(exp: Experiment, impl: str | None, preset: str, overrides: dict) -> str:
     """A folder name that says what differs: ``nn-quick-lr0.5-epochs20``."""
     parts = ([impl] if exp.impls else []) + [preset]
@@ -102,7 +84,7 @@ def start(name: str, impl: str | None = None, preset: str = "quick", overrides: 
     impl = impl or "all"
     impls = implementations(exp, impl)
     default = out is None
-    with os_errors(None, name):
+    with advised(None, name):
         if default:
             out = new_run_folder(root, exp.name, default_label(exp, impl, preset, overrides))
         elif out.exists() and not out.is_dir():
@@ -110,8 +92,8 @@ def start(name: str, impl: str | None = None, preset: str = "quick", overrides: 
         else:
             out.mkdir(parents=True, exist_ok=True)
     try:
-        with os_errors(out, name), folder_lock(out):
-            clear_for_new_run(out, overwrite)
+        with advised(out, name), folder_lock(out):
+            _make_room(RunFolder(out), overwrite)
             summaries = exp.run(exp, impls, settings, out, preset, quiet=quiet, say=say) or {}
     finally:
         if default:
@@ -132,12 +114,12 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
     path = Path(path)
     if not path.is_dir():
         raise RunFolderError(f"{path}: no such run folder")
+    folder = Folder(path)
     if not (path / "config.json").exists():
-        members = sorted(p.name for p in path.iterdir() if (p / "config.json").is_file())
-        if members:  # a group written before groups recorded themselves
+        if members := folder.members():  # a group written before groups recorded themselves
             raise RunFolderError(f"{path} has no config.json of its own; resume its runs one at a time: "
-                                 + ", ".join(f"--resume {path / m}" for m in members))
-        if never_started(path):
+                                 + ", ".join(f"--resume {m.path}" for m in members))
+        if folder.never_started():
             raise RunFolderError(_never_started(path, name))
     config = read_config(path)
     exp = get(config["experiment"])
@@ -145,8 +127,8 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
         raise RunFolderError(f"{path} holds a run of {exp.name!r}, not {name!r}")
     if exp.task is None:
         raise RunFolderError(f"{exp.name} does not train a model; there is nothing to resume: run it again")
-    group = "impl" not in config
-    impls = config.get("impls") if group else [config["impl"]]
+    group = folder.kind == "group"
+    impls = config.get("impls") if group else [config.get("impl")]
     if not (isinstance(impls, list) and impls and all(i in exp.impls for i in impls)):
         raise RunFolderError(f"{path / 'config.json'}: damaged ('impl' is missing or unknown)")
     if impl not in (None, "all", *impls) or (impl != "all" and impl is not None and group):
@@ -156,21 +138,21 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
     settings = settings_from_config(config.get("settings"), path / "config.json")
     settings = _apply_resume_overrides(settings, overrides or {}, path)
     parent = path.resolve().parent
-    if not group and settings.epochs != config["settings"].get("epochs") and _is_group_of(parent, exp.name):
+    if not group and settings.epochs != config["settings"].get("epochs") and Folder(parent).is_group_of(exp.name):
         raise ConfigError(f"{path} is one member of the group in {parent}: change --epochs for the whole "
                           f"group, so that its comparison compares like with like: --resume {parent} "
                           f"--epochs {settings.epochs}")
-    if _complete(path, impls, group) and settings.epochs <= config["settings"].get("epochs", 0):
+    if folder.complete() and settings.epochs <= config["settings"].get("epochs", 0):
         raise RunFolderError(f"{path} holds a completed run; there is nothing to resume")
-    with os_errors(path, exp.name), folder_lock(path):
+    with advised(path, exp.name), folder_lock(path):
         started = (config.get("threads") or {}).get("count") if isinstance(config.get("threads"), dict) else None
         if note := threads.resume_with(started):
             say(f"{exp.name}: {note}")
         if settings.epochs != config["settings"].get("epochs") or note:  # the group's and its members' config.json
             changed = {"count": threads.applied()["count"], "why": threads.applied()["why"],
                        "resumed": time.strftime("%Y-%m-%dT%H:%M:%S")}
-            for folder in [path, *(p for p in path.iterdir() if group and (p / "config.json").is_file())]:
-                own = config if folder == path else read_config(folder)
+            for member in [folder, *(folder.members() if group else [])]:
+                own = config if member is folder else read_config(member.path)
                 new = dict(own)
                 if isinstance(own.get("settings"), dict):
                     new["settings"] = {**own["settings"], "epochs": settings.epochs}
@@ -179,7 +161,7 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
                     new["threads"] = {**own["threads"], "changed": [*(before if isinstance(before, list) else []),
                                                                     changed]}
                 if new != own:
-                    RunFolder(folder).write_json("config.json", new)
+                    RunFolder(member.path).write_json("config.json", new)
         from groundup.core.torch_common import resolve_device
 
         settings = settings.with_overrides(device=resolve_device(settings.device))
@@ -189,7 +171,7 @@ def resume(path: Path, name: str | None = None, impl: str | None = None, overrid
             if exp.task.variant:  # one of several models (rnn-hello): its own Task
                 exp = replace(exp, task=exp.task.variant(config))
             summaries = complete(exp, impls, settings, path, config["preset"], quiet, say)
-    return RunResult(path, _group_report(path) if group else path / "report.md", summaries)
+    return RunResult(path, folder.report(), summaries)
 
 
 def _never_started(path: Path, name: str | None) -> str:
@@ -205,7 +187,7 @@ def _never_started(path: Path, name: str | None) -> str:
         intended = {}
     name = intended.get("experiment") if isinstance(intended.get("experiment"), str) else name
     parent = path.resolve().parent
-    if name and _is_group_of(parent, name):
+    if name and Folder(parent).is_group_of(name):
         return (f"{path}: its run never started (it was stopped before its config.json was written), and "
                 f"it is one member of the group in {parent}: resume the group: groundup run {name} "
                 f"--resume {parent}")
@@ -225,28 +207,22 @@ def _never_started(path: Path, name: str | None) -> str:
             f"nothing was saved: start it again with: {' '.join(command)} --out {path}")
 
 
-def _is_group_of(folder: Path, experiment: str) -> bool:
-    """Whether ``folder`` holds a group of ``experiment``'s runs (its config.json lists impls)."""
-    try:
-        config = RunFolder(folder, create=False).read_json("config.json")
-    except (RunFolderError, StorageError):
-        return False
-    return isinstance(config, dict) and config.get("experiment") == experiment and "impls" in config
-
-
-def _group_report(path: Path) -> Path:
-    """A group's overview: comparison.md when it compares implementations, report.md when its
-    members are one implementation's several models (``rnn-hello --impl nn``)."""
-    return path / ("comparison.md" if (path / "comparison.md").is_file() or not (path / "report.md").is_file()
-                   else "report.md")
-
-
-def _complete(path: Path, impls: list[str], group: bool) -> bool:
-    if group:
-        members = [p for p in path.iterdir() if (p / "config.json").is_file()]
-        return holds_completed_run(path) and _group_report(path).is_file() and \
-            all(finished(RunFolder(p)) for p in members)
-    return finished(RunFolder(path))
+def _make_room(folder: RunFolder, overwrite: bool) -> None:
+    """Make ``folder`` ready for a new run (the caller holds its lock): refuse a folder that holds
+    something other than runs, and one that holds a run unless ``overwrite``; then remove the
+    old run."""
+    if folder.empty():
+        return
+    path = folder.path
+    if not folder.holds_runs():
+        raise RunFolderError(f"{path} is not empty and holds no run; choose a new or empty folder for --out")
+    if not overwrite:
+        if folder.holds_completed_run():
+            raise RunFolderError(f"{path} already holds a completed run; add --overwrite (overwrite=True "
+                                 f"in Python) to replace it or choose another --out")
+        raise RunFolderError(f"{path} holds an unfinished run; continue it with --resume {path}, "
+                             f"or add --overwrite (overwrite=True in Python) to replace it")
+    folder.clear()
 
 
 def _apply_resume_overrides(settings: Settings, overrides: dict, path: Path) -> Settings:

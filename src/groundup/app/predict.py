@@ -16,10 +16,10 @@ from pathlib import Path
 import numpy as np
 
 from groundup.store import checkpoint
+from groundup.store.folder import Folder
 from groundup.errors import GroundupError, RunFolderError
 from groundup.experiments import get
-from groundup.experiments.supervised import identity
-from groundup.core.models import softmax
+from groundup.core.models import IMPLS, softmax
 from groundup.training.registry import build_learner
 
 MAX_BYTES = 50 * 2**20
@@ -53,15 +53,16 @@ def load_model(run_dir: Path) -> Model:
     if task is None or task.features is None:
         raise GroundupError(f"{run_dir} holds a run of {exp.name}, which is not an image classifier; "
                             f"predict works with softmax, MLP and CNN runs")
-    if "impl" not in config:
+    if Folder(run_dir).kind == "group":
         impls = [i for i in config.get("impls") or [] if (Path(run_dir) / i / "config.json").is_file()]
         choices = " or ".join(str(Path(run_dir) / i) for i in impls) or "one of its sub-folders"
         raise RunFolderError(f"{run_dir} holds one run per implementation; choose one: {choices}")
-    impl = config["impl"]
+    impl = config.get("impl")
+    if impl not in IMPLS:
+        raise RunFolderError(f"{Path(run_dir) / 'config.json'}: damaged ('impl' is missing or unknown)")
     settings = settings_from_config(config.get("settings"), Path(run_dir) / "config.json")
     meta, state = checkpoint.load(run_dir, impl)
-    if (meta.get("experiment"), meta.get("impl")) != (exp.name, impl) or \
-            identity(meta.get("settings") or {}) != identity(settings.as_dict()):
+    if not checkpoint.belongs(meta, exp.name, impl, settings.as_dict()):
         raise RunFolderError(f"{checkpoint.path_for(run_dir, impl)} does not belong to the run in {run_dir}")
     settings = replace(settings, dtype="float64")
     learner = build_learner(task.spec, impl, task.spec.init_params(settings), settings, "cpu")

@@ -19,7 +19,7 @@ from groundup.data.preprocess import standardize
 from groundup.experiments.base import Experiment
 from groundup.core.settings import Settings
 from groundup.core.metrics import confusion_matrix
-from groundup.core.models import IMPLS, predictions, softmax
+from groundup.core.models import predictions, softmax
 from groundup.training.registry import build_learner
 from groundup.report import figures
 from groundup.report.analysis import classification_analysis, instability_warning, training_analysis
@@ -28,7 +28,7 @@ from groundup.core.faults import fault_point
 from groundup.store.runs import RunFolder
 from groundup.core.torch_common import resolve_device
 from groundup.store import checkpoint
-from groundup.errors import Interrupted, RunFolderError, StorageError
+from groundup.errors import Interrupted, RunFolderError
 from groundup.i18n import described, experiment_title, font_note, ft, silent, t
 from groundup.training.train import Diverged, EpochRecord, History, Split, fit, index_batches
 from groundup.training.threads import applied
@@ -102,7 +102,7 @@ def run(exp: Experiment, impls: list[str], settings: Settings, out: Path, preset
     """
     settings = settings.with_overrides(device=resolve_device(settings.device))
     with RunFolder(out).lock() as folder:
-        if len(impls) > 1 and not (folder.path / "config.json").is_file():  # (a resume keeps it)
+        if len(impls) > 1 and not folder.has("config.json"):  # (a resume keeps it)
             folder.write_config(exp.name, preset, threads=applied(), impls=list(impls), settings=settings.as_dict())
         return complete(exp, impls, settings, folder.path, preset, quiet, say)
 
@@ -124,11 +124,6 @@ def complete(exp: Experiment, impls: list[str], settings: Settings, out: Path, p
     return summaries
 
 
-def identity(settings: dict) -> dict:
-    """The settings that decide a run's trajectory: all but the epoch count, device and data place."""
-    return {k: v for k, v in settings.items() if k not in ("epochs", "device", "data_dir")}
-
-
 def restore(folder: RunFolder, exp: Experiment, impl: str, settings: Settings, learner, say=None
             ) -> list[EpochRecord]:
     """The history of the run in ``folder`` after loading its checkpoint into ``learner``.
@@ -141,7 +136,7 @@ def restore(folder: RunFolder, exp: Experiment, impl: str, settings: Settings, l
     """
     path = checkpoint.path_for(folder.path, impl)
     metrics = folder.path / "metrics.csv"
-    saved = _saved_epochs(folder)
+    saved = folder.saved_epochs()
     if not os.path.lexists(path):
         if saved:
             (say or print)(f"{exp.name} [{impl}]: {path} is missing, though {saved} epoch(s) of this run were "
@@ -150,8 +145,7 @@ def restore(folder: RunFolder, exp: Experiment, impl: str, settings: Settings, l
         folder.write_metrics([])
         return []
     meta, state = checkpoint.load(folder.path, impl)
-    if (meta.get("experiment"), meta.get("impl")) != (exp.name, impl) or \
-            identity(meta.get("settings") or {}) != identity(settings.as_dict()):
+    if not checkpoint.belongs(meta, exp.name, impl, settings.as_dict()):
         raise RunFolderError(f"{path} does not belong to the run in {folder.path} (its experiment, "
                              f"implementation or settings differ from config.json)")
     done = meta["epochs_completed"]
@@ -170,30 +164,6 @@ def restore(folder: RunFolder, exp: Experiment, impl: str, settings: Settings, l
     return [EpochRecord(**r) for r in rows]
 
 
-def _saved_epochs(folder: RunFolder) -> int:
-    """How many epochs the run's summary.json says were saved (0 without one)."""
-    try:
-        saved = folder.read_json("summary.json").get("epochs_completed", 0)
-    except (RunFolderError, StorageError):
-        return 0
-    return saved if isinstance(saved, int) and not isinstance(saved, bool) else 0
-
-
-def finished(folder: RunFolder) -> bool:
-    """Whether the run in ``folder`` completed and has every output its summary lists (its report
-    and curves, for a summary from before the list), its checkpoint and its metrics.csv: nothing
-    left to resume."""
-    if folder.status() != "completed":
-        return False
-    summary = folder.read_json("summary.json")
-    outputs = summary.get("outputs")
-    if not (isinstance(outputs, list) and all(isinstance(n, str) for n in outputs)):
-        outputs = ["report.md", "curves.png"]
-    if summary.get("impl") in IMPLS:
-        outputs = [*outputs, "metrics.csv", checkpoint.path_for(folder.path, summary["impl"]).name]
-    return all((folder.path / n).is_file() for n in outputs)
-
-
 def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: dict,
             folder: RunFolder, preset: str, quiet: bool, say, resume_target: Path | None = None
             ) -> tuple[Outcome, dict]:
@@ -209,14 +179,14 @@ def run_one(exp: Experiment, impl: str, settings: Settings, data: Data, params: 
     with folder.lock():
         learner = build_learner(task.spec, impl, params, settings, device)
         history = History()
-        if not (folder.path / "config.json").is_file():
+        if not folder.has("config.json"):
             folder.write_config(exp.name, preset, threads=applied(), impl=impl, model=task.spec.describe(), dataset=data.dataset,
                                 n_train=len(data.split.y_train), n_test=len(data.split.y_test),
                                 settings=settings.as_dict(), device=device)
             folder.write_metrics([])
         else:
             history.records = restore(folder, exp, impl, settings, learner, say)
-            if finished(folder) and len(history.records) >= settings.epochs:
+            if folder.complete() and len(history.records) >= settings.epochs:
                 return _outcome(impl, settings, history, learner, data, task), folder.read_json("summary.json")
         if data.scaling is not None:  # what `predict` needs to prepare new inputs the same way
             folder.write_npz("preprocess.npz", mean=data.scaling[0], std=data.scaling[1])

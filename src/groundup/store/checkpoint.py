@@ -25,6 +25,7 @@ import numpy as np
 
 from groundup.errors import RunFolderError, StorageError
 from groundup.core.faults import fault_point
+from groundup.store.folder import checkpoint_name
 from groundup.store.runs import RunFolder, atomic_write_bytes, deferred_signals, metrics_digest
 
 FORMAT = 2
@@ -35,7 +36,19 @@ SYNC_SECONDS = 2.0  # force commits to disk at most this often (a kill needs no 
 
 
 def path_for(folder: Path, impl: str) -> Path:
-    return Path(folder) / ("checkpoint.npz" if impl == "numpy" else "checkpoint.pt")
+    return Path(folder) / checkpoint_name(impl)
+
+
+def _identity(settings: dict) -> dict:
+    """The settings that decide a run's trajectory: all but the epoch count, device and data place."""
+    return {k: v for k, v in settings.items() if k not in ("epochs", "device", "data_dir")}
+
+
+def belongs(meta: dict, experiment: str, impl: str, settings: dict) -> bool:
+    """Whether the checkpoint of ``meta`` is the run's of ``experiment``, ``impl`` and ``settings``
+    (those of its config.json): the same trajectory, whatever the epoch count."""
+    return (meta.get("experiment"), meta.get("impl")) == (experiment, impl) and \
+        _identity(meta.get("settings") or {}) == _identity(settings)
 
 
 def save(folder: Path, impl: str, meta: dict, state: dict, sync: bool = True) -> None:

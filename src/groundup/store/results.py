@@ -11,22 +11,17 @@ as a compact card: the headline numbers and the main figure.
 from __future__ import annotations
 
 import base64
-import csv
+import contextlib
 import html
-import json
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from groundup.errors import ConfigError, GroundupError
+from groundup.errors import ConfigError, GroundupError, RunFolderError
+from groundup.store.folder import FileError, Folder, NotFinished, headline_numbers
 
 # The figure a card shows: the first of these the folder has, else its first PNG.
 MAIN_FIGURES = ("comparison.png", "curves.png", "loss.png", "loss_wb.png", "broadcast.png")
-# Headline columns of a trained model's summary: (label, path of keys into the summary).
-HEADLINE = (("test accuracy", ("final", "test_accuracy")), ("best test accuracy", ("best_test_accuracy",)),
-            ("test loss", ("final", "test_loss")), ("train loss", ("final", "train_loss")),
-            ("predicted", ("final_predicted",)), ("loss", ("final_loss",)), ("accuracy", ("final_accuracy",)),
-            ("s / epoch", ("seconds_per_epoch",)), ("epochs completed", ("epochs_completed",)))
 # What a card leaves out of an experiment's own summary: bookkeeping, not results.
 _BOOKKEEPING = {"experiment", "preset", "status", "impl", "impls", "device", "dtype", "seed"}
 
@@ -105,7 +100,8 @@ class Result:
 
     def read_csv(self, name: str) -> Records:
         """Any other table of the folder, e.g. ``"epochs.csv"`` or ``"nn/test_predictions.csv"``."""
-        return read_csv(self.path / name)
+        with _said():
+            return Records(Folder(self.path).read_table(name))
 
     def plot(self, *columns: str, ax=None):
         """Draw history columns (default: the losses) against the epoch, one line per
@@ -147,7 +143,7 @@ class Result:
             settings = self.config.get("settings", {})
             return [(key, {k: v for k, v in list(_flatten(s, skip=set(settings)))[:12]})
                     for key, s in self.summary.items()]
-        return [(key, _headline_numbers(s)) for key, s in self.summary.items()]
+        return [(key, headline_numbers(s)) for key, s in self.summary.items()]
 
     def __repr__(self) -> str:
         what = " ".join(str(p) for p in (self.kind, self.experiment, self.preset and f"preset={self.preset}") if p)
@@ -199,17 +195,19 @@ class Result:
 
 # ---------------------------------------------------------------------------- reading a folder
 
-def open_run(path: str | Path, lang: str | None = None) -> Result:
+def open_run(path: str | Path, lang: str | None = None, explain=str) -> Result:
     """Read a finished run folder (any kind groundup writes) into a ``Result``; ``lang``: the
-    language of its card and plots (default: ``$GROUNDUP_LANG``, else the locale, else English).
+    language of its card and plots (default: ``$GROUNDUP_LANG``, else the locale, else English);
+    ``explain``: how a lab's ``not_run`` says why an experiment's folder could not be read.
 
     Raises ``GroundupError`` with one line if the folder is missing, is not a run folder, or
-    is damaged (unreadable JSON or CSV, a file the contract requires missing).
+    is damaged (unreadable JSON or CSV, a file the contract requires missing); ``NotFinished``
+    if its run did not finish.
     """
     if lang is not None:
         from groundup.i18n import choose
 
-        result = open_run(path)
+        result = open_run(path, explain=explain)
         result.lang = choose(lang)
         for inner in result.runs.values():
             inner.lang = result.lang
@@ -217,37 +215,51 @@ def open_run(path: str | Path, lang: str | None = None) -> Result:
     path = Path(path)
     if not path.is_dir():
         raise GroundupError(f"{path}: no such folder" if not path.exists() else f"{path} is not a folder")
-    if (path / "comparison.json").is_file():
-        return _open_comparison(path)
-    if (path / "index.md").is_file():
-        return _open_lab(path)
-    if (path / "summary.json").is_file() or (path / "config.json").is_file():
-        return _open_single(path)
+    folder = Folder(path)
+    with _said():
+        if folder.kind == "group" and folder.has("comparison.json"):
+            return _open_comparison(folder)
+        if folder.kind == "lab":
+            return _open_lab(folder, explain)
+        if folder.kind is not None:
+            return _open_single(folder)
     raise GroundupError(f"{path} is not a run folder (no summary.json, comparison.json or index.md)")
 
 
-def _open_single(path: Path) -> Result:
-    config = _json(path / "config.json") if (path / "config.json").is_file() else {}
-    if not (path / "summary.json").is_file():
-        hint = (f"; continue it with: groundup run {config['experiment']} --resume {path}"
-                if "experiment" in config and any(path.glob("checkpoint*")) else "")
-        raise GroundupError(f"{path} holds no summary.json: the run did not finish{hint}")
-    summary = _json(path / "summary.json")
+@contextlib.contextmanager
+def _said():
+    """A file that cannot be used, said as a reader of results says it: ``path: cannot be read
+    (why)`` or ``path is damaged: what``."""
+    try:
+        yield
+    except FileError as err:
+        if err.problem != "damaged":
+            raise RunFolderError(f"{err.path}: cannot be read ({err.cause})") from None
+        what = "expected a JSON object" if err.path.suffix == ".json" else err.detail
+        raise RunFolderError(f"{err.path} is damaged: {what}") from None
+
+
+def _open_single(folder: Folder) -> Result:
+    path = folder.path
+    config = folder.config() if folder.has("config.json") else {}
+    if not folder.has("summary.json"):
+        raise NotFinished(path, config.get("experiment"), folder.resumable())
+    summary = folder.read_json("summary.json")
     experiment = summary.get("experiment") or config.get("experiment")
     if "impl" in summary or "variants" in summary:
         kind = "run"
         per = {summary["impl"]: summary} if "impl" in summary else dict(summary["variants"])
-        if not (path / "metrics.csv").is_file():
+        if not folder.has("metrics.csv"):
             raise GroundupError(f"{path} is damaged: summary.json is there but metrics.csv is missing")
     else:
         kind, per = "experiment", {experiment or path.name: summary}
-    history = read_csv(path / "metrics.csv") if (path / "metrics.csv").is_file() else Records()
     return Result(path, kind, experiment, summary.get("preset") or config.get("preset"),
-                  summary.get("status", "completed"), per, history, _figures(path), config)
+                  summary.get("status", "completed"), per, Records(folder.read_metrics()), _figures(path), config)
 
 
-def _open_comparison(path: Path) -> Result:
-    comparison = _json(path / "comparison.json")
+def _open_comparison(folder: Folder) -> Result:
+    path = folder.path
+    comparison = folder.read_json("comparison.json")
     summaries = comparison.get("summaries")
     if not isinstance(summaries, dict) or not summaries:
         raise GroundupError(f"{path / 'comparison.json'} is damaged: it lists no implementations")
@@ -256,10 +268,10 @@ def _open_comparison(path: Path) -> Result:
         # One sub-folder per implementation (or model variant), named after it; a variant may
         # live in its implementation's folder.
         impl = summary.get("impl") if isinstance(summary, dict) else None
-        folder = next((path / n for n in (key, impl) if n and (path / n).is_dir()), None)
-        if folder is None:
+        member = next((path / n for n in (key, impl) if n and (path / n).is_dir()), None)
+        if member is None:
             raise GroundupError(f"{path} is damaged: comparison.json lists {key!r} but {path / key} is missing")
-        runs[key] = _open_single(folder)
+        runs[key] = _open_single(Folder(member))
     history = Records({"impl": impl, **row} for impl, r in runs.items() for row in r.history)
     figures = _figures(path) | {f"{r.path.name}/{n}": p for r in runs.values() for n, p in r.figures.items()}
     status = next((r.status for r in runs.values() if r.status != "completed"), "completed")
@@ -268,72 +280,22 @@ def _open_comparison(path: Path) -> Result:
                   runs=runs, comparison=comparison)
 
 
-def _open_lab(path: Path) -> Result:
-    index = (path / "index.md").read_text(encoding="utf-8", errors="replace")
-    folders = [p for p in path.iterdir() if p.is_dir() and any(
-        (p / n).is_file() for n in ("config.json", "summary.json", "comparison.json"))]
-    # The report's results table lists the experiments in the course's order.
-    folders.sort(key=lambda p: (index.find(f"{p.name}") % (len(index) + 1), p.name))
+def _open_lab(folder: Folder, explain) -> Result:
     runs, not_run = {}, {}
-    for folder in folders:
+    for experiment in folder.experiments():
+        name = experiment.path.name
         try:
-            runs[folder.name] = open_run(folder)
+            runs[name] = open_run(experiment.path, explain=explain)
         except GroundupError as err:
-            not_run[folder.name] = str(err)
+            not_run[name] = explain(err)
     history = Records({"experiment": name, **row} for name, r in runs.items() for row in r.history)
     preset = next((r.preset for r in runs.values() if r.preset), None)
-    return Result(path, "lab", None, preset, "completed", {n: r.summary for n, r in runs.items()},
-                  history, _figures(path), runs=runs, not_run=not_run)
-
-
-def read_csv(path: Path) -> Records:
-    """A CSV of the run folder as records: numbers as int or float, empty cells as None."""
-    try:
-        with open(path, newline="", encoding="utf-8") as f:
-            rows = list(csv.DictReader(f))
-    except (OSError, UnicodeDecodeError, csv.Error) as err:
-        raise GroundupError(f"{path}: cannot be read ({type(err).__name__})") from None
-    if any(None in row or None in row.values() for row in rows):
-        raise GroundupError(f"{path} is damaged: a row does not have the header's columns")
-    return Records({k: _value(v) for k, v in row.items()} for row in rows)
-
-
-def _json(path: Path) -> dict:
-    try:
-        value = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError) as err:
-        raise GroundupError(f"{path}: cannot be read ({type(err).__name__})") from None
-    if not isinstance(value, dict):
-        raise GroundupError(f"{path} is damaged: expected a JSON object")
-    return value
+    return Result(folder.path, "lab", None, preset, "completed", {n: r.summary for n, r in runs.items()},
+                  history, _figures(folder.path), runs=runs, not_run=not_run)
 
 
 def _figures(path: Path) -> dict[str, Path]:
     return {p.name: p for p in sorted(path.glob("*.png"))}
-
-
-def _value(text: str):
-    if text == "":
-        return None
-    for cast in (int, float):
-        try:
-            return cast(text)
-        except ValueError:
-            pass
-    return text
-
-
-# ---------------------------------------------------------------------------- headline numbers
-
-def _headline_numbers(summary: dict) -> dict[str, object]:
-    numbers = {}
-    for label, keys in HEADLINE:
-        value = summary
-        for k in keys:
-            value = value.get(k) if isinstance(value, dict) else None
-        if value is not None:
-            numbers[label] = value
-    return numbers
 
 
 def _flatten(value, prefix: str = "", skip: set = frozenset()):

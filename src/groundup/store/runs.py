@@ -5,6 +5,7 @@ Every whole file is written to a temporary name in the same folder and renamed i
 the mode the umask gives. ``metrics.csv`` grows by one appended row per epoch; the checkpoint
 (see ``checkpoint``) is the run's commit point and says how many of those rows are real. A run
 holds an exclusive lock on its folder (``.lock``, released by the OS when the process dies).
+What a folder is and what its files hold is read by ``folder.Folder``, which ``RunFolder`` extends.
 """
 
 from __future__ import annotations
@@ -22,11 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from groundup.errors import RunFolderError, StorageError
+from groundup.errors import RunFolderError
 from groundup.core.faults import fault_point
-
-METRIC_COLUMNS = ("epoch", "train_loss", "train_accuracy", "test_loss", "test_accuracy", "seconds")
-LOCK_NAME = ".lock"
+from groundup.store.folder import LOCK_NAME, METRIC_COLUMNS, FileError, Folder, FolderBusy, orphans
 
 
 @contextlib.contextmanager
@@ -147,16 +146,17 @@ def metrics_digest(rows, digest=None):
     return digest
 
 
-class RunFolder:
-    """One run's folder. Methods write one file each and return its name."""
+class RunFolder(Folder):
+    """A run folder to write: each method writes one file and returns its name (what it reads,
+    and what it is: see ``Folder``)."""
 
     def __init__(self, path: Path, create: bool = True):
-        self.path = Path(path)
+        super().__init__(path)
         self.written: list[str] = []  # the files written through this object, in order
         if create:
             self.path.mkdir(parents=True, exist_ok=True)
         elif not (self.path / "config.json").is_file():
-            raise RunFolderError(f"{self.path} is not a run folder (no config.json)")
+            raise FileError(f"{self.path} is not a run folder (no config.json)", self.path / "config.json", "missing")
 
     def write_json(self, name: str, obj) -> str:
         atomic_write_text(self.path / name, json.dumps(_jsonable(obj), indent=2) + "\n")
@@ -192,36 +192,6 @@ class RunFolder:
                         os.fsync(f.fileno())
             yield append
 
-    def read_metrics(self, limit: int | None = None) -> list[dict]:
-        """The first ``limit`` rows of metrics.csv (all without a limit), numbers exactly as they
-        were written; what lies beyond them (an epoch that never committed) is not read."""
-        path = self.path / "metrics.csv"
-        try:
-            with open(path, encoding="utf-8", newline="") as f:
-                lines = f.read().split("\n")
-        except FileNotFoundError:
-            return []
-        except (OSError, UnicodeDecodeError) as err:
-            if isinstance(err, OSError):
-                raise StorageError.from_os(err) from None
-            raise RunFolderError(f"{path}: damaged (not text); move the folder away and start again") from None
-        body = [line for line in lines[1:] if line] if limit is None else lines[1:limit + 1]
-        try:
-            if lines[0] != ",".join(METRIC_COLUMNS):
-                raise ValueError("unexpected header")
-            rows = []
-            for k, line in enumerate(body, 1):
-                cells = line.split(",")
-                if len(cells) != len(METRIC_COLUMNS):
-                    raise ValueError(f"row {k} has {len(cells)} columns")
-                row = {c: (None if v == "" else float(v)) for c, v in zip(METRIC_COLUMNS, cells)}
-                if row["epoch"] != k or any(row[c] is None for c in ("train_loss", "test_loss", "seconds")):
-                    raise ValueError(f"row {k} is not epoch {k}")
-                rows.append({**row, "epoch": k})
-            return rows
-        except ValueError as err:
-            raise RunFolderError(f"{path}: damaged ({err}); move the folder away and start the run again") from None
-
     def save_figure(self, fig, name: str) -> str:
         """Save a matplotlib figure as PNG (atomically) and release it (from pyplot too, if it
         was made there; importing pyplot here would resolve a backend)."""
@@ -242,31 +212,16 @@ class RunFolder:
         self.written.append(name)
         return name
 
-    def read_json(self, name: str, kind: type = dict):
-        """A JSON file of the folder, which must hold a ``kind``; a clear error otherwise."""
-        path = self.path / name
-        try:
-            value = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise RunFolderError(f"{path}: missing; this is not a complete run folder") from None
-        except (ValueError, UnicodeDecodeError) as err:
-            raise RunFolderError(f"{path}: damaged ({type(err).__name__}); it cannot be read") from None
-        except OSError as err:
-            raise StorageError.from_os(err) from None
-        if not isinstance(value, kind):
-            raise RunFolderError(f"{path}: damaged (a {type(value).__name__}, not a {kind.__name__})")
-        return value
-
-    def status(self) -> str | None:
-        """"completed", "interrupted", "diverged", ... from summary.json; None without one."""
-        try:
-            return self.read_json("summary.json").get("status", "completed")
-        except (RunFolderError, StorageError):
-            return None
-
-    def remove_orphans(self) -> None:
-        """Remove temporary files a killed process left behind (``.NAME.*.tmp``)."""
-        remove_orphans(self.path)
+    def clear(self) -> None:
+        """Remove everything in the folder but its lock (the caller holds it): what a run
+        replacing the one here does first."""
+        for p in self.path.iterdir():
+            if p.name == LOCK_NAME:
+                continue
+            if p.is_dir() and not p.is_symlink():
+                shutil.rmtree(p)
+            else:
+                p.unlink()
 
     @contextlib.contextmanager
     def lock(self):
@@ -277,29 +232,10 @@ class RunFolder:
 
 # ---- one run per folder -------------------------------------------------------------------
 
-def orphans(path: Path) -> list[Path]:
-    """The temporary files of whole-file writes in ``path`` (``.NAME.*.tmp``): while nobody holds
-    the folder's lock, what a killed writer left behind."""
-    try:
-        return [p for p in Path(path).glob(".*.tmp") if p.is_file() and not p.is_symlink()]
-    except OSError:
-        return []
-
-
 def remove_orphans(path: Path) -> None:
     """Remove what a killed writer left in ``path`` (the caller holds its lock)."""
     for tmp in orphans(path):
         tmp.unlink(missing_ok=True)
-
-
-def never_started(path: Path) -> bool:
-    """Whether ``path`` holds only what a run killed before its first rename (its config.json)
-    leaves behind: the lock file and temporary files, at least one of them."""
-    try:
-        left = {p.name for p in Path(path).iterdir()}
-    except OSError:
-        return False
-    return bool(left) and left <= {LOCK_NAME, *(p.name for p in orphans(path))}
 
 
 _held: dict[Path, list] = {}  # folder -> [fd, depth] of the locks this process holds
@@ -330,8 +266,7 @@ def folder_lock(path: Path):
         except BlockingIOError:
             holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "unknown"
             os.close(fd)
-            raise RunFolderError(f"{path} is in use by another groundup run (pid {holder}); wait for it "
-                                 f"to finish, or choose another --out") from None
+            raise FolderBusy(path, holder) from None
         try:  # the holder before us may have removed the file we opened: lock the one in place
             same = os.stat(lockfile).st_ino == os.fstat(fd).st_ino
         except FileNotFoundError:
@@ -350,61 +285,6 @@ def folder_lock(path: Path):
         with contextlib.suppress(OSError):
             os.unlink(lockfile)
         os.close(fd)
-
-
-def is_locked(path: Path) -> bool:
-    """Whether the folder's lock is held: a run in progress."""
-    import fcntl
-
-    try:
-        fd = os.open(Path(path) / LOCK_NAME, os.O_RDONLY)
-    except OSError:
-        return False
-    try:
-        fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
-        return False
-    except BlockingIOError:
-        return True
-    finally:
-        os.close(fd)
-
-
-def is_run_folder(path: Path) -> bool:
-    return (Path(path) / "config.json").is_file()
-
-
-def holds_completed_run(path: Path) -> bool:
-    path = Path(path)
-    if (path / "comparison.json").is_file():
-        return True
-    return RunFolder(path, create=False).status() == "completed" if is_run_folder(path) else False
-
-
-def clear_for_new_run(path: Path, overwrite: bool) -> None:
-    """Make ``path`` ready for a new run (the caller holds its lock): refuse a folder that holds
-    a run unless ``overwrite``, then remove everything of the old run. Never delete a folder's
-    contents that are not a run."""
-    path = Path(path)
-    entries = [p for p in path.iterdir() if p.name != LOCK_NAME and not p.name.endswith(".tmp")]
-    if not entries:
-        return
-    holds_runs = is_run_folder(path) or (path / "comparison.json").is_file() or any(
-        is_run_folder(p) for p in entries if p.is_dir())  # also --impl all folders of older versions
-    if not holds_runs:
-        raise RunFolderError(f"{path} is not empty and holds no run; choose a new or empty folder for --out")
-    if not overwrite:
-        if holds_completed_run(path):
-            raise RunFolderError(f"{path} already holds a completed run; add --overwrite (overwrite=True "
-                                 f"in Python) to replace it or choose another --out")
-        raise RunFolderError(f"{path} holds an unfinished run; continue it with --resume {path}, "
-                             f"or add --overwrite (overwrite=True in Python) to replace it")
-    for p in path.iterdir():
-        if p.name == LOCK_NAME:
-            continue
-        if p.is_dir() and not p.is_symlink():
-            shutil.rmtree(p)
-        else:
-            p.unlink()
 
 
 # ---- where runs go by default ------------------------------------------------------------
@@ -455,48 +335,14 @@ def list_runs(root: Path) -> list[dict]:
     root = Path(root)
     found = []
     for config_path in sorted(root.rglob("config.json")):
-        folder = config_path.parent
-        if folder.parent != root and (folder.parent / "config.json").is_file():
+        folder = Folder(config_path.parent)
+        if folder.path.parent != root and (folder.path.parent / "config.json").is_file():
             continue  # an implementation inside an --impl all group: the group's line covers it
         try:
-            config = RunFolder(folder, create=False).read_json("config.json")
-        except (RunFolderError, StorageError):
+            config = folder.config()
+        except RunFolderError:
             continue
-        found.append(_run_line(folder, config))
+        found.append({"folder": str(folder.path), "experiment": config.get("experiment", "?"),
+                      "preset": config.get("preset", "?"), **folder.headline(),
+                      "created": str(config.get("created", ""))})
     return sorted(found, key=lambda r: (r["created"], r["folder"]))
-
-
-def _run_line(folder: Path, config: dict) -> dict:
-    impls = config.get("impls")
-    if impls and (folder / impls[0]).is_dir():  # a group: one headline per implementation
-        parts = {i: _headline(folder / i) for i in impls if (folder / i / "config.json").is_file()}
-        done = (folder / "comparison.json").is_file()
-        status = "completed" if done else "running" if is_locked(folder) else "interrupted"
-        numbers = ", ".join(f"{i} {h['result']}" for i, h in parts.items() if h["result"])
-        epochs = next((h["epochs"] for h in parts.values()), "")
-        impl = "all"
-    else:
-        h = _headline(folder)
-        status, numbers, epochs, impl = h["status"], h["result"], h["epochs"], config.get("impl", "-")
-    return {"folder": str(folder), "experiment": config.get("experiment", "?"), "impl": impl,
-            "preset": config.get("preset", "?"), "status": status, "epochs": epochs, "result": numbers,
-            "created": str(config.get("created", ""))}
-
-
-def _headline(folder: Path) -> dict:
-    summary = {}
-    with contextlib.suppress(RunFolderError, StorageError):
-        summary = RunFolder(folder, create=False).read_json("summary.json")
-    status = summary.get("status") or ("running" if is_locked(folder) else "interrupted")
-    if status != "completed" and is_locked(folder):
-        status = "running"
-    final = summary.get("final") or {}
-    if final.get("test_accuracy") is not None:
-        result = f"test acc. {final['test_accuracy']:.4f}"
-    elif final.get("test_loss") is not None:
-        result = f"test loss {final['test_loss']:.4g}"
-    else:
-        result = ""
-    done, planned = summary.get("epochs_completed", summary.get("epochs")), summary.get("epochs_planned")
-    epochs = "" if done is None else f"{done}" + (f"/{planned}" if planned and planned != done else "")
-    return {"status": status, "result": result, "epochs": epochs}
