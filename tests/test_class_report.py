@@ -82,6 +82,10 @@ def test_every_file_is_graded_or_named_with_why(graded):
                                        "error"]  # the old columns first, in their order
     assert rows["张伟"]["passed"] == rows["carol"]["passed"] == "true"
     assert rows["gbk"]["passed"] == "false" and rows["gbk"]["error"]  # refused with one line, not lost
+    assert list(rows["alice"])[-1] == "error_kind"  # the newest column, at the end
+    assert {n: rows[n]["error_kind"] for n in ("alice", "bob", "imports_torch", "endless", "exit_at_import", "gbk")} == {
+        "alice": "", "bob": "", "imports_torch": "refused", "endless": "timeout", "exit_at_import": "not_loaded",
+        "gbk": "not_loaded"}
     said = {line.split(": ")[1] for line in stdout.splitlines() if line.startswith("not graded: ")}
     assert said == {"erin.docx", "readme.txt", "empty"}, stdout  # .DS_Store is not the teacher's concern
     md = (out.parent / "class.md").read_text()
@@ -202,6 +206,45 @@ def test_a_checks_named_mistake_goes_into_its_row():
     row = Graded("x", report).row()
     assert row["mistakes"] == "summed_loss;grad_sign" and row["passed_checks"] == "file loads"
     assert row["failed_checks"] == "a;b;c"
+
+
+def test_problems_are_read_from_the_error_kind_column():
+    row = {"submission": "a", "failed_checks": "accuracy", "error": "accuracy raised ValueError: the time limit"}
+    assert classreport.problem({**row, "error_kind": "crashed"}) == "crashed"  # the column, not the words
+    assert classreport.problem({**row, "error_kind": "not_run"}) is None  # stopped, but by nothing listed
+    assert classreport.problem({**row, "error": "", "error_kind": ""}) is None
+
+
+OLD_ROWS = {  # submission -> (failed_checks, error) as groundup wrote them before error_kind, and the problem
+    "endless": ("softmax values;accuracy", "softmax did not finish within the time limit of 3 s (an endless loop?)",
+                "timeout"),
+    "torch": ("file loads;accuracy", "torch.py, line 2 imports torch: softmax-regression is done by hand, "
+                                     "with NumPy only", "refused"),
+    "hog": ("file loads;accuracy", "loading the file ran out of memory (limit 2048 MB)", "crashed"),
+    "lost": ("file loads;accuracy", "the grading worker failed: its grading worker was killed twice while "
+                                    "checking it", "crashed"),
+    "exits": ("file loads;accuracy", "loading the file called sys.exit(0): the submission must not exit",
+              "not_loaded"),
+    "raises": ("accuracy", "", None),
+}
+
+
+def test_a_grades_csv_written_before_error_kind_is_read_from_its_messages(tmp_path):
+    from groundup.exercises.grading import COLUMNS
+    from groundup.exercises.regrade import write_rows
+
+    old = tmp_path / "grades.csv"
+    rows = [{"submission": n, "exercise": EXERCISE, "score": "0.0000", "passed": "false", "failed_checks": f,
+             "seconds": "1.00", "error": e} for n, (f, e, _) in OLD_ROWS.items()]
+    write_rows(old, rows, COLUMNS[:COLUMNS.index("error_kind")])
+    read = read_rows(old)
+    assert "error_kind" not in read[0]
+    want = {n: kind for n, (_, _, kind) in OLD_ROWS.items()}
+    assert {r["submission"]: classreport.problem(r) for r in read} == want
+    text = classreport.markdown(read, [], None, None)
+    assert f"| endless | {i18n.t('class.kind_timeout')} |" in text and f"| torch | {i18n.t('class.kind_refused')} |" in text
+    write_rows(old, read, COLUMNS)  # the old rows carried over by a newer grade (grade FILE): the column empty
+    assert {r["submission"]: classreport.problem(r) for r in read_rows(old)} == want
 
 
 def test_not_graded_says_why_for_each_kind_of_entry(tmp_path):

@@ -18,7 +18,7 @@ import pytest
 from conftest import run_cli
 from groundup.exercises import catalogue
 from groundup.exercises import mistakes as mistake_catalogue
-from groundup.exercises.checking import forbidden_imports, run_checks
+from groundup.exercises.checking import forbidden_imports, report_json, run_checks
 from groundup.exercises.child import Unsupported, decode, encode
 
 sys.path.insert(0, str(Path(__file__).parent / "exercises"))
@@ -195,6 +195,7 @@ def test_a_slow_solution_is_told_its_speed_not_called_an_endless_loop(tmp_path):
     assert [c.name for c in report.checks if not c.passed] == [last.name]  # every small check passed
     assert last.mistake == "too-slow" and "not an endless loop" in last.hint and "steps per second" in last.hint
     assert "time limit" in last.message and report.seconds < 3
+    assert last.kind == report.error_kind == "timeout"  # stopped before the limit, for the limit
 
 
 def test_a_call_that_runs_out_of_time_after_answering_is_called_slow(tmp_path):
@@ -206,7 +207,7 @@ def test_a_call_that_runs_out_of_time_after_answering_is_called_slow(tmp_path):
     second = results(report)["softmax without overflow"]
     assert results(report)["softmax values"].passed and not second.passed
     assert second.mistake == "slow-not-endless" and "1 calls" in second.hint
-    assert "endless loop?" not in second.message
+    assert "endless loop?" not in second.message and second.kind == "timeout"
 
 
 # --------------------------------------------------------------------------------- scaffolds
@@ -234,26 +235,28 @@ def test_unwritten_scaffold_is_reported_as_not_written_yet(name, tmp_path):
     assert report.checks[0].passed  # the scaffold loads
     assert report.score == 0.0  # loading earns no credit on its own
     assert any(c.message.startswith("not written yet") for c in report.checks[1:])
+    assert all(c.kind == "todo" for c in report.checks if c.message.startswith("not written yet"))
     assert all("Traceback" not in c.message for c in report.checks)
 
 
 # ------------------------------------------------------------------------------- the sandbox
 
-@pytest.mark.parametrize("file,message", [
-    ("syntax_error", "syntax error in syntax_error.py, line 3"),
-    ("exit_at_import", "called sys.exit(0)"),
-    ("endless_at_import", "did not finish within the time limit"),
-    ("memory_hog", "ran out of memory"),
-    ("imports_reference", "groundup's reference solution may not be used"),
-    ("imports_reference_hidden", "groundup's reference solution may not be used"),
-    ("imports_torch", "done by hand, with NumPy only"),
+@pytest.mark.parametrize("file,message,kind", [
+    ("syntax_error", "syntax error in syntax_error.py, line 3", "not_loaded"),
+    ("exit_at_import", "called sys.exit(0)", "not_loaded"),
+    ("endless_at_import", "did not finish within the time limit", "timeout"),
+    ("memory_hog", "ran out of memory", "crashed"),
+    ("imports_reference", "groundup's reference solution may not be used", "refused"),
+    ("imports_reference_hidden", "groundup's reference solution may not be used", "refused"),  # by the child
+    ("imports_torch", "done by hand, with NumPy only", "refused"),
 ])
-def test_a_file_that_cannot_load_fails_every_check_with_one_reason(file, message):
+def test_a_file_that_cannot_load_fails_every_check_with_one_reason(file, message, kind):
     report = run_checks(MISBEHAVING / f"{file}.py", exercise_of("softmax_regression"), timeout=3, in_use=False)
     assert report.score == 0.0
     assert message in report.checks[0].message
     assert message in report.error and "\n" not in report.error
-    assert all(c.message == "not run: the file did not load" for c in report.checks[1:])
+    assert report.checks[0].kind == report.error_kind == kind
+    assert all(c.message == "not run: the file did not load" and c.kind == "not_run" for c in report.checks[1:])
 
 
 @pytest.mark.parametrize("file,message", [
@@ -265,11 +268,42 @@ def test_a_call_that_never_returns_stops_the_rest(file, message):
     first = results(report)["softmax values"]
     assert not first.passed and message in first.message
     if file == "endless":  # that call used the whole budget of 3 s: nothing more is run
-        assert all(c.message.startswith("not run:") for c in report.checks[2:])
+        assert all(c.message.startswith("not run:") and c.kind == "not_run" for c in report.checks[2:])
+        assert first.kind == report.error_kind == "timeout"
     else:  # a lost process costs that call only: the next call runs in a new one
         assert message in results(report)["softmax without overflow"].message
         assert "cross_entropy is not defined" in results(report)["cross_entropy value"].message
+        assert first.kind == report.error_kind == "crashed"
+        assert results(report)["cross_entropy value"].kind == ""  # an ordinary failure
     assert report.seconds < 10
+
+
+def test_each_failed_call_has_its_kind(tmp_path):
+    """The kind comes from the sandbox as data, not from the message: a message that speaks of a
+    time limit or a FloatingPointError is only a message."""
+    path = tmp_path / "kinds.py"
+    path.write_text(
+        "import sys\nimport numpy as np\nanswered = []\n\n"
+        "def softmax(z):\n    raise ValueError('FloatingPointError: overflow past the time limit')\n\n"
+        "def cross_entropy(z, y):\n    return np.ones(10**11).sum()\n\n"
+        "def cross_entropy_grad(z, y):\n    sys.exit(1)\n\n"
+        "def accuracy(z, y):\n"  # answers once, then never again: a later call runs out of time
+        "    answered.append(1)\n    while len(answered) > 1:\n        pass\n    return float((z.argmax(axis=1) == y).mean())\n\n"
+        "def train_step(W, b, x, y, lr):\n    return W, b, 0.0\n")
+    report = run_checks(path, exercise_of("softmax_regression"), timeout=3, in_use=False)
+    by_name = results(report)
+    raised = by_name["softmax without overflow"]  # a ValueError, whatever its message says
+    assert "raised ValueError: FloatingPointError" in raised.message
+    assert raised.kind == "" and raised.mistake is None and raised.hint is None
+    memory = by_name["cross_entropy value"]
+    assert memory.kind == "crashed" and "ran out of memory" in memory.message
+    exits = by_name["cross_entropy_grad values"]
+    assert exits.kind == "" and "called sys.exit(1)" in exits.message and exits.why == "exits"
+    later = by_name["accuracy"]
+    assert "it had answered 1 calls before" in later.message and later.kind == "timeout"
+    assert by_name["train_step"].kind == "not_run"  # the time of the whole check is used up
+    assert report.error_kind == "crashed" and report.error == memory.message.splitlines()[0]
+    assert [c["kind"] for c in json.loads(report_json(report))["checks"]][-2:] == ["timeout", "not_run"]
 
 
 def test_learner_traceback_shows_only_the_learners_lines():
@@ -366,7 +400,7 @@ def test_check_exit_codes_and_json(tmp_path, capsys):
     report = json.loads(out)
     assert set(report) == {"exercise", "passed", "score", "seconds", "checks", "flags"}
     assert report["passed"] is True and report["score"] == 1.0 and report["exercise"] == "softmax-regression"
-    assert all(set(c) == {"name", "passed", "message", "hint", "mistake"} for c in report["checks"])
+    assert all(set(c) == {"name", "passed", "message", "hint", "mistake", "kind"} for c in report["checks"])
     assert all(c["mistake"] is None for c in report["checks"])
 
     bad = tmp_path / "mine.py"
@@ -411,10 +445,26 @@ def test_grade_mixed_folder(tmp_path):
     assert 0 < float(rows["bob"]["score"]) < 1 and rows["bob"]["error"] == ""
     assert "time limit" in rows["endless"]["error"] and float(rows["endless"]["seconds"]) < 10
     assert "sys.exit" in rows["exit_at_import"]["error"] and float(rows["exit_at_import"]["score"]) == 0
-    assert "AxisError" in rows["raises"]["failed_checks"] or rows["raises"]["passed"] == "false"
+    assert rows["raises"]["passed"] == "false" and "softmax values" in rows["raises"]["failed_checks"].split(";")
+    assert rows["raises"]["error"] == rows["raises"]["error_kind"] == ""  # raising is an ordinary failure
+    assert [rows[n]["error_kind"] for n in ("alice", "bob", "endless", "exit_at_import")] == [
+        "", "", "timeout", "not_loaded"]
     feedback = tmp_path / "feedback"
     assert sorted(p.name for p in feedback.iterdir()) == [f"{n}.md" for n in sorted(rows)]
+    assert "softmax raised AxisError: axis 2 is out of bounds for array of dimension 2" in (
+        feedback / "raises.md").read_text()
     assert "hint: 6 times too large" in (feedback / "bob.md").read_text()
+
+
+def test_a_grading_failure_is_a_row_of_its_kind(tmp_path):
+    from groundup.exercises.classreport import problem
+    from groundup.exercises.grading import Job, _graded, overran
+
+    job = Job("zoe", tmp_path / "zoe.py", "sha", "digest", attempts=2)
+    for result, kind in ((None, "crashed"), ({"error": "OSError: disk full"}, "crashed"), (overran(960), "timeout")):
+        row = _graded(job, result, "softmax-regression", False).row()
+        assert row["error"].startswith("the grading worker failed: ") and row["error_kind"] == kind
+        assert problem(row) == kind
 
 
 def test_check_starts_without_torch_or_matplotlib_and_leaves_blas_threads_as_they_were(tmp_path):

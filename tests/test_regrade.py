@@ -136,3 +136,28 @@ def test_grades_of_another_exercise_are_replaced_not_mixed(tmp_path):
     assert code == 0
     assert [(r["submission"], r["exercise"], r["passed"]) for r in read_rows(out)] == [
         ("bob", "logistic-regression", "true")]
+
+
+def test_reports_saved_before_checks_had_a_kind(tmp_path):
+    """They load (kind ""); a failed one is checked again, since what stopped it is not known."""
+    import json
+
+    from groundup.exercises.grading import report_from
+
+    subs, out = tmp_path / "subs", tmp_path / "grades.csv"
+    subs.mkdir()
+    (subs / "alice.py").write_text((SOLUTIONS / "softmax_regression.py").read_text())
+    (subs / "bob.py").write_text("def softmax(z)\n    return z\n")
+    assert _grade(str(subs), "--out", str(out))[0] == 0
+    assert {r["submission"]: r["error_kind"] for r in read_rows(out)} == {"alice": "", "bob": "not_loaded"}
+    for name in ("alice", "bob"):  # as written before: no kind in any check
+        saved = tmp_path / ".grades.csv.reports" / f"{name}.json"
+        data = json.loads(saved.read_text(encoding="utf-8"))
+        for check in data["report"]["checks"]:
+            del check["kind"]
+        saved.write_text(json.dumps(data), encoding="utf-8")
+        assert all(c.kind == "" for c in report_from(data["report"]).checks)
+    code, stdout = _grade(str(subs), "--out", str(out))
+    assert code == 0 and "kept 1 unchanged" in stdout
+    assert [line.split()[0] for line in stdout.splitlines() if line.startswith(("alice", "bob"))] == ["bob"]
+    assert {r["submission"]: r["error_kind"] for r in read_rows(out)} == {"alice": "", "bob": "not_loaded"}

@@ -5,7 +5,7 @@ functions through ``sub`` (a ``Submission``), compute the reference in this proc
 either return a one-line note or raise ``Failed(message, mistake_id, **evidence)`` (the hint
 is rendered from the catalogue ``exercises.mistakes``; the result keeps the id in
 ``CheckResult.mistake``). ``run_checks`` turns every way a submission can go wrong into a
-failed check with one line; it never raises for them.
+failed check with one line and its kind (``KINDS``); it never raises for them.
 """
 
 from __future__ import annotations
@@ -26,6 +26,23 @@ from groundup.gradcheck import GRADCHECK_TOL, rel_error
 
 DEFAULT_TIMEOUT = 120.0
 LOADS = "file loads"  # reported, but no credit on its own
+
+# What a check's ``kind`` says (``CheckResult.kind``, the ``kind`` of ``check --json``, grades.csv's
+# ``error_kind``), a closed set:
+#   ""          it ran: passed, or failed on what the function returned or raised (sys.exit included)
+#   todo        not written yet: the function raises NotImplementedError
+#   refused     the file imports what the exercise forbids (torch, groundup): nothing ran
+#   not_loaded  the file did not load: its syntax or encoding, an error or sys.exit while loading
+#   timeout     a call, the loading or the whole check ran out of time (or would have: too slow)
+#   crashed     ran out of memory, or its process was lost (a signal, a limit, os._exit), or the
+#               grading worker checking it failed
+#   not_run     not run: an earlier failure stopped the file
+KINDS = ("", "todo", "refused", "not_loaded", "timeout", "crashed", "not_run")
+STOPPED = KINDS[2:]  # what ``Report.error`` reports: the file could not run on
+# a failed call's kind from the sandbox's (``CallError.kind``): while loading (else not_loaded),
+# and later (else "")
+LOAD_KINDS = {"refused": "refused", "timeout": "timeout", "memory": "crashed", "died": "crashed"}
+CALL_KINDS = {"todo": "todo", "timeout": "timeout", "memory": "crashed", "died": "crashed"}
 
 
 @dataclass(frozen=True)
@@ -69,6 +86,7 @@ class CheckResult:
     mistake: str | None = None  # the catalogue id of the diagnosed mistake (exercises.mistakes)
     why: str | None = None  # the catalogue id the hint comes from (a mistake or advice) ...
     evidence: dict = field(default_factory=dict)  # ... and its fields: the hint in any language
+    kind: str = ""  # what stopped it, if not its values (KINDS); "" in reports saved before
 
     def hint_text(self) -> str | None:
         """The hint in the current language."""
@@ -84,11 +102,13 @@ class Report:
     flags: list[str] = field(default_factory=list)  # what it tried that a solution never needs
 
     @classmethod
-    def not_loaded(cls, exercise: str, file: str, message: str, mistake: str | None, todo: list) -> Report:
-        """The report of a file that never ran: its load failed (``mistake``: why, if known), every check in
-        ``todo`` not run."""
-        return cls(exercise, file, [CheckResult(LOADS, False, message, mistake and explain(mistake), named(mistake), mistake)]
-                   + [CheckResult(c.name, False, "not run: the file did not load") for c in todo])
+    def not_loaded(cls, exercise: str, file: str, message: str, mistake: str | None, kind: str,
+                   todo: list) -> Report:
+        """The report of a file that never ran: its load failed (``mistake``: why, if known; ``kind``:
+        refused, not_loaded, timeout or crashed), every check in ``todo`` not run."""
+        return cls(exercise, file, [CheckResult(LOADS, False, message, mistake and explain(mistake), named(mistake),
+                                                mistake, kind=kind)]
+                   + [CheckResult(c.name, False, "not run: the file did not load", kind="not_run") for c in todo])
 
     @property
     def scored(self) -> list[CheckResult]:
@@ -107,15 +127,20 @@ class Report:
         return list(dict.fromkeys(c.mistake for c in self.checks if c.mistake))
 
     @property
+    def stopped(self) -> CheckResult | None:
+        """The first failure that stopped the file from running (load, time, crash), if any."""
+        return next((c for c in self.checks if c.kind in STOPPED), None)
+
+    @property
     def error(self) -> str:
-        """The first failure that stopped the file from running (load, time, crash), or ''."""
-        first = self.checks[0] if self.checks else None
-        if first is not None and not first.passed:
-            return first.message.splitlines()[0]
-        for c in self.checks:
-            if c.message.startswith(("not run:", "the submission's process")) or "time limit" in c.message:
-                return c.message.removeprefix("not run: ").splitlines()[0]
-        return ""
+        """The first line of ``stopped``, or ''."""
+        stopped = self.stopped
+        return stopped.message.removeprefix("not run: ").splitlines()[0] if stopped else ""
+
+    @property
+    def error_kind(self) -> str:
+        """The kind of ``stopped`` (refused, not_loaded, timeout, crashed, not_run), or ''."""
+        return self.stopped.kind if self.stopped else ""
 
     def as_json(self) -> dict:
         return {"exercise": self.exercise, "passed": self.passed, "score": round(self.score, 4),
@@ -159,14 +184,15 @@ class Submission:
     def _fail(self, err: CallError, name=None) -> Failed:
         trace = "".join(f"\n  {line}" for line in err.trace)
         done, seconds = self.calls.get(name if isinstance(name, str) else "", (0, 0.0))
+        kind = "not_run" if err.not_run else CALL_KINDS.get(err.kind, "")
         if err.kind == "timeout" and done:
             # it answered before: slow, not stuck; say how slow
             message = err.message.replace(" (an endless loop?)", "")
             return Failed(f"{message}; it had answered {int(done)} calls before, {seconds / done:.3g} s each",
-                          "slow-not-endless", name=name, done=int(done), each=seconds / done,
+                          "slow-not-endless", kind=kind, name=name, done=int(done), each=seconds / done,
                           rate=done / seconds if seconds else float("inf"), limit=self.box.timeout)
         why = {"exit": "exits", "timeout": "endless-loop"}.get(err.kind)
-        return Failed(err.message + trace, why)
+        return Failed(err.message + trace, why, kind=kind)
 
     def _timed(self, name, call):
         began, before = time.perf_counter(), self.box.left
@@ -179,7 +205,7 @@ class Submission:
 
     def _defined(self, name) -> None:
         if self.box.dead is not None:
-            raise Failed(f"not run: {self.box.dead.message}")
+            raise Failed(f"not run: {self.box.dead.message}", kind="not_run")
         if isinstance(name, str) and name not in self.box.names:
             raise Failed(f"{name} is not defined in {self.file_name}", "renamed-function")
 
@@ -197,7 +223,7 @@ class Submission:
         try:
             return self.box.call(name, *args, strict=True)
         except CallError as err:
-            if "FloatingPointError" in err.message:
+            if err.exception == "FloatingPointError":
                 why = next((h for k, h in hints.items() if k in err.message), None)
                 raise Failed(err.message + "".join(f"\n  {line}" for line in err.trace), why) from None
             raise self._fail(err, name) from None
@@ -267,19 +293,19 @@ def forbidden_imports(tree: ast.AST, forbidden: list[str]) -> list[tuple[str, in
     return found
 
 
-def load_problem(path: Path, source: str, exercise: Exercise) -> tuple[str, str | None] | None:
+def load_problem(path: Path, source: str, exercise: Exercise) -> tuple[str, str | None, str] | None:
     """Why the file cannot be run at all (syntax, a forbidden import), checked here, not in the
-    child: the message and the catalogue id of the hint."""
+    child: the message, the catalogue id of the hint and the kind (not_loaded or refused)."""
     try:
         tree = ast.parse(source, filename=path.name)
     except SyntaxError as err:
-        return f"syntax error in {path.name}, line {err.lineno}: {err.msg}", "syntax-error"
+        return f"syntax error in {path.name}, line {err.lineno}: {err.msg}", "syntax-error", "not_loaded"
     for module, line in forbidden_imports(tree, exercise.forbidden):
         if module.split(".")[0] == "groundup":
             return (f"{path.name}, line {line} imports {module}: groundup's reference solution may not "
-                    f"be used in the exercise", "imports-reference")
+                    f"be used in the exercise", "imports-reference", "refused")
         return (f"{path.name}, line {line} imports {module}: {exercise.name} is done by hand, with NumPy only",
-                "imports-torch")
+                "imports-torch", "refused")
     return None
 
 
@@ -305,7 +331,7 @@ def _run_checks(path: Path, exercise: Exercise, timeout: float, in_use: bool, is
     report = Report(exercise.name, path.name)
     todo = [c for c in exercise.checks if in_use or not c.in_use]
     source, left_out, problem = read_source(path, source)
-    problem = (problem, None) if problem else load_problem(path, source, exercise)
+    problem = (problem, None, "not_loaded") if problem else load_problem(path, source, exercise)
     # the child runs exactly the text checked here, written as <stem>.py in UTF-8 in its private folder
     box = Sandbox(path, exercise.forbidden, timeout, isolation=isolation, source=source)
     if problem is None:
@@ -313,10 +339,11 @@ def _run_checks(path: Path, exercise: Exercise, timeout: float, in_use: bool, is
             box.start()
         except CallError as err:
             trace = "".join(f"\n  {line}" for line in err.trace)
-            problem = (err.message + trace, {"exit": "exits", "timeout": "endless-loop"}.get(err.kind, "load-error"))
+            problem = (err.message + trace, {"exit": "exits", "timeout": "endless-loop"}.get(err.kind, "load-error"),
+                       LOAD_KINDS.get(err.kind, "not_loaded"))
     if problem is not None:
         box.close()
-        report = Report.not_loaded(exercise.name, path.name, problem[0], problem[1], todo)
+        report = Report.not_loaded(exercise.name, path.name, *problem, todo)
         report.flags, report.seconds = box.flags, time.perf_counter() - began
         return report
     report.checks.append(CheckResult(LOADS, True, left_out))
@@ -328,7 +355,7 @@ def _run_checks(path: Path, exercise: Exercise, timeout: float, in_use: bool, is
                 report.checks.append(CheckResult(check.name, True, note or ""))
             except Failed as fail:
                 report.checks.append(CheckResult(check.name, False, fail.message, fail.hint, fail.mistake, fail.why,
-                                                 fail.evidence))
+                                                 fail.evidence, fail.kind))
             except FloatingPointError as err:
                 report.checks.append(CheckResult(check.name, False, f"the values overflowed: {err}",
                                                  explain("exp-overflow"), "exp-overflow", "exp-overflow"))

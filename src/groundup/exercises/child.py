@@ -138,7 +138,10 @@ def learner_trace(tb, path: str) -> list[str]:
 
 
 def error_reply(exc: BaseException, path: str) -> dict:
-    if isinstance(exc, NotImplementedError):
+    """The reply of a failure: its ``status`` (the sandbox's CallError.kind) and its type name as data."""
+    if isinstance(exc, Refused):
+        status = "refused"
+    elif isinstance(exc, NotImplementedError):
         status = "todo"
     elif isinstance(exc, SystemExit):
         status = "exit"
@@ -147,8 +150,13 @@ def error_reply(exc: BaseException, path: str) -> dict:
     else:
         status = "error"
     message = str(exc) if not isinstance(exc, SystemExit) else f"sys.exit({exc.code!r})"
-    return {"status": status, "type": type(exc).__name__, "message": message[:300],
+    return {"status": status, "type": "ImportError" if status == "refused" else type(exc).__name__,
+            "message": message[:300],
             "trace": learner_trace(exc.__traceback__, path)}
+
+
+class Refused(ImportError):
+    """The import of a forbidden package (shown as the ImportError it is)."""
 
 
 class Forbidden:
@@ -160,7 +168,7 @@ class Forbidden:
     def find_spec(self, fullname, path=None, target=None):
         top = fullname.split(".")[0]
         if top in self.names:
-            raise ImportError(f"{fullname} may not be imported: " + (
+            raise Refused(f"{fullname} may not be imported: " + (
                 "groundup's reference solution may not be used in an exercise" if top == "groundup"
                 else "this exercise is done by hand, with NumPy only"))
         return None

@@ -51,12 +51,23 @@ def not_graded(folder: Path, graded: dict[str, Path], file_name: str) -> list[tu
 
 # ----------------------------------------------------------------------------------- rows
 
+PROBLEMS = ("refused", "timeout", "crashed", "not_loaded")  # the kinds (checking.KINDS) listed as problems
+
+
 def problem(row: dict) -> str | None:
-    """Why a submission could not be checked as written: refused (a forbidden import), timeout,
-    crashed (the process died: memory, CPU, an exit), not_loaded (any other load failure), or None."""
-    error = row.get("error", "")
-    if not error:
+    """Why a submission could not be checked as written, from the row's ``error_kind``: refused
+    (a forbidden import), timeout, crashed (out of memory, the process lost, the grading worker
+    failed), not_loaded (any other load failure), or None."""
+    if not row.get("error"):
         return None
+    kind = row.get("error_kind") or problem_from_text(row)
+    return kind if kind in PROBLEMS else None
+
+
+def problem_from_text(row: dict) -> str | None:
+    """The kind of a row written before grades.csv had ``error_kind`` (or carried over from such a
+    file into a newer one), read off its error message as those versions of groundup did."""
+    error = row.get("error", "")
     loaded = LOADS not in split(row.get("failed_checks"))
     if "time limit" in error:
         return "timeout"

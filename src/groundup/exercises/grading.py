@@ -40,7 +40,8 @@ from groundup.version import __version__
 from groundup.i18n import t
 
 COLUMNS = ("submission", "exercise", "score", "passed", "failed_checks", "seconds", "error",
-           "flags", "passed_checks", "mistakes", "sha256", "version")  # added at the end: old readers keep working
+           "flags", "passed_checks", "mistakes", "sha256", "version",
+           "error_kind")  # added at the end: old readers keep working
 WORKER = "from groundup.exercises.grading import worker; worker()"
 SUFFIXES = (".py", ".ipynb")  # a submission's file, in the order one is chosen when several share a name
 ATTEMPTS = 2  # a submission whose worker dies is checked once more in a new worker
@@ -63,7 +64,7 @@ class Graded:
                 "flags": "; ".join(r.flags),
                 "passed_checks": ";".join(c.name for c in r.checks if c.passed),
                 "mistakes": ";".join(r.mistakes()),
-                "sha256": self.sha256, "version": __version__}
+                "sha256": self.sha256, "version": __version__, "error_kind": r.error_kind}
 
 
 @dataclass
@@ -164,6 +165,11 @@ def report_from(data: dict) -> Report:
     return Report(**data, checks=checks)
 
 
+def overran(limit: float) -> dict:
+    """The result of a check stopped after ``limit`` seconds in all (its worker's time, not the sandbox's)."""
+    return {"error": f"the check took more than {limit:g} s in all", "kind": "timeout"}
+
+
 # -------------------------------------------------------------------------------- the pool
 
 class Pool:
@@ -209,7 +215,7 @@ class Pool:
             if time.monotonic() - began > limit:
                 del self.busy[fd]
                 self._end(proc)
-                done.append((job, {"error": f"the check took more than {limit:g} s in all"}))
+                done.append((job, overran(limit)))
         return done
 
     @staticmethod
@@ -271,7 +277,7 @@ class ExecutorPool:
             if time.monotonic() - began > limit:
                 future.cancel()
                 del self.busy[future]
-                done.append((job, {"error": f"the check took more than {limit:g} s in all"}))
+                done.append((job, overran(limit)))
         return done
 
     def close(self) -> None:
@@ -303,6 +309,8 @@ class Output:
             data = json.loads(path.read_text(encoding="utf-8"))
             if data.get("digest") != digest_ or data.get("trouble"):
                 return None
+            if any(not c["passed"] and "kind" not in c for c in data["report"]["checks"]):
+                return None  # saved before checks had a kind: what stopped it is unknown, so check it again
             return Graded(name, report_from(data["report"]), data.get("sha256", ""), digest_, kept=True)
         except (OSError, ValueError, KeyError, TypeError):
             return None
@@ -387,19 +395,20 @@ def _graded(job: Job, result: dict | None, exercise: str, in_use: bool) -> Grade
         g = lost(job.name, exercise, job.path, err, in_use)
         g.report.flags.append("killed its grading worker?")
     elif "error" in result:
-        g = lost(job.name, exercise, job.path, result["error"], in_use)
+        g = lost(job.name, exercise, job.path, result["error"], in_use, result.get("kind", "crashed"))
     else:
         g = Graded(job.name, report_from(result["report"]))
     g.sha256, g.digest = job.sha256, job.digest
     return g
 
 
-def lost(name: str, exercise: str, path: Path, err: str, in_use: bool = True) -> Graded:
-    """The row of a submission whose grading failed (its checks did not run)."""
+def lost(name: str, exercise: str, path: Path, err: str, in_use: bool = True, kind: str = "crashed") -> Graded:
+    """The row of a submission whose grading failed (its checks did not run): ``kind`` crashed, or
+    timeout when the check overran its time in all."""
     from groundup.exercises.catalogue import get
 
     todo = [c for c in get(exercise).checks if in_use or not c.in_use]
-    report = Report.not_loaded(exercise, path.name, f"the grading worker failed: {err}", None, todo)
+    report = Report.not_loaded(exercise, path.name, f"the grading worker failed: {err}", None, kind, todo)
     return Graded(name, report, trouble=err)
 
 

@@ -28,12 +28,13 @@ class Failed(Exception):
     """A failed check: what was expected and what came back, and why: a catalogue id
     (``mistakes.MISTAKES``) whose hint is rendered from ``evidence`` in the current language.
 
-    ``mistake`` is the id when it names a mistake, None for advice or no hint; ``hint`` the text.
+    ``mistake`` is the id when it names a mistake, None for advice or no hint; ``hint`` the text;
+    ``kind`` what stopped the check, if not its values (``checking.KINDS``).
     """
 
-    def __init__(self, message: str, why: str | None = None, **evidence):
+    def __init__(self, message: str, why: str | None = None, *, kind: str = "", **evidence):
         super().__init__(message)
-        self.message, self.why = message, why
+        self.message, self.why, self.kind = message, why, kind
         # kept as JSON values, so that a report read back (grade's rows) says its hint in any language
         self.evidence = {k: v.item() if isinstance(v, np.generic) else str(tuple(v)) if isinstance(v, (tuple, list))
                          else v for k, v in evidence.items()}

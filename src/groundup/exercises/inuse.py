@@ -104,7 +104,7 @@ class Pace:
         if need > limit:  # i.e. the steps left need more than the time left
             raise Failed(f"the in-use run stopped after {self.done} of {self.total} training steps "
                          f"({used:.1f} s): at this speed the whole check needs about {need:.0f} s, more "
-                         f"than the time limit of {limit:g} s", "too-slow", done=self.done,
+                         f"than the time limit of {limit:g} s", "too-slow", kind="timeout", done=self.done,
                          total=self.total, seconds=used, rate=self.done / used, need=need, limit=limit)
 
 

@@ -64,11 +64,15 @@ MODES = ("bwrap", "process")
 
 @dataclass
 class CallError(Exception):
-    """A call that returned no value. ``kind``: todo, error, exit, memory, timeout, died."""
+    """A call that returned no value. ``kind``: todo, error, refused (a forbidden import), exit,
+    memory, timeout, died; ``exception``: the type name of what it raised (error, refused);
+    ``not_run``: the call was not made, the box being dead (``Sandbox.dead`` says why)."""
 
     kind: str
     message: str
     trace: list[str] = field(default_factory=list)
+    exception: str = ""
+    not_run: bool = False
 
     def __str__(self) -> str:
         return self.message
@@ -346,14 +350,14 @@ class Sandbox:
         """A new child for the next call, after the last one was lost (time, crash)."""
         if self.restarts >= MAX_RESTARTS:
             self.dead = CallError("died", f"the submission's process was lost {MAX_RESTARTS} times")
-            raise CallError("died", f"not run: {self.dead.message}")
+            raise CallError("died", f"not run: {self.dead.message}", not_run=True)
         self.restarts += 1
         try:
             self._launch()
             self._loaded("loading the file again")
         except CallError as err:
             self.dead = err
-            raise CallError(err.kind, f"not run: {err.message}") from None
+            raise CallError(err.kind, f"not run: {err.message}", not_run=True) from None
 
     def close(self) -> None:
         self._stop()
@@ -434,7 +438,7 @@ class Sandbox:
 
     def _request(self, request: dict, what: str):
         if self.dead is not None:
-            raise CallError(self.dead.kind, f"not run: {self.dead.message}")
+            raise CallError(self.dead.kind, f"not run: {self.dead.message}", not_run=True)
         if self.proc is None:
             self._restart()
         try:
@@ -459,8 +463,9 @@ class Sandbox:
         if kind == "memory":
             return CallError("memory", f"{what} ran out of memory (limit {self.memory_mb} MB)",
                              reply.get("trace", []))
-        return CallError("error", f"{what} raised {reply.get('type')}: {reply.get('message')}",
-                         reply.get("trace", []))
+        return CallError("refused" if kind == "refused" else "error",
+                         f"{what} raised {reply.get('type')}: {reply.get('message')}",
+                         reply.get("trace", []), str(reply.get("type", "")))
 
     def _receive(self, what: str, limit: float) -> dict:
         try:

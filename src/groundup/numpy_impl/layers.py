@@ -8,8 +8,6 @@ so the three implementations can share one set of initial parameters.
 
 from __future__ import annotations
 
-import inspect
-
 import numpy as np
 
 from groundup.numpy_impl import conv as conv_ops
@@ -77,16 +75,14 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 class Conv2d:
     """A convolution layer (stride 1, no padding) on ``ops``'s conv2d_forward/backward.
 
-    weight (O, C, k, k), bias (O,); x (N, C, H, W) -> (N, O, H-k+1, W-k+1).
+    weight (O, C, k, k), bias (O,); x (N, C, H, W) -> (N, O, H-k+1, W-k+1). A first layer
+    (``input_grad=False``) passes that on to ``ops.conv2d_backward``, which may then skip dx.
     """
 
     def __init__(self, weight: np.ndarray, bias: np.ndarray, ops=conv_ops, input_grad: bool = True):
         self.params = {"weight": weight, "bias": bias}
         self.grads = {k: np.zeros_like(v) for k, v in self.params.items()}
         self.ops, self.input_grad = ops, input_grad
-        # a first layer (input_grad=False) lets a backward that can skip dx skip it
-        can_skip = "input_grad" in inspect.signature(ops.conv2d_backward).parameters
-        self.skip = {"input_grad": False} if can_skip and not input_grad else {}
 
     def forward(self, x: np.ndarray) -> np.ndarray:
         self.x = x
@@ -94,7 +90,7 @@ class Conv2d:
 
     def backward(self, dy: np.ndarray) -> np.ndarray | None:
         dx, self.grads["weight"], self.grads["bias"] = self.ops.conv2d_backward(
-            dy, self.x, self.params["weight"], **self.skip)
+            dy, self.x, self.params["weight"], input_grad=self.input_grad)
         return dx if self.input_grad else None
 
 

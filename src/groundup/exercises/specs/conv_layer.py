@@ -183,7 +183,8 @@ class LearnerOps:
     def conv2d_forward(self, x, w, b):
         return self._array(self.sub("conv2d_forward", x, w, b), "conv2d_forward")
 
-    def conv2d_backward(self, dout, x, w):
+    def conv2d_backward(self, dout, x, w, input_grad=True):
+        # the learner's backward always computes dx; a first layer (input_grad=False) drops it
         return three(self.sub("conv2d_backward", dout, x, w), "conv2d_backward")
 
     def maxpool_forward(self, x, size=2):
