@@ -69,13 +69,14 @@ CHILD_ONLY = ("GROUNDUP_FAULT", "GROUNDUP_COMMIT_SECONDS")
 def cli_run(*args: str, cwd: Path | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
     """``groundup ARGS`` in this process, answered like ``run_cli``'s child: exit status, and
     what it printed on stdout and stderr (neither a terminal). Saves a child's start-up (torch's
-    import, seconds) for every command that is not killed; ``env`` and ``cwd`` hold for the call."""
+    import, seconds) for every command that is not killed; ``env`` and ``cwd`` hold for the call
+    (a variable given as None is unset for it)."""
     env = env or {}
     assert not set(env) & set(CHILD_ONLY), f"{CHILD_ONLY} need a child: use run_cli"
     saved_env, saved_cwd = {k: os.environ.get(k) for k in env}, os.getcwd()
     out, err = io.StringIO(), io.StringIO()
     try:
-        os.environ.update(env)
+        _put_back_environ(env)
         if cwd is not None:
             os.chdir(cwd)
         with redirect_stdout(out), redirect_stderr(err):

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ROOT, cli_main, run_cli
+from conftest import ROOT, cli_main, cli_run, run_cli
 from groundup.store import checkpoint
 from groundup.core.faults import FAULT_ENV
 from groundup.store.runs import RunFolder
@@ -32,13 +32,22 @@ RUN = ["run", "logistic-synthetic", "--preset", "quick", "--batch-size", "256", 
 
 
 def run(*args: str, fault: str | None = None, every_epoch: bool = True, **kwargs):
-    """``groundup ARGS`` in a child; ``fault`` places a kill (see above). ``every_epoch`` commits
+    """``groundup ARGS``: with a ``fault`` (a kill or a Ctrl-C placed as above), in a child;
+    without one, in this process (``cli_run``), which answers the same. ``every_epoch`` commits
     after every epoch, so that the N-th commit is epoch N (by default, short epochs are
     committed together)."""
-    env = {FAULT_ENV: fault} if fault else {}
-    if every_epoch:
-        env["GROUNDUP_COMMIT_SECONDS"] = "0"
-    return run_cli(*args, env={**env, **kwargs.pop("env", {})}, **kwargs)
+    env = {**({"GROUNDUP_COMMIT_SECONDS": "0"} if every_epoch else {}), **kwargs.pop("env", {})}
+    if fault:
+        return run_cli(*args, env={FAULT_ENV: fault, **env}, **kwargs)
+    # $GROUNDUP_COMMIT_SECONDS is read when groundup is imported: in this process, its constant.
+    commit_seconds = env.pop("GROUNDUP_COMMIT_SECONDS", None)
+    saved = checkpoint.COMMIT_SECONDS
+    try:
+        if commit_seconds is not None:
+            checkpoint.COMMIT_SECONDS = float(commit_seconds)
+        return cli_run(*args, env=env, **kwargs)
+    finally:
+        checkpoint.COMMIT_SECONDS = saved
 
 
 @pytest.fixture
@@ -316,7 +325,8 @@ def test_out_on_a_file_below_a_file_and_a_name_too_long(tmp_path, here, out, exp
 
 
 def test_ascii_terminal_lists_without_a_traceback():
-    result = run("list", env={"PYTHONIOENCODING": "ascii"})
+    # a child: Python reads $PYTHONIOENCODING when it starts
+    result = run_cli("list", env={"PYTHONIOENCODING": "ascii"})
     assert result.returncode == 0 and "Traceback" not in result.stderr
     assert "logistic-synthetic" in result.stdout
 

@@ -14,7 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import run_cli
+from conftest import cli_run
 from groundup import i18n
 from groundup.errors import ConfigError
 from groundup.experiments import EXPERIMENTS, get
@@ -164,7 +164,7 @@ GLYPH_CHECK = """
 @pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")
 def test_chinese_lab_page_renders_without_missing_glyphs_in_chromium(tmp_path):
     out = tmp_path / "lab"
-    done = run_cli("lab", "--preset", "quick", "--only", "linear-model,logistic-synthetic", "--lang", "zh",
+    done = cli_run("lab", "--preset", "quick", "--only", "linear-model,logistic-synthetic", "--lang", "zh",
                    "--out", str(out), "--quiet")
     assert done.returncode == 0, done.stderr
     html = (out / "index.html").read_text()
@@ -201,10 +201,10 @@ def test_the_language_changes_the_words_not_the_numbers_files_or_json(tmp_path):
 
 
 def test_cli_takes_lang_and_refuses_an_unknown_one(tmp_path):
-    done = run_cli("run", "linear-model", "--lang", "zh", "--out", str(tmp_path / "run"))
+    done = cli_run("run", "linear-model", "--lang", "zh", "--out", str(tmp_path / "run"))
     assert done.returncode == 0, done.stderr
     assert "## 结果" in (tmp_path / "run" / "report.md").read_text()
-    bad = run_cli("run", "linear-model", "--lang", "fr", "--out", str(tmp_path / "bad"))
+    bad = cli_run("run", "linear-model", "--lang", "fr", "--out", str(tmp_path / "bad"))
     assert bad.returncode == 2 and "fr" in bad.stderr and "Traceback" not in bad.stderr
 
 
@@ -298,22 +298,15 @@ def test_language_is_chosen_by_flag_then_variable_then_locale(monkeypatch):
 
 
 def _env(**values) -> dict:
-    import os
-
-    env = {k: v for k, v in os.environ.items() if k not in ("GROUNDUP_LANG", "LC_ALL", "LC_MESSAGES", "LANG")}
-    return {**env, **values}
+    """No language in the environment (None: unset for the call) but ``values``."""
+    return {**dict.fromkeys(("GROUNDUP_LANG", "LC_ALL", "LC_MESSAGES", "LANG")), **values}
 
 
 def test_the_locale_alone_switches_the_commands_and_lang_en_wins(tmp_path):
     import os
-    import subprocess
-    import sys
 
-    from conftest import ROOT
-
-    def run(*args, **env):
-        return subprocess.run([sys.executable, "-m", "groundup", *args], cwd=tmp_path, capture_output=True,
-                              text=True, env={**_env(**env), "PYTHONPATH": str(ROOT / "src")})
+    def run(*args, **env):  # the language is chosen when the command runs: in this process
+        return cli_run(*args, cwd=tmp_path, env=_env(**env))
 
     zh = run("exercise", "list", LANG="zh_CN.UTF-8")
     assert zh.returncode == 0 and zh.stdout.startswith("名称") and "你要写的" in zh.stdout
@@ -362,7 +355,7 @@ def test_grade_writes_chinese_feedback(tmp_path):
     folder = tmp_path / "subs"
     folder.mkdir()
     write_wrong("softmax_regression", "grad_sign", folder).rename(folder / "ming.py")
-    done = run_cli("grade", str(folder), "--exercise", "softmax-regression", "--no-in-use", "--lang", "zh",
+    done = cli_run("grade", str(folder), "--exercise", "softmax-regression", "--no-in-use", "--lang", "zh",
                    "--out", str(tmp_path / "grades.csv"), "--jobs", "1", cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     assert "共 1 份提交" in done.stdout and "未通过" in done.stdout
@@ -401,7 +394,7 @@ def test_the_report_says_model_data_and_classes_in_chinese():
 def test_a_run_speaks_chinese_on_the_terminal_in_its_card_and_its_plot(tmp_path):
     import groundup
 
-    done = run_cli("run", "logistic-synthetic", "--impl", "numpy", "--epochs", "2", "--lang", "zh",
+    done = cli_run("run", "logistic-synthetic", "--impl", "numpy", "--epochs", "2", "--lang", "zh",
                    "--out", str(tmp_path / "cli"))
     said = done.stdout + done.stderr
     assert done.returncode == 0, said
@@ -419,12 +412,12 @@ def test_a_run_speaks_chinese_on_the_terminal_in_its_card_and_its_plot(tmp_path)
 
 
 def test_usage_errors_and_data_errors_are_one_chinese_line(tmp_path):
-    bad = run_cli("run", "logistic-synthetic", "--impl", "foo", "--lang", "zh")
+    bad = cli_run("run", "logistic-synthetic", "--impl", "foo", "--lang", "zh")
     assert bad.returncode == 2 and bad.stderr.startswith("groundup run：错误：参数 --impl：")
     assert len(bad.stderr.strip().splitlines()) == 1 and "Traceback" not in bad.stderr
-    missing = run_cli("exercise", "start", "--lang", "zh")
+    missing = cli_run("exercise", "start", "--lang", "zh")
     assert missing.returncode == 2 and "缺少必需的参数：NAME" in missing.stderr
-    data = run_cli("run", "softmax-mnist", "--lang", "zh", "--data-dir", str(tmp_path),
+    data = cli_run("run", "softmax-mnist", "--lang", "zh", "--data-dir", str(tmp_path),
                    env={"GROUNDUP_DATA": str(tmp_path / "none"), "HOME": str(tmp_path)})
     assert data.returncode == 2 and data.stderr.startswith("groundup：错误：MNIST：未找到。查找过：")
     assert "获取方式" in data.stderr and "Traceback" not in data.stderr

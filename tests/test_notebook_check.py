@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import run_cli
+from conftest import cli_run
 from groundup.errors import ConfigError
 from groundup.exercises import catalogue
 from groundup.exercises.checking import run_checks
@@ -128,18 +128,18 @@ def test_a_notebook_with_magics_checks_from_the_command_line(tmp_path):
     source, skipped = notebook_source(lab)
     assert "def softmax" in source and "groundup" not in source and "%" not in source
     assert len(skipped) == 7 and skipped[-1] == "result"  # what groundup returned goes with it
-    done = run_cli("check", str(lab), "--exercise", "softmax-regression", "--no-in-use", "--json")
+    done = cli_run("check", str(lab), "--exercise", "softmax-regression", "--no-in-use", "--json")
     assert done.returncode == 0, done.stdout + done.stderr
     report = json.loads(done.stdout)
     assert report["passed"] and report["checks"][0]["message"].startswith("left out 7 line(s)")
-    text = run_cli("check", str(lab), "--exercise", "softmax-regression", "--no-in-use", "--lang", "zh").stdout
+    text = cli_run("check", str(lab), "--exercise", "softmax-regression", "--no-in-use", "--lang", "zh").stdout
     assert text.count("略去了 7 行") == 1  # said once
 
 
 def test_a_broken_notebook_is_one_line(tmp_path):
     bad = tmp_path / "softmax_regression.ipynb"
     bad.write_text("{not json")
-    done = run_cli("check", str(bad), "--no-in-use")
+    done = cli_run("check", str(bad), "--no-in-use")
     assert done.returncode == 1 and "not a notebook nbformat can read" in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
 
@@ -153,7 +153,7 @@ def test_a_gbk_file_with_a_coding_line_checks_and_one_without_says_why(tmp_path)
     assert run_checks(declared, catalogue.get("softmax-regression"), 60, in_use=False).passed
     plain = tmp_path / "softmax_regression.py"
     plain.write_bytes(body.encode("gbk"))
-    done = run_cli("check", str(plain), "--no-in-use", "--lang", "zh")
+    done = cli_run("check", str(plain), "--no-in-use", "--lang", "zh")
     assert done.returncode == 1 and "Traceback" not in done.stdout + done.stderr
     line = next(ln for ln in done.stdout.splitlines() if "UTF-8" in ln)
     assert "coding: gbk" in line and "不是 UTF-8 编码" in line
@@ -164,7 +164,7 @@ def test_grade_takes_notebooks_beside_files(tmp_path):
     folder.mkdir()
     write_notebook(folder / "li.ipynb", [(SOLUTIONS / "softmax_regression.py").read_text()])
     write_wrong("softmax_regression", "grad_sign", folder)
-    done = run_cli("grade", str(folder), "--exercise", "softmax-regression", "--no-in-use", "--jobs", "1",
+    done = cli_run("grade", str(folder), "--exercise", "softmax-regression", "--no-in-use", "--jobs", "1",
                    "--out", str(tmp_path / "grades.csv"), cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     rows = (tmp_path / "grades.csv").read_text().splitlines()

@@ -105,7 +105,8 @@ def softmax_run(tmp_path_factory):
     if vision.locate("mnist") is None:
         pytest.skip("MNIST not found")
     out = tmp_path_factory.mktemp("softmax") / "run"
-    result = cli_run("run", "softmax-mnist", "--impl", "numpy", "--epochs", "1", "--out", str(out), "--quiet")
+    result = cli_run("run", "softmax-mnist", "--impl", "numpy", "--preset", "quick", "--epochs", "1", "--out", str(out),
+                     "--quiet")
     assert result.returncode == 0, result.stderr
     return out
 

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import groundup
-from conftest import run_cli
+from conftest import cli_run
 from groundup.app import launch
 from groundup.training import threads
 from groundup.cli import build_parser
@@ -133,7 +133,7 @@ def test_the_command_line_refuses_with_the_same_line(row, here, tmp_path):
 
 
 def test_the_same_line_reaches_a_user_in_a_terminal():
-    result = run_cli("run", "logistic-synthetic", "--impl", "numpy", "--seed", "-1")
+    result = cli_run("run", "logistic-synthetic", "--impl", "numpy", "--seed", "-1")
     assert result.returncode == 2 and result.stderr.count("\n") == 1
     assert f"argument --seed: {SEED}-1" in result.stderr
 
