@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import csv
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 
-from conftest import cli_run, run_cli
+from conftest import ROOT, cli_run, run_cli
 
 
 @pytest.mark.parametrize("args, allowed", [
@@ -174,3 +177,12 @@ def test_the_handlers_are_the_commands(monkeypatch):
     seen = []
     monkeypatch.setattr(cli, "cmd_runs", lambda a: seen.append(a.root) or 7)
     assert cli.main(["runs", "somewhere"]) == 7 and [str(p) for p in seen] == ["somewhere"]
+
+
+def test_output_to_a_closed_pipe_ends_quietly(tmp_path):
+    """`groundup exercise list | head -1`: the reader leaves (here before anything is written);
+    no error line, no traceback."""
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "GROUNDUP_LANG": "en"}
+    done = subprocess.run(f"'{sys.executable}' -m groundup exercise list | true", shell=True, env=env,
+                          capture_output=True, text=True, cwd=tmp_path)
+    assert done.stderr == ""

@@ -450,6 +450,9 @@ def _main(argv: list[str] | None) -> int:
     except GroundupError as err:
         print(_said("cli.error", text=err), file=sys.stderr)
         return err.exit_code
+    except BrokenPipeError:  # the reader went (`groundup check | head`): stop quietly, as a pipe's writers do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # no second error at exit's flush
+        return 1
     except OSError as err:  # anything the OS refused that no layer below put in words
         print(_said("cli.error", text=StorageError.from_os(err)), file=sys.stderr)
         return 2
