@@ -99,3 +99,45 @@ def test_a_conv_layer_written_with_loops_passes_well_inside_the_time_limit():
     report, last = in_use_check("conv_layer", SOLUTIONS / "conv_layer_loops.py")
     assert report.passed, [c for c in report.checks if not c.passed]
     assert report.seconds < 90, report.seconds
+
+
+@pytest.mark.skipif(vision.locate("fashion-mnist") is None, reason="Fashion-MNIST not found; set GROUNDUP_DATA")
+def test_a_diverging_in_use_run_names_the_epoch_not_the_run_commands_advice(tmp_path):
+    """A summed (not averaged) gradient and a naive softmax make lr 0.1 diverge: the check says so,
+    with the mistake, and does not tell a learner to pass --lr to a command they never ran."""
+    path = tmp_path / "softmax_regression.py"  # exp without the maximum taken off, the gradient summed
+    path.write_text('''import numpy as np
+
+
+def softmax(z):
+    e = np.exp(z)
+    return e / e.sum(axis=1, keepdims=True)
+
+
+def cross_entropy(z, y):
+    p = softmax(z)
+    return float(-np.log(p[np.arange(len(y)), y]).mean())
+
+
+def cross_entropy_grad(z, y):
+    p = softmax(z)
+    p[np.arange(len(y)), y] -= 1
+    return p
+
+
+def accuracy(z, y):
+    return float((z.argmax(axis=1) == y).mean())
+
+
+def train_step(W, b, x, y, lr):
+    z = x @ W.T + b
+    loss = cross_entropy(z, y)
+    dz = cross_entropy_grad(z, y)
+    W = W - lr * dz.T @ x
+    b = b - lr * dz.sum(axis=0)
+    return W, b, loss
+''')
+    report, last = in_use_check("softmax_regression", path)
+    assert not last.passed and last.mistake == "in-use-diverged"
+    assert last.message.startswith("the in-use run diverged: its loss became non-finite in epoch 1")
+    assert "--lr" not in last.message

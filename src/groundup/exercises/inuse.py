@@ -131,7 +131,9 @@ def train(learner, split: Split, sub=None, **settings) -> History:
     try:
         return fit(learner, split, quiet=True, **settings)
     except Diverged as err:
-        raise Failed(f"the in-use run diverged: {err}", "in-use-diverged") from None
+        # the run's advice (``try --lr``) is for groundup run, not for the learner's code
+        raise Failed(f"the in-use run diverged: its loss became non-finite in epoch {err.epoch}",
+                     "in-use-diverged") from None
 
 
 def subset(split: Split, n_train: int, n_test: int) -> Split:

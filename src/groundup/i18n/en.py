@@ -664,6 +664,7 @@ EN = {
     "msg.cell_note": "{what}; the trained cell says \"{said}\"",
     "msg.stopped_by": "stopped by {signal}",
     "msg.diverged": "the in-use run diverged: {error}",
+    "msg.diverged_epoch": "the in-use run diverged: its loss became non-finite in epoch {epoch}",
     "msg.needs": "the in-use run needs {what}: {error}",
     "msg.steps_count": "{what}: {k} training steps, the reference took {n}",
     "msg.step_first": "{what}: step {i} of {n} has loss {got}, the reference {want} (the first step already differs)",

@@ -577,6 +577,7 @@ ZH = {
     "msg.cell_note": "{what}；训练后的单元输出 \"{said}\"",
     "msg.stopped_by": "{signal} 信号终止",
     "msg.diverged": "实际使用的训练发散了：{error}",
+    "msg.diverged_epoch": "实际使用的训练发散了：损失值在第 {epoch} 个 epoch 变成了非有限值",
     "msg.needs": "实际使用的训练需要 {what}：{error}",
     "msg.steps_count": "{what}：训练了 {k} 步，参考答案是 {n} 步",
     "msg.step_first": "{what}：第 {i} 步（共 {n} 步）的损失值是 {got}，参考答案为 {want}（第一步就不同）",
