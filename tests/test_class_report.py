@@ -193,7 +193,9 @@ def test_named_mistakes_counted_and_the_three_most_common_named():
     text = classreport.markdown(rows, [], 12.0, None)
     top = re.search(r"The most common mistakes: (.*)\.", text).group(1)
     assert top == "`grad_sign` (3), `summed_loss` (3), `naive_softmax` (2)"
-    assert "| `summed_loss` | 3 | a, b, c |" in text and "| `threshold_accuracy` | 1 | f |" in text
+    assert "| `summed_loss` | – | 3 | a, b, c |" in text and "| `threshold_accuracy` | – | 1 | f |" in text
+    # an id of the catalogue is explained beside it, in the report's language
+    assert "subtract each row's maximum" in classreport._meaning("softmax-overflow")
     assert "7 submissions in 12.0 s" in text
 
 

@@ -202,8 +202,8 @@ def markdown(rows: list[dict], skipped: list[tuple[str, str]], wall_seconds: flo
     if counted:
         top = t("class.sep").join(f"`{m}` ({len(who)})" for m, who in counted[:3])
         out += [t("class.most_common", top=top), ""]
-        out += [table([t("class.col_mistake"), t("class.col_count"), t("class.col_who")],
-                      [[f"`{m}`", len(who), ", ".join(who)] for m, who in counted]), ""]
+        out += [table([t("class.col_mistake"), t("class.col_meaning"), t("class.col_count"), t("class.col_who")],
+                      [[f"`{m}`", _meaning(m).replace("|", "/") or "–", len(who), ", ".join(who)] for m, who in counted]), ""]
     else:
         out += [t("class.no_mistakes"), ""]
 
@@ -236,6 +236,16 @@ def markdown(rows: list[dict], skipped: list[tuple[str, str]], wall_seconds: flo
                   [[r["submission"], f"{_num(r.get('score')):.2f}", _failed(r),
                     ", ".join(split(r.get("mistakes"))) or "–"] for r in rows])]
     return "\n".join(out) + "\n"
+
+
+def _meaning(mistake: str) -> str:
+    """What a mistake id means, in the report's language ('' for an id this version does not know)."""
+    from groundup.exercises import mistakes
+
+    try:
+        return mistakes.listing(mistake)
+    except KeyError:
+        return ""
 
 
 def write(out_csv: Path, rows: list[dict], skipped: list[tuple[str, str]] = (),

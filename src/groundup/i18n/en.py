@@ -698,6 +698,7 @@ EN = {
     "class.h_mistakes": "## Named mistakes",
     "class.sep": ", ",
     "class.most_common": "The most common mistakes: {top}.",
+    "class.col_meaning": "what it is",
     "class.col_mistake": "mistakes",
     "class.col_count": "submissions",
     "class.col_who": "which",

@@ -610,6 +610,7 @@ ZH = {
     "class.h_mistakes": "## 已识别的常见错误",
     "class.sep": "、",
     "class.most_common": "最常见的错误：{top}。",
+    "class.col_meaning": "含义",
     "class.col_mistake": "错误",
     "class.col_count": "提交数",
     "class.col_who": "哪些提交",
