@@ -9,6 +9,7 @@ import io
 import os
 import shutil
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -35,10 +36,40 @@ SAME = ("submission", "exercise", "score", "passed", "failed_checks", "passed_ch
 
 @pytest.fixture(scope="module")
 def scheduler():
-    """A scheduler and two single-threaded worker processes (each restarted by its nanny if killed)."""
-    with distributed.LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None,
-                                  memory_limit=None) as local:
-        yield local.scheduler_address
+    """A scheduler and two single-threaded worker processes (each restarted by its nanny if
+    killed), started as the commands `dask scheduler` and `dask worker`: processes of their own
+    that a deadline can stop, so that a cluster that fails to start fails the tests, never hangs them."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(Path(__file__).parents[1] / "src"),
+                                                         *filter(None, [os.environ.get("PYTHONPATH")])])}
+    commands = [["distributed.cli.dask_scheduler", "--host", "127.0.0.1", "--port", str(port), "--no-dashboard"],
+                ["distributed.cli.dask_worker", address, "--nworkers", "2", "--nthreads", "1", "--no-dashboard",
+                 "--memory-limit", "0"]]
+    procs = []
+    try:
+        for command in commands:
+            procs.append(subprocess.Popen([sys.executable, "-m", *command], env=env, start_new_session=True,
+                                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        client = distributed.Client(address, timeout=60, set_as_default=False)
+        try:
+            client.wait_for_workers(2, timeout=90)
+        finally:
+            client.close()
+        yield address
+    finally:
+        for proc in reversed(procs):
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(proc.pid, signal.SIGTERM)
+            try:
+                proc.wait(10)
+            except subprocess.TimeoutExpired:
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait()
 
 
 def test_cluster_rows_equal_local_rows_and_the_time_limit_holds(scheduler, tmp_path):
