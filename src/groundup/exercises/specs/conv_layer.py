@@ -116,18 +116,20 @@ def pool_inputs():
     return x, dout
 
 
+def window_max(x, rows, cols, size=2):
+    """The max over the size×size window starting at each (row, col) given (cut at the edge)."""
+    return np.stack([np.stack([x[:, :, i:i + size, j:j + size].max(axis=(2, 3)) for j in cols], -1)
+                     for i in rows], -2)
+
+
 def pool_stride_one(x, size=2):
     """Max over every size×size window, moved one pixel at a time (overlapping windows)."""
-    n, c, h, w = x.shape
-    return np.stack([np.stack([x[:, :, i:i + size, j:j + size].max(axis=(2, 3)) for j in range(w - size + 1)], -1)
-                     for i in range(h - size + 1)], -2)
+    return window_max(x, range(x.shape[2] - size + 1), range(x.shape[3] - size + 1), size)
 
 
 def pool_keeps_edge(x, size=2):
     """Max-pooling that keeps the partial windows of an odd edge (as ceil_mode=True does)."""
-    n, c, h, w = x.shape
-    return np.stack([np.stack([x[:, :, i:i + size, j:j + size].max(axis=(2, 3)) for j in range(0, w, size)], -1)
-                     for i in range(0, h, size)], -2)
+    return window_max(x, range(0, x.shape[2], size), range(0, x.shape[3], size), size)
 
 
 def check_pool_forward(sub) -> str:
