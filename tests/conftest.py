@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -16,6 +17,7 @@ import pytest
 from groundup.training.threads import BLAS_VARIABLES  # what threads.set_blas_threads sets
 
 ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")  # headless page tests skip without it
 # The suite's assertions are in English whatever the machine's locale (LANG=zh_CN.UTF-8 would
 # otherwise make every command speak Chinese); the tests of the language choice set their own.
 os.environ["GROUNDUP_LANG"] = "en"
@@ -169,3 +171,11 @@ def assert_same_trajectory(runs: dict, reference: str, tol: float) -> None:
             assert abs(a.train_loss - b.train_loss) < tol and abs(a.test_loss - b.test_loss) < tol
         for k in ref_params:
             np.testing.assert_allclose(got[k], ref_params[k], rtol=0, atol=tol, err_msg=f"{impl} {k}")
+
+
+def chromium_dom(page: Path, profile: Path) -> str:
+    """The DOM of ``page`` after headless Chromium loaded it and ran its scripts (5 s of virtual time)."""
+    return subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                           "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                           f"--user-data-dir={profile}", "--virtual-time-budget=5000", "--dump-dom", page.as_uri()],
+                          capture_output=True, text=True, timeout=120, check=True).stdout

@@ -8,13 +8,12 @@ import csv
 import json
 import re
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import cli_main
+from conftest import CHROMIUM, chromium_dom, cli_main
 from groundup import i18n
 from groundup.exercises import classreport
 from groundup.exercises.checking import CheckResult, Report
@@ -29,7 +28,6 @@ SOLUTIONS, MISBEHAVING = HERE / "solutions", HERE / "misbehaving"
 EXERCISE = "softmax-regression"
 SECTIONS = ("class.h_scores", "class.h_checks", "class.h_mistakes", "class.h_problems", "class.h_not_graded",
             "class.h_time", "class.h_all")
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 def make_class(folder: Path) -> None:
@@ -135,12 +133,9 @@ def test_class_html_opens_in_headless_chromium_with_every_section(graded, tmp_pa
     });
     </script>"""
     page.write_text((out.parent / "class.html").read_text().replace("</body>", probe + "</body>"))
-    dom = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                          f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000",
-                          "--dump-dom", page.as_uri()], capture_output=True, text=True, timeout=120, check=True)
-    found = re.search(r'<pre id="probe">(.*?)</pre>', dom.stdout)
-    assert found, dom.stdout[-2000:]
+    dom = chromium_dom(page, tmp_path / 'profile')
+    found = re.search(r'<pre id="probe">(.*?)</pre>', dom)
+    assert found, dom[-2000:]
     seen = json.loads(found.group(1).replace("&quot;", '"'))
     assert seen["h2"] == [i18n.t(key).lstrip("# ") for key in SECTIONS]
     assert len(seen["images"]) == 1 and seen["images"][0] > 300  # the score figure drew

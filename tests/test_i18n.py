@@ -5,16 +5,14 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 import string
-import subprocess
 import warnings
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import cli_run
+from conftest import CHROMIUM, chromium_dom, cli_run
 from groundup import i18n
 from groundup.errors import ConfigError
 from groundup.experiments import EXPERIMENTS, get
@@ -133,7 +131,6 @@ def test_html_page_names_its_language():
     assert '<html lang="en">' in page("t", "# t\n", Path("."))
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 # Draws each distinct CJK character of the page in the page's own font on a canvas: a missing
 # glyph is drawn as the same box for every character (or as nothing), so distinct characters
@@ -171,12 +168,9 @@ def test_chinese_lab_page_renders_without_missing_glyphs_in_chromium(tmp_path):
     assert '<html lang="zh-CN">' in html and "实验报告" in html
     probe = out / "probe.html"
     probe.write_text(html.replace("</body>", GLYPH_CHECK + "</body>"))
-    dom = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                          f"--user-data-dir={tmp_path / 'profile'}", "--virtual-time-budget=5000",
-                          "--dump-dom", probe.as_uri()], capture_output=True, text=True, timeout=120, check=True)
-    found = re.search(r'<pre id="glyphcheck">(.*?)</pre>', dom.stdout)
-    assert found, dom.stdout[-2000:]
+    dom = chromium_dom(probe, tmp_path / 'profile')
+    found = re.search(r'<pre id="glyphcheck">(.*?)</pre>', dom)
+    assert found, dom[-2000:]
     check = json.loads(found.group(1).replace("&quot;", '"'))
     assert check["chars"] >= 30, check
     assert check["distinct"] == check["chars"] and not check["blank"] and not check["box"], check

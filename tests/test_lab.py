@@ -6,7 +6,6 @@ import base64
 import io
 import os
 import re
-import shutil
 import subprocess
 import sys
 
@@ -14,7 +13,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import ROOT, cli_run, run_cli
+from conftest import CHROMIUM, ROOT, cli_run, run_cli
 from groundup.report.html import markdown_to_html
 
 
@@ -78,7 +77,6 @@ def test_markdown_subset_converts():
     assert "<td>1</td><td>2</td>" in html and "<li>j</li>" in html
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="headless Chromium is not installed")
