@@ -258,7 +258,7 @@ def write(out_csv: Path, rows: list[dict], skipped: list[tuple[str, str]] = (),
     figure = None
     if rows:
         order = check_order(rows)
-        n_checks = max(len(set(sum(checks_of(r, order), []))) for r in rows)
+        n_checks = max(len(set(sum(checks_of(r, order), [])) - {LOADS}) for r in rows)  # the scored ones
         fig = score_figure(rows, n_checks)
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=110)
