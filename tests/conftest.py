@@ -7,12 +7,13 @@ import os
 import shutil
 import signal
 import subprocess
-import sys
 from contextlib import redirect_stderr, redirect_stdout
 from pathlib import Path
 
 import numpy as np
 import pytest
+
+import forked  # before any test changes the environment: the fork server starts with this one
 
 from groundup.training.threads import BLAS_VARIABLES  # what threads.set_blas_threads sets
 
@@ -97,10 +98,19 @@ def _absolute_data_dir(monkeypatch):
 
 
 def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeout: float = 300):
-    """Run ``python -m groundup ARGS`` in a subprocess, as a user would."""
-    full_env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})}
-    return subprocess.run([sys.executable, "-m", "groundup", *args], cwd=cwd, env=full_env,
-                          capture_output=True, text=True, timeout=timeout)
+    """``python -m groundup ARGS`` in a process of its own, as a user would run it: forked from a
+    server that has imported torch, NumPy and matplotlib (``tests/forked.py``; a plain
+    ``python -m groundup`` where ``env`` changes what an interpreter reads at its start)."""
+    return forked.run(args, cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})},
+                      timeout=timeout)
+
+
+def start_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
+              start_new_session: bool = False) -> forked.Child:
+    """``python -m groundup ARGS`` started as ``run_cli`` starts it, answering like
+    ``subprocess.Popen(..., stdout=PIPE, stderr=PIPE, text=True)``."""
+    return forked.Child(args, cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})},
+                        start_new_session=start_new_session)
 
 
 @pytest.fixture(autouse=True)

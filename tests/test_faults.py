@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from conftest import ROOT, cli_main, cli_run, run_cli
+from conftest import ROOT, cli_main, cli_run, run_cli, start_cli
 from groundup.store import checkpoint
 from groundup.core.faults import FAULT_ENV
 from groundup.store.runs import RunFolder
@@ -258,9 +258,7 @@ def test_an_epoch_appends_one_row_and_renames_a_fixed_size_checkpoint(tmp_path, 
 
 def test_a_second_run_into_a_busy_folder_is_refused_with_the_holders_pid(tmp_path):
     out = tmp_path / "busy"
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    first = subprocess.Popen([sys.executable, "-m", "groundup", *RUN, "--impl", "numpy", "--epochs", "100000",
-                              "--out", str(out)], env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = start_cli(*RUN, "--impl", "numpy", "--epochs", "100000", "--out", str(out))
     try:
         deadline = time.time() + 120
         while not (out / "metrics.csv").exists() or len((out / "metrics.csv").read_text().splitlines()) < 3:

@@ -13,7 +13,6 @@ import csv
 import hashlib
 import os
 import signal
-import subprocess
 import sys
 import time
 import uuid
@@ -21,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, run_cli, start_cli
 from groundup.exercises import catalogue, sandbox
 from groundup.exercises.checking import run_checks
 from groundup.exercises.grading import lost
@@ -204,12 +203,9 @@ def slow_class(folder: Path, n_slow: int = 4) -> None:
         (folder / f"slow{i}.py").write_text("while True:\n    pass\n")
 
 
-def start_grade(folder: Path, out: Path, tmp: Path, **popen) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "TMPDIR": str(tmp)}
-    return subprocess.Popen([sys.executable, "-m", "groundup", "grade", str(folder), "--exercise",
-                             "softmax-regression", "--out", str(out), "--jobs", "2", "--timeout", "60",
-                             "--no-in-use", "--quiet"], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, **popen)
+def start_grade(folder: Path, out: Path, tmp: Path, **popen):
+    return start_cli("grade", str(folder), "--exercise", "softmax-regression", "--out", str(out), "--jobs", "2",
+                     "--timeout", "60", "--no-in-use", "--quiet", env={"TMPDIR": str(tmp)}, **popen)
 
 
 def wait_for_rows(out: Path, n: int, limit: float = 60) -> None:
@@ -279,9 +275,7 @@ def test_an_interrupted_check_leaves_no_folder_and_no_process(sig, code, tmp_pat
     tmp.mkdir()
     path = tmp_path / "softmax_regression.py"
     path.write_text("while True:\n    pass\n")
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "TMPDIR": str(tmp)}
-    proc = subprocess.Popen([sys.executable, "-m", "groundup", "check", str(path), "--no-in-use"], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    proc = start_cli("check", str(path), "--no-in-use", env={"TMPDIR": str(tmp)})
     end = time.monotonic() + 30
     while not any(tmp.iterdir()) and time.monotonic() < end:  # the sandbox is up
         time.sleep(0.05)

@@ -4,16 +4,14 @@ from __future__ import annotations
 
 import base64
 import io
-import os
 import re
 import subprocess
-import sys
 
 import numpy as np
 import pytest
 from PIL import Image
 
-from conftest import CHROMIUM, ROOT, cli_run, run_cli
+from conftest import CHROMIUM, cli_run, run_cli, start_cli
 from groundup.report.html import markdown_to_html
 
 
@@ -134,9 +132,7 @@ def test_best_preset_says_which_experiments_fall_back(tmp_path):
 def _lab_stopped_unless_it_starts_with(first: str, *args: str) -> tuple[int, str, str]:
     """``groundup ARGS``, killed at once if its first line does not start with ``first`` (a lab
     that forgot its selection would run every experiment)."""
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "PYTHONUNBUFFERED": "1"}
-    proc = subprocess.Popen([sys.executable, "-m", "groundup", *args], env=env, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True)
+    proc = start_cli(*args, env={"PYTHONUNBUFFERED": "1"})
     line = proc.stdout.readline()
     if not line.startswith(first):
         proc.kill()

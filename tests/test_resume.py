@@ -7,15 +7,13 @@ import json
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from conftest import ROOT, cli_run, run_cli
+from conftest import cli_run, run_cli, start_cli
 from test_faults import here  # noqa: F401  (the command line in this process, as a fixture)
 from groundup.store import checkpoint
 from groundup.store.runs import RunFolder
@@ -23,10 +21,8 @@ from groundup.store.runs import RunFolder
 RUN = ["run", "logistic-synthetic", "--epochs", "40", "--batch-size", "32", "--quiet"]
 
 
-def start(*args: str) -> subprocess.Popen:
-    env = {**os.environ, "PYTHONPATH": str(ROOT / "src")}
-    return subprocess.Popen([sys.executable, "-m", "groundup", *args], env=env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+def start(*args: str):
+    return start_cli(*args)
 
 
 def interrupt_after_epoch(out, impl: str, sig=signal.SIGINT, epoch: int = 2, epochs: int = 40):

@@ -1,0 +1,224 @@
+"""``groundup ARGS`` in a child process that starts in milliseconds instead of seconds.
+
+A test that kills or interrupts a run needs the run in a process of its own; a fresh
+``python -m groundup`` spends about two seconds of CPU importing torch, NumPy and matplotlib
+before it parses its arguments. Here, each worker of the test suite starts one
+``multiprocessing`` fork server that imports those three libraries once (never groundup), and
+every child is forked from it: a process of its own, with its own pid, signals, exit status,
+stdout and stderr, environment and working directory, that imports groundup and runs
+``python -m groundup`` as a fresh interpreter would (``runpy``, then the interpreter's exit:
+threads joined, ``atexit`` functions, streams flushed).
+
+What a fresh interpreter reads at its start and a fork cannot change afterwards (``PYTHON*``
+other than the two honoured below, ``MPL*``, the thread variables of the BLAS and OpenMP, the
+loader's ``LD_*``) is compared with the server's environment: a child that sets any of them
+differently is started the ordinary way, ``python -m groundup``.
+
+This module imports nothing of groundup: the fork server loads it to unpickle ``_main``.
+"""
+
+from __future__ import annotations
+
+import atexit
+import io
+import multiprocessing
+import multiprocessing.forkserver
+import os
+import runpy
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import traceback
+from multiprocessing import reduction
+
+PRELOAD = ["torch", "numpy", "matplotlib", "matplotlib.figure"]
+HONOURED = ("PYTHONUNBUFFERED", "PYTHONIOENCODING", "PYTHONPATH")  # applied by _main (PYTHONPATH: see Child)
+STARTUP_PREFIXES = ("PYTHON", "MPL", "OMP_", "MKL_", "OPENBLAS_", "VECLIB_", "NUMEXPR_", "LD_")
+
+SERVER_ENV = dict(os.environ)  # the server's: the suite's, before any test changed it
+_context = None
+
+
+def _startup_variables(env: dict) -> dict:
+    return {k: v for k, v in env.items() if k.startswith(STARTUP_PREFIXES) and k not in HONOURED}
+
+
+def forkable(env: dict) -> bool:
+    """Whether a child with ``env`` can be forked from the server: the variables read at start-up
+    equal the server's."""
+    return _startup_variables(env) == _startup_variables(SERVER_ENV)
+
+
+def _server():
+    """The fork server of this process, started (once) with SERVER_ENV."""
+    global _context
+    if _context is None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+        now = dict(os.environ)
+        os.environ.clear()
+        os.environ.update(SERVER_ENV)
+        try:
+            multiprocessing.forkserver.ensure_running()
+        finally:
+            os.environ.clear()
+            os.environ.update(now)
+        _context = context
+    return _context
+
+
+class _Fd:
+    """A file descriptor handed to the forked child (sent to the fork server with the request)."""
+
+    def __init__(self, fd: int):
+        self.fd = fd
+
+    def __reduce__(self):
+        return _received, (reduction.DupFd(self.fd),)
+
+
+def _received(dup) -> int:
+    return dup.detach()
+
+
+def _stream(fd: int, encoding: str, errors: str, unbuffered: bool, line: bool) -> io.TextIOWrapper:
+    raw = io.FileIO(fd, "w", closefd=False)
+    return io.TextIOWrapper(raw if unbuffered else io.BufferedWriter(raw), encoding=encoding, errors=errors,
+                            line_buffering=line, write_through=unbuffered)
+
+
+def _main(args: list[str], cwd: str, env: dict, out: int, err: int, new_session: bool) -> None:
+    """The child: its session, streams, directory and environment, then ``python -m groundup ARGS``."""
+    if new_session:
+        os.setsid()
+    os.dup2(out, 1)
+    os.dup2(err, 2)
+    os.close(out)
+    os.close(err)
+    os.chdir(cwd)
+    os.environ.clear()
+    os.environ.update(env)
+    tempfile.tempdir = None  # $TMPDIR as this child has it
+    encoding, _, errors = (env.get("PYTHONIOENCODING") or "utf-8").partition(":")
+    unbuffered = bool(env.get("PYTHONUNBUFFERED"))
+    sys.stdout = sys.__stdout__ = _stream(1, encoding, errors or "strict", unbuffered, line=False)
+    sys.stderr = sys.__stderr__ = _stream(2, encoding, "backslashreplace", unbuffered, line=True)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    sys.argv = ["groundup", *args]
+    code, interrupted = 0, False
+    try:
+        runpy.run_module("groundup", run_name="__main__", alter_sys=True)
+    except SystemExit as exit:
+        if exit.code is None or isinstance(exit.code, int):
+            code = exit.code or 0
+        else:
+            print(exit.code, file=sys.stderr)
+            code = 1
+    except KeyboardInterrupt:
+        traceback.print_exc()
+        interrupted = True
+    except BaseException:
+        traceback.print_exc()
+        code = 1
+    # What the interpreter does when it exits: join the threads, run atexit, flush the streams.
+    threading._shutdown()
+    atexit._run_exitfuncs()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            code = code or 120
+    if interrupted:  # an uncaught KeyboardInterrupt ends the interpreter by SIGINT
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        os.kill(os.getpid(), signal.SIGINT)
+    os._exit(code)
+
+
+def _drain(stream, into: list) -> None:
+    into.append(stream.read())
+
+
+class Child:
+    """``python -m groundup ARGS`` as ``subprocess.Popen(..., stdout=PIPE, stderr=PIPE, text=True)``
+    answers: ``pid``, ``stdout``, ``stderr``, ``poll``, ``wait``, ``communicate``, ``send_signal``,
+    ``kill``, ``terminate``, ``returncode``. Forked from the server when ``forkable(env)``;
+    ``start_new_session`` as Popen's."""
+
+    def __init__(self, args, cwd=None, env: dict | None = None, start_new_session: bool = False):
+        env = dict(os.environ if env is None else env)
+        self._popen = None
+        if not forkable(env):
+            self._popen = subprocess.Popen([sys.executable, "-m", "groundup", *args], cwd=cwd, env=env,
+                                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                                           start_new_session=start_new_session)
+            self.pid, self.stdout, self.stderr = self._popen.pid, self._popen.stdout, self._popen.stderr
+            return
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        self._process = _server().Process(target=_main, daemon=False, args=(
+            [str(a) for a in args], str(cwd or os.getcwd()), env, _Fd(out_w), _Fd(err_w), start_new_session))
+        try:
+            self._process.start()
+        finally:
+            os.close(out_w)
+            os.close(err_w)
+        self.pid = self._process.pid
+        self.stdout = open(out_r, encoding="utf-8", errors="replace")
+        self.stderr = open(err_r, encoding="utf-8", errors="replace")
+
+    @property
+    def returncode(self) -> int | None:
+        return self._popen.returncode if self._popen else self._process.exitcode
+
+    def poll(self) -> int | None:
+        return self._popen.poll() if self._popen else self._process.exitcode
+
+    def wait(self, timeout: float | None = None) -> int:
+        if self._popen:
+            return self._popen.wait(timeout)
+        self._process.join(timeout)
+        if self._process.exitcode is None:
+            raise subprocess.TimeoutExpired(["groundup"], timeout)
+        return self._process.exitcode
+
+    def communicate(self, timeout: float | None = None) -> tuple[str, str]:
+        if self._popen:
+            return self._popen.communicate(timeout=timeout)
+        out, err = [], []
+        readers = [threading.Thread(target=_drain, args=(s, into), daemon=True)
+                   for s, into in ((self.stdout, out), (self.stderr, err))]
+        for r in readers:
+            r.start()
+        for r in readers:
+            r.join(timeout)
+            if r.is_alive():
+                raise subprocess.TimeoutExpired(["groundup"], timeout)
+        self.wait(timeout)
+        self.stdout.close()
+        self.stderr.close()
+        return out[0], err[0]
+
+    def send_signal(self, sig: int) -> None:
+        if self.poll() is None:
+            os.kill(self.pid, sig)
+
+    def kill(self) -> None:
+        self.send_signal(signal.SIGKILL)
+
+    def terminate(self) -> None:
+        self.send_signal(signal.SIGTERM)
+
+
+def run(args, cwd=None, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """``subprocess.run([python, -m, groundup, *args], capture_output=True, text=True)``, forked."""
+    child = Child(args, cwd=cwd, env=env)
+    try:
+        out, err = child.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        child.kill()
+        child.wait()
+        raise
+    return subprocess.CompletedProcess(["groundup", *args], child.returncode, out, err)
