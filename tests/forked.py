@@ -10,9 +10,11 @@ stdout and stderr, environment and working directory, that imports groundup and 
 threads joined, ``atexit`` functions, streams flushed).
 
 What a fresh interpreter reads at its start and a fork cannot change afterwards (``PYTHON*``
-other than the two honoured below, ``MPL*``, the thread variables of the BLAS and OpenMP, the
-loader's ``LD_*``) is compared with the server's environment: a child that sets any of them
-differently is started the ordinary way, ``python -m groundup``.
+other than the three honoured below, ``MPL*``, the loader's ``LD_*``, thread variables of other
+libraries) is compared with the server's environment: a child that sets any of them differently
+is started the ordinary way, ``python -m groundup``. The thread variables that groundup sets
+itself for its children (``THREAD_VARIABLES``) are honoured: the child sets the threads of the
+BLAS and of torch as loading them with its environment would have.
 
 This module imports nothing of groundup: the fork server loads it to unpickle ``_main``.
 """
@@ -34,7 +36,8 @@ import traceback
 from multiprocessing import reduction
 
 PRELOAD = ["torch", "numpy", "matplotlib", "matplotlib.figure"]
-HONOURED = ("PYTHONUNBUFFERED", "PYTHONIOENCODING", "PYTHONPATH")  # applied by _main (PYTHONPATH: see Child)
+THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
+HONOURED = ("PYTHONUNBUFFERED", "PYTHONIOENCODING", "PYTHONPATH", *THREAD_VARIABLES)  # applied by _main
 STARTUP_PREFIXES = ("PYTHON", "MPL", "OMP_", "MKL_", "OPENBLAS_", "VECLIB_", "NUMEXPR_", "LD_")
 
 SERVER_ENV = dict(os.environ)  # the server's: the suite's, before any test changed it
@@ -89,6 +92,25 @@ def _stream(fd: int, encoding: str, errors: str, unbuffered: bool, line: bool) -
                             line_buffering=line, write_through=unbuffered)
 
 
+def _threads_as_loaded(env: dict) -> None:
+    """The threads of the BLAS and of torch as a process started with ``env`` would have them
+    (each reads its variables when loaded, which in the server was with SERVER_ENV)."""
+    import torch
+
+    def wanted(e: dict, *names: str) -> str | None:
+        return next((e[n] for n in names if e.get(n)), None)
+
+    blas = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
+    if wanted(env, *blas) != wanted(SERVER_ENV, *blas):
+        from groundup.training.threads import set_blas_threads  # it also sets the variables: put back below
+
+        set_blas_threads(int(wanted(env, *blas) or os.cpu_count()))
+    if wanted(env, "OMP_NUM_THREADS") != wanted(SERVER_ENV, "OMP_NUM_THREADS"):
+        torch.set_num_threads(int(wanted(env, "OMP_NUM_THREADS") or os.cpu_count()))
+    os.environ.clear()
+    os.environ.update(env)
+
+
 def _main(args: list[str], cwd: str, env: dict, out: int, err: int, new_session: bool) -> None:
     """The child: its session, streams, directory and environment, then ``python -m groundup ARGS``."""
     if new_session:
@@ -100,6 +122,7 @@ def _main(args: list[str], cwd: str, env: dict, out: int, err: int, new_session:
     os.chdir(cwd)
     os.environ.clear()
     os.environ.update(env)
+    _threads_as_loaded(env)
     tempfile.tempdir = None  # $TMPDIR as this child has it
     encoding, _, errors = (env.get("PYTHONIOENCODING") or "utf-8").partition(":")
     unbuffered = bool(env.get("PYTHONUNBUFFERED"))
