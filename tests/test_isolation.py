@@ -306,8 +306,9 @@ def test_check_says_in_one_line_when_there_is_no_sandbox(tmp_path, monkeypatch, 
     monkeypatch.setattr(sandbox, "bwrap_works", lambda: False)
     path = tmp_path / "softmax_regression.py"
     path.write_text(SOLUTION)
-    assert cli_main("check", str(path), "--no-in-use") == 0
-    err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "plain processes" in err and "reference" in err
+    for auto in ([], ["--isolation", "auto"]):  # the default, and asked for by name
+        assert cli_main("check", str(path), "--no-in-use", *auto) == 0
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and "plain processes" in err and "reference" in err
     assert cli_main("check", str(path), "--no-in-use", "--isolation", "bwrap") == 2
     assert "bubblewrap does not work here" in capsys.readouterr().err

@@ -40,9 +40,9 @@ def add_parsers(sub) -> None:
     seconds = _positive(float, "a number of seconds > 0")
     timeout_help = f"wall-clock limit for one submission, in seconds (default {DEFAULT_TIMEOUT:g})"
     no_in_use = "skip the in-use training run on real data (the quick checks only)"
-    isolation = dict(choices=("bwrap", "process"), default="auto", help=(
+    isolation = dict(choices=("auto", "bwrap", "process"), default="auto", help=(
         "how the submission runs: bwrap (bubblewrap: no network, no view of groundup, the data or "
-        "other files) or process (a plain limited process); default: bwrap where it works"))
+        "other files), process (a plain limited process), or auto (the default): bwrap where it works"))
 
     ex = sub.add_parser("exercise", help="the exercises: list them, or start one (write its scaffold)")
     esub = ex.add_subparsers(dest="exercise_command", required=True, metavar="ACTION",
@@ -72,8 +72,9 @@ def add_parsers(sub) -> None:
                        help="Gradescope points of the whole exercise (default 100)")
 
     grade = sub.add_parser("grade", help="grade a folder of submissions into grades.csv and feedback files",
-                           description="Every .py file in DIR (or every sub-folder holding the "
-                                       "exercise's file) is one submission.")
+                           description="Every .py file, .ipynb notebook or sub-folder holding the "
+                                       "exercise's file in DIR is one submission (when two share a name, "
+                                       "the .py is graded, else the notebook).")
     grade.add_argument("dir", metavar="DIR", type=Path,
                        help="the folder of submissions, or one submission's file to regrade into its row of --out")
     grade.add_argument("--exercise", metavar="NAME", required=True, help="exercise: " + ", ".join(ORDER))
