@@ -192,6 +192,9 @@ def test_named_mistakes_counted_and_the_three_most_common_named():
     # an id of the catalogue is explained beside it, in the report's language
     assert "subtract each row's maximum" in classreport._meaning("softmax-overflow")
     assert "7 submissions in 12.0 s" in text
+    with i18n.language("zh"):  # Chinese punctuation: full-width brackets, the enumeration comma
+        text = classreport.markdown(rows, [], 12.0, None)
+    assert "`grad_sign`（3）、`summed_loss`（3）、`naive_softmax`（2）" in text and "| a、b、c |" in text
 
 
 def test_a_checks_named_mistake_goes_into_its_row():

@@ -200,10 +200,10 @@ def markdown(rows: list[dict], skipped: list[tuple[str, str]], wall_seconds: flo
     out += [t("class.h_mistakes"), ""]
     counted = mistake_counts(rows)
     if counted:
-        top = t("class.sep").join(f"`{m}` ({len(who)})" for m, who in counted[:3])
+        top = t("class.sep").join(t("class.mistake_count", id=m, n=len(who)) for m, who in counted[:3])
         out += [t("class.most_common", top=top), ""]
         out += [table([t("class.col_mistake"), t("class.col_meaning"), t("class.col_count"), t("class.col_who")],
-                      [[f"`{m}`", _meaning(m).replace("|", "/") or "–", len(who), ", ".join(who)] for m, who in counted]), ""]
+                      [[f"`{m}`", _meaning(m).replace("|", "/") or "–", len(who), t("class.sep").join(who)] for m, who in counted]), ""]
     else:
         out += [t("class.no_mistakes"), ""]
 

@@ -697,6 +697,7 @@ EN = {
     "class.none": "No checks were run.",
     "class.h_mistakes": "## Named mistakes",
     "class.sep": ", ",
+    "class.mistake_count": "`{id}` ({n})",
     "class.most_common": "The most common mistakes: {top}.",
     "class.col_meaning": "what it is",
     "class.col_mistake": "mistakes",

@@ -609,6 +609,7 @@ ZH = {
     "class.none": "没有运行任何检查项。",
     "class.h_mistakes": "## 已识别的常见错误",
     "class.sep": "、",
+    "class.mistake_count": "`{id}`（{n}）",
     "class.most_common": "最常见的错误：{top}。",
     "class.col_meaning": "含义",
     "class.col_mistake": "错误",
