@@ -113,6 +113,16 @@ def test_a_notebook_without_the_functions_is_one_clear_error():
         check("no-such-exercise", {}, lang="en")
 
 
+@pytest.mark.parametrize("lang, said", [("en", "softmax: defined, but their source cannot be read"),
+                                        ("zh", "softmax：已定义，但无法读取其源代码")])
+def test_a_function_whose_source_cannot_be_read_is_named_not_called_undefined(lang, said):
+    namespace: dict = {}
+    exec("import numpy as np\ndef softmax(z):\n    return np.exp(z) / np.exp(z).sum(1, keepdims=True)\n", namespace)
+    with pytest.raises(ConfigError) as raised:
+        check("softmax-regression", namespace, lang=lang, in_use=False)
+    assert str(raised.value).startswith(said) and len(str(raised.value).splitlines()) == 1
+
+
 def write_notebook(path: Path, cells: list[str]) -> Path:
     book = nbformat.v4.new_notebook()
     book.cells = [nbformat.v4.new_markdown_cell("# 练习")] + [nbformat.v4.new_code_cell(c) for c in cells]

@@ -245,10 +245,24 @@ def _import_line(key: str, value) -> str | None:
     return None
 
 
+class SourceUnreadable(ValueError):
+    """Functions the notebook defines whose source cannot be read (made by ``exec``, or in a
+    compiled module): checking them without it would call them "not defined"."""
+
+    def __init__(self, names: list[str]):
+        super().__init__(", ".join(names))
+        self.names = names
+
+
 def _from_objects(functions: tuple[str, ...], namespace: dict) -> str:
     """Outside IPython: the functions' own source (``inspect.getsource``), and that of every
     helper, class and constant they use, each looked up where the function was defined."""
     import builtins
+
+    unreadable = [f for f in functions if isinstance(namespace.get(f), (types.FunctionType, type))
+                  and _object_source(f, namespace[f]) is None]
+    if unreadable:
+        raise SourceUnreadable(unreadable)
 
     defs: dict[str, tuple[tuple, str]] = {}
     imports: list[str] = []

@@ -539,6 +539,8 @@ EN = {
     "exercise.unknown": "unknown exercise {name}; choose from: {names}",
     "exercise.no_functions": ("none of {names} is defined in this notebook yet: run the cells that define "
                               "them, then check again"),
+    "exercise.no_source": ("{names}: defined, but their source cannot be read (made with exec, or in a "
+                           "compiled module?): define them in a notebook cell or a .py file, then check again"),
     "check.header": "{exercise}: {file}",
     "check.hint": "hint: {hint}",
     "check.summary": "{ok} of {n} checks passed (score {score:.2f}) in {seconds:.1f} s",

@@ -460,6 +460,7 @@ ZH = {
     "exercise.which": "无法从文件名 {name} 看出是哪个练习；请加 --exercise NAME",
     "exercise.unknown": "没有名为 {name} 的练习；可选：{names}",
     "exercise.no_functions": "这个 notebook 还没有定义 {names} 中的任何一个：先运行定义它们的单元格，再检查",
+    "exercise.no_source": "{names}：已定义，但无法读取其源代码（是用 exec 定义的，还是来自编译过的模块？）：请在 notebook 单元格或 .py 文件中定义后再检查",
     "check.header": "{exercise}：{file}",
     "check.hint": "提示：{hint}",
     "check.summary": "{n} 项检查通过 {ok} 项（得分 {score:.2f}），用时 {seconds:.1f} 秒",
