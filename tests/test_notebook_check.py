@@ -86,6 +86,23 @@ def test_the_notebook_source_takes_the_last_definition_and_what_it_uses():
     assert "torch" not in source  # imported by the notebook, used by none of the exercise's functions
 
 
+def test_a_traceback_names_the_cell_and_its_line_where_the_learner_wrote_them():
+    solution = (SOLUTIONS / "softmax_regression.py").read_text()
+    cells = ["import numpy as np", solution, "x = 1\n\n\ndef shift(z):\n    return z  # forgot the maximum",
+             "def softmax(z):\n    e = np.exp(shift(z))\n    return e / e.sum(axis=1, keepdims=True)"]
+    namespace: dict = {"In": ["", *cells]}
+    for cell in cells:
+        exec(compile(cell, "<cell>", "exec"), namespace)
+    for lang, lines in [("en", ["  In [4], line 2, in softmax: e = np.exp(shift(z))"]),
+                        ("zh", ["  In [4] 第 2 行，softmax 中：e = np.exp(shift(z))"])]:
+        result = check("softmax-regression", namespace, in_use=False, lang=lang)
+        overflow = next(c for c in result.checks if c.name == "softmax without overflow")
+        if lang == "en":
+            assert overflow.message.splitlines()[1:] == lines
+        else:
+            assert lines[0] in repr(result)
+
+
 def test_an_endless_loop_in_a_notebook_ends_at_the_time_limit_and_the_kernel_goes_on():
     namespace = as_ipython("def softmax(z):\n    while True:\n        pass\n")
     stuck = check("softmax-regression", namespace, timeout=2, in_use=False, lang="en")

@@ -310,9 +310,12 @@ def load_problem(path: Path, source: str, exercise: Exercise) -> tuple[str, str 
 
 
 def run_checks(path: Path, exercise: Exercise, timeout: float = DEFAULT_TIMEOUT,
-               in_use: bool = True, isolation: Isolation | None = None, source: str | None = None) -> Report:
+               in_use: bool = True, isolation: Isolation | None = None, source: str | None = None,
+               origin: dict[int, tuple[str, int]] | None = None) -> Report:
     """Every check of ``exercise`` on the file at ``path`` (a ``.py`` in its declared encoding,
     or a notebook's code cells), or on ``source`` named ``path``; each failure is a failed check.
+    ``origin`` names where a line of ``source`` was written (a notebook's cell, and its line
+    there), for the tracebacks.
 
     NumPy's BLAS runs on one thread meanwhile, as in the submission's process: the references'
     products are small (a batch of 256 rows times 784 × 10), and on 2 cores with another program
@@ -320,11 +323,11 @@ def run_checks(path: Path, exercise: Exercise, timeout: float = DEFAULT_TIMEOUT,
     from groundup.training import threads
 
     with threads.blas_limited(1):
-        return _run_checks(path, exercise, timeout, in_use, isolation, source)
+        return _run_checks(path, exercise, timeout, in_use, isolation, source, origin)
 
 
 def _run_checks(path: Path, exercise: Exercise, timeout: float, in_use: bool, isolation: Isolation | None,
-                source: str | None) -> Report:
+                source: str | None, origin: dict | None = None) -> Report:
     from groundup.exercises.notebook import read_source
 
     began = time.perf_counter()
@@ -333,7 +336,7 @@ def _run_checks(path: Path, exercise: Exercise, timeout: float, in_use: bool, is
     source, left_out, problem = read_source(path, source)
     problem = (problem, None, "not_loaded") if problem else load_problem(path, source, exercise)
     # the child runs exactly the text checked here, written as <stem>.py in UTF-8 in its private folder
-    box = Sandbox(path, exercise.forbidden, timeout, isolation=isolation, source=source)
+    box = Sandbox(path, exercise.forbidden, timeout, isolation=isolation, source=source, origin=origin)
     if problem is None:
         try:
             box.start()

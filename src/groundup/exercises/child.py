@@ -128,12 +128,14 @@ def read_frame(fd: int) -> bytes:
 
 # ------------------------------------------------------------------------------ the child side
 
-def learner_trace(tb, path: str) -> list[str]:
-    """The traceback lines inside the learner's own file (groundup's frames left out)."""
+def learner_trace(tb, path: str) -> list[list]:
+    """The frames inside the learner's own file (groundup's left out), the last four, each as
+    [file name, line, function, code]: the parent words them (and a notebook's lines are
+    named by their cell there)."""
     import traceback
 
     name = os.path.basename(path)
-    return [f"{name}, line {f.lineno}, in {f.name}: {(f.line or '').strip()}"
+    return [[name, f.lineno, f.name, (f.line or "").strip()]
             for f in traceback.extract_tb(tb) if f.filename == path][-4:]
 
 

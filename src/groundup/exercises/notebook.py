@@ -149,15 +149,19 @@ def skipped_note(skipped: list[str]) -> str:
 
 # ------------------------------------------------------------------------- a live notebook
 
-def _definitions(cells: list[str]) -> tuple[list[str], dict[str, tuple[int, str]]]:
-    """From cells run in order: the ``import *`` lines (groundup's left out) and, per name, the
-    last top-level statement that binds it (an import, def, class or assignment) as (order,
-    source): only what the exercise's functions use goes to the check (an ``import torch`` in
-    another cell does not fail a NumPy exercise)."""
+Origin = tuple[tuple[str, int], ...]  # per line of a segment: (the cell it was written in, its line there)
+
+
+def _definitions(cells: list[str]) -> tuple[list[str], dict[str, tuple[int, str, Origin]]]:
+    """From cells run in order (``In``: cell k is ``In [k]``): the ``import *`` lines
+    (groundup's left out) and, per name, the last top-level statement that binds it (an import,
+    def, class or assignment) as (order, source, where each of its lines was written): only what
+    the exercise's functions use goes to the check (an ``import torch`` in another cell does not
+    fail a NumPy exercise)."""
     imports: list[str] = []
-    defs: dict[str, tuple[int, str]] = {}
+    defs: dict[str, tuple[int, str, Origin]] = {}
     order, tainted = 0, set()
-    for cell in cells:
+    for k, cell in enumerate(cells):
         kept, _ = cell_python(cell, tainted)
         text = "\n".join(ln for _, ln in kept)
         try:
@@ -166,7 +170,9 @@ def _definitions(cells: list[str]) -> tuple[list[str], dict[str, tuple[int, str]
             continue
         for stmt in tree.body:
             order += 1
-            segment = _segment(text, stmt)
+            first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", []))])
+            segment = "\n".join(text.splitlines()[first - 1:stmt.end_lineno])
+            where = tuple((f"In [{k}]", i + 1) for i, _ in kept[first - 1:stmt.end_lineno])
             if _is_groundup(stmt, tainted):
                 continue
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -174,21 +180,16 @@ def _definitions(cells: list[str]) -> tuple[list[str], dict[str, tuple[int, str]
                     if alias.name == "*":
                         imports += [segment] if segment not in imports else []
                     else:
-                        defs[(alias.asname or alias.name).split(".")[0]] = (order, segment)
+                        defs[(alias.asname or alias.name).split(".")[0]] = (order, segment, where)
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
-                defs[stmt.name] = (order, segment)
+                defs[stmt.name] = (order, segment, where)
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 for target in targets:
                     for node in ast.walk(target):
                         if isinstance(node, ast.Name):
-                            defs[node.id] = (order, segment)
+                            defs[node.id] = (order, segment, where)
     return imports, defs
-
-
-def _segment(text: str, stmt: ast.stmt) -> str:
-    first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", []))])
-    return "\n".join(text.splitlines()[first - 1:stmt.end_lineno])
 
 
 def _used_names(source: str) -> set[str]:
@@ -199,8 +200,9 @@ def _used_names(source: str) -> set[str]:
     return {n.id for n in ast.walk(tree) if isinstance(n, ast.Name)}
 
 
-def _closure(wanted: list[str], defs: dict[str, tuple[int, str]]) -> list[str]:
-    """The definitions of ``wanted`` and of every notebook name they use, in notebook order."""
+def _closure(wanted: list[str], defs: dict[str, tuple[int, str, Origin]]) -> list[tuple[str, Origin]]:
+    """The definitions of ``wanted`` and of every notebook name they use, in notebook order,
+    each with where its lines were written."""
     seen: set[str] = set()
     todo = [n for n in wanted if n in defs]
     while todo:
@@ -210,7 +212,7 @@ def _closure(wanted: list[str], defs: dict[str, tuple[int, str]]) -> list[str]:
         seen.add(n)
         todo += [m for m in _used_names(defs[n][1]) if m in defs and m not in seen]
     segments = sorted({defs[n] for n in seen})
-    return [seg for _, seg in segments]
+    return [(seg, where) for _, seg, where in segments]
 
 
 def _object_source(name: str, obj) -> str | None:
@@ -287,18 +289,31 @@ def _from_objects(functions: tuple[str, ...], namespace: dict) -> str:
     return "\n".join(imports) + "\n\n\n" + "\n\n\n".join(body) + "\n"
 
 
-def namespace_source(functions: tuple[str, ...], namespace: dict) -> str:
+def namespace_program(functions: tuple[str, ...], namespace: dict) -> tuple[str, dict[int, tuple[str, int]]]:
     """Python source defining ``functions`` as the notebook (``namespace``) defines them, with
-    the imports, helpers and constants they need. In IPython the definitions come from the
-    cells it has run (``In``), the last definition of each name winning as it does in the
-    kernel; elsewhere from ``inspect.getsource`` and the functions' own modules."""
+    the imports, helpers and constants they need, and where its lines were written (line ->
+    (``In [k]``, line in that cell), for the tracebacks). In IPython the definitions come from
+    the cells it has run (``In``), the last definition of each name winning as it does in the
+    kernel; elsewhere from ``inspect.getsource`` and the functions' own modules (no origin:
+    their tracebacks name the file)."""
     cells = namespace.get("In")
     if isinstance(cells, list) and all(isinstance(c, str) for c in cells):
         imports, defs = _definitions(cells)
         present = [f for f in functions if f in namespace]
         if all(f in defs for f in present):
-            return "\n".join(imports) + "\n\n\n" + "\n\n\n".join(_closure(present, defs)) + "\n"
-    return _from_objects(functions, namespace)
+            text, origin = "\n".join(imports) + "\n\n\n", {}
+            for i, (segment, where) in enumerate(_closure(present, defs)):
+                text += "\n\n\n" * (i > 0)
+                first = text.count("\n") + 1  # the segment's first line in the text
+                origin.update({first + j: w for j, w in enumerate(where)})
+                text += segment
+            return text + "\n", origin
+    return _from_objects(functions, namespace), {}
+
+
+def namespace_source(functions: tuple[str, ...], namespace: dict) -> str:
+    """The source of ``namespace_program`` alone."""
+    return namespace_program(functions, namespace)[0]
 
 
 # --------------------------------------------------------------------------- the result

@@ -267,9 +267,11 @@ class Sandbox:
     functions until ``close``."""
 
     def __init__(self, path: Path, forbidden: list[str], timeout: float, memory_mb: int = MEMORY_MB,
-                 isolation: Isolation | None = None, source: str | None = None):
+                 isolation: Isolation | None = None, source: str | None = None,
+                 origin: dict[int, tuple[str, int]] | None = None):
         self.path, self.forbidden, self.memory_mb = Path(path).absolute(), forbidden, memory_mb
         self.source = source  # the text to run (None: the file as it is)
+        self.origin = origin or {}  # a line of source -> (where it was written, its line there)
         self.isolation = isolation or Isolation()
         self.timeout = timeout
         self.call_limit = min(timeout, max(CALL_SECONDS, timeout / 4))
@@ -453,19 +455,30 @@ class Sandbox:
             raise CallError("error", f"{what} returned {value.what}, which is not a NumPy array or a number")
         return value
 
+    def _trace(self, reply: dict) -> list[str]:
+        """The child's frames as lines "file, line N, in function: code", each line named where
+        the learner wrote it (``origin``: a notebook's cell); anything else it sent, as text."""
+        lines = []
+        for frame in reply.get("trace", [])[:4] if isinstance(reply.get("trace"), list) else []:
+            if isinstance(frame, list) and len(frame) == 4 and isinstance(frame[1], int):
+                where, line = self.origin.get(frame[1], (frame[0], frame[1]))
+                lines.append(f"{where}, line {line}, in {frame[2]}: {frame[3]}"[:300])
+            else:
+                lines.append(str(frame)[:300])
+        return lines
+
     def _error(self, reply: dict, what: str) -> CallError:
         kind = reply.get("status", "error")
         if kind == "todo":
             return CallError("todo", f"not written yet: {what} raises NotImplementedError")
         if kind == "exit":
             return CallError("exit", f"{what} called {reply.get('message')}: the submission must not exit",
-                             reply.get("trace", []))
+                             self._trace(reply))
         if kind == "memory":
-            return CallError("memory", f"{what} ran out of memory (limit {self.memory_mb} MB)",
-                             reply.get("trace", []))
+            return CallError("memory", f"{what} ran out of memory (limit {self.memory_mb} MB)", self._trace(reply))
         return CallError("refused" if kind == "refused" else "error",
                          f"{what} raised {reply.get('type')}: {reply.get('message')}",
-                         reply.get("trace", []), str(reply.get("type", "")))
+                         self._trace(reply), str(reply.get("type", "")))
 
     def _receive(self, what: str, limit: float) -> dict:
         try:
