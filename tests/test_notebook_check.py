@@ -163,6 +163,25 @@ def test_a_notebook_with_magics_checks_from_the_command_line(tmp_path):
     assert text.count("略去了 7 行") == 1  # said once
 
 
+def test_a_saved_notebooks_traceback_names_the_cell_that_ran(tmp_path):
+    solution = (SOLUTIONS / "softmax_regression.py").read_text()
+    lab = write_notebook(tmp_path / "my_lab.ipynb", [
+        "%matplotlib inline\nimport numpy as np", solution,
+        "def softmax(z):\n    e = np.exp(z)\n    return e / e.sum(axis=1, keepdims=True)"])
+    book = nbformat.read(lab, as_version=4)
+    for n, cell in enumerate(c for c in book.cells if c.cell_type == "code"):
+        cell.execution_count = n + 3  # run as the learner ran them: In [3], In [4], In [5]
+    nbformat.write(book, lab)
+    done = cli_run("check", str(lab), "--exercise", "softmax-regression", "--no-in-use")
+    assert "\n      In [5], line 2, in softmax: e = np.exp(z)\n" in done.stdout, done.stdout
+    for cell in book.cells:  # never run: no number to name the cell by, the checked file's line instead
+        if cell.cell_type == "code":
+            cell.execution_count = None
+    nbformat.write(book, lab)
+    done = cli_run("check", str(lab), "--exercise", "softmax-regression", "--no-in-use")
+    assert ", in softmax: e = np.exp(z)" in done.stdout and "In [" not in done.stdout, done.stdout
+
+
 def test_a_broken_notebook_is_one_line(tmp_path):
     bad = tmp_path / "softmax_regression.ipynb"
     bad.write_text("{not json")

@@ -333,10 +333,11 @@ def _run_checks(path: Path, exercise: Exercise, timeout: float, in_use: bool, is
     began = time.perf_counter()
     report = Report(exercise.name, path.name)
     todo = [c for c in exercise.checks if in_use or not c.in_use]
-    source, left_out, problem = read_source(path, source)
+    source, left_out, problem, origin_in_file = read_source(path, source)
     problem = (problem, None, "not_loaded") if problem else load_problem(path, source, exercise)
     # the child runs exactly the text checked here, written as <stem>.py in UTF-8 in its private folder
-    box = Sandbox(path, exercise.forbidden, timeout, isolation=isolation, source=source, origin=origin)
+    box = Sandbox(path, exercise.forbidden, timeout, isolation=isolation, source=source,
+                  origin=origin or origin_in_file)
     if problem is None:
         try:
             box.start()

@@ -78,6 +78,13 @@ def notebook_source(path: str | Path) -> tuple[str, list[str]]:
     """The notebook's code cells in order as one Python source, and the lines left out
     (IPython magics, ``!`` shell lines, groundup's own calls). Raises ValueError with one line
     if nbformat cannot read the file."""
+    source, skipped, _ = notebook_program(path)
+    return source, skipped
+
+
+def notebook_program(path: str | Path) -> tuple[str, list[str], dict[int, tuple[str, int]]]:
+    """``notebook_source``, and where its lines were written: line -> (``In [n]``, line in that
+    cell) for the cells that ran (a cell never run has no number to name it by)."""
     import nbformat
 
     path = Path(path)
@@ -86,15 +93,18 @@ def notebook_source(path: str | Path) -> tuple[str, list[str]]:
     except Exception as err:  # noqa: BLE001 - nbformat raises many kinds for a broken file
         raise ValueError(t("msg.not_notebook", "en", file=path.name,
                            error=f"{type(err).__name__}: {err}".splitlines()[0][:200])) from None
-    parts, skipped, tainted = [], [], set()
+    parts, skipped, tainted, origin, line = [], [], set(), {}, 1
     for cell in book.cells:
         if cell.cell_type != "code":
             continue
         kept, left = cell_python(cell.source, tainted)
         skipped += left
         if kept:
+            if count := cell.get("execution_count"):
+                origin.update({line + j: (f"In [{count}]", i + 1) for j, (i, _) in enumerate(kept)})
             parts.append("\n".join(ln for _, ln in kept))
-    return "\n\n".join(parts) + "\n", skipped
+            line += len(kept) + 1  # the blank line between cells
+    return "\n\n".join(parts) + "\n", skipped, origin
 
 
 def decode_python(data: bytes, file_name: str) -> str:
@@ -108,21 +118,23 @@ def decode_python(data: bytes, file_name: str) -> str:
         raise ValueError(t("msg.encoding", "en", file=file_name, error=reason.splitlines()[0][:160])) from None
 
 
-def read_source(path: Path, source: str | None = None) -> tuple[str | None, str, str | None]:
-    """(source, note, problem) of a submission: a notebook's code cells, a ``.py`` file in its
-    declared encoding, or ``source`` itself when given. ``note`` says what was left out
-    (empty if nothing); ``problem`` is the one line saying why it cannot be read, or None."""
+def read_source(path: Path, source: str | None = None) -> tuple[str | None, str, str | None, dict]:
+    """(source, note, problem, origin) of a submission: a notebook's code cells, a ``.py`` file
+    in its declared encoding, or ``source`` itself when given. ``note`` says what was left out
+    (empty if nothing); ``problem`` is the one line saying why it cannot be read, or None;
+    ``origin`` names a notebook's cell for its lines (``notebook_program``)."""
     skipped: list[str] = []
+    origin: dict = {}
     try:
         if source is None and path.suffix == ".ipynb":
-            source, skipped = notebook_source(path)
+            source, skipped, origin = notebook_program(path)
         elif source is None:
             source = decode_python(path.read_bytes(), path.name)
     except ValueError as err:
-        return None, "", str(err)
+        return None, "", str(err), {}
     except OSError as err:
-        return None, "", t("msg.cannot_read", "en", file=path.name, error=err.strerror or err)
-    return source, skipped_note(skipped), None
+        return None, "", t("msg.cannot_read", "en", file=path.name, error=err.strerror or err), {}
+    return source, skipped_note(skipped), None, origin
 
 
 class private_copy:
