@@ -101,16 +101,19 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeou
     """``python -m groundup ARGS`` in a process of its own, as a user would run it: forked from a
     server that has imported torch, NumPy and matplotlib (``tests/forked.py``; a plain
     ``python -m groundup`` where ``env`` changes what an interpreter reads at its start)."""
-    return forked.run(args, cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})},
-                      timeout=timeout)
+    return forked.run(args, cwd=cwd, env=_child_env(env), timeout=timeout)
 
 
 def start_cli(*args: str, cwd: Path | None = None, env: dict | None = None,
               start_new_session: bool = False) -> forked.Child:
     """``python -m groundup ARGS`` started as ``run_cli`` starts it, answering like
     ``subprocess.Popen(..., stdout=PIPE, stderr=PIPE, text=True)``."""
-    return forked.Child(args, cwd=cwd, env={**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})},
-                        start_new_session=start_new_session)
+    return forked.Child(args, cwd=cwd, env=_child_env(env), start_new_session=start_new_session)
+
+
+def _child_env(env: dict | None) -> dict:
+    """This process's environment with groundup's sources first on the path, and ``env``."""
+    return {**os.environ, "PYTHONPATH": str(ROOT / "src"), **(env or {})}
 
 
 @pytest.fixture(autouse=True)

@@ -13,7 +13,7 @@ What a fresh interpreter reads at its start and a fork cannot change afterwards 
 other than the three honoured below, ``MPL*``, the loader's ``LD_*``, thread variables of other
 libraries) is compared with the server's environment: a child that sets any of them differently
 is started the ordinary way, ``python -m groundup``. The thread variables that groundup sets
-itself for its children (``THREAD_VARIABLES``) are honoured: the child sets the threads of the
+itself for its children (``BLAS_VARIABLES``) are honoured: the child sets the threads of the
 BLAS and of torch as loading them with its environment would have.
 
 This module imports nothing of groundup: the fork server loads it to unpickle ``_main``.
@@ -34,10 +34,10 @@ import tempfile
 import threading
 import traceback
 from multiprocessing import reduction
+from unittest import mock
 
 PRELOAD = ["torch", "numpy", "matplotlib", "matplotlib.figure"]
-THREAD_VARIABLES = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS", "MKL_NUM_THREADS")
-HONOURED = ("PYTHONUNBUFFERED", "PYTHONIOENCODING", "PYTHONPATH", *THREAD_VARIABLES)  # applied by _main
+HONOURED = ("PYTHONUNBUFFERED", "PYTHONIOENCODING", "PYTHONPATH")  # applied by _main, as the BLAS variables
 STARTUP_PREFIXES = ("PYTHON", "MPL", "OMP_", "MKL_", "OPENBLAS_", "VECLIB_", "NUMEXPR_", "LD_")
 
 SERVER_ENV = dict(os.environ)  # the server's: the suite's, before any test changed it
@@ -45,7 +45,10 @@ _context = None
 
 
 def _startup_variables(env: dict) -> dict:
-    return {k: v for k, v in env.items() if k.startswith(STARTUP_PREFIXES) and k not in HONOURED}
+    from groundup.training.threads import BLAS_VARIABLES  # in this process only: the server never imports groundup
+
+    return {k: v for k, v in env.items()
+            if k.startswith(STARTUP_PREFIXES) and k not in HONOURED and k not in BLAS_VARIABLES}
 
 
 def forkable(env: dict) -> bool:
@@ -60,14 +63,8 @@ def _server():
     if _context is None:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)
-        now = dict(os.environ)
-        os.environ.clear()
-        os.environ.update(SERVER_ENV)
-        try:
+        with mock.patch.dict(os.environ, SERVER_ENV, clear=True):
             multiprocessing.forkserver.ensure_running()
-        finally:
-            os.environ.clear()
-            os.environ.update(now)
         _context = context
     return _context
 
@@ -102,13 +99,12 @@ def _threads_as_loaded(env: dict) -> None:
 
     blas = ("OPENBLAS_NUM_THREADS", "OMP_NUM_THREADS")
     if wanted(env, *blas) != wanted(SERVER_ENV, *blas):
-        from groundup.training.threads import set_blas_threads  # it also sets the variables: put back below
+        from groundup.training.threads import set_blas_threads
 
-        set_blas_threads(int(wanted(env, *blas) or os.cpu_count()))
+        with mock.patch.dict(os.environ):  # it also sets the variables, which stay as env has them
+            set_blas_threads(int(wanted(env, *blas) or os.cpu_count()))
     if wanted(env, "OMP_NUM_THREADS") != wanted(SERVER_ENV, "OMP_NUM_THREADS"):
         torch.set_num_threads(int(wanted(env, "OMP_NUM_THREADS") or os.cpu_count()))
-    os.environ.clear()
-    os.environ.update(env)
 
 
 def _main(args: list[str], cwd: str, env: dict, out: int, err: int, new_session: bool) -> None:

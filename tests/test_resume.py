@@ -21,12 +21,8 @@ from groundup.store.runs import RunFolder
 RUN = ["run", "logistic-synthetic", "--epochs", "40", "--batch-size", "32", "--quiet"]
 
 
-def start(*args: str):
-    return start_cli(*args)
-
-
 def interrupt_after_epoch(out, impl: str, sig=signal.SIGINT, epoch: int = 2, epochs: int = 40):
-    proc = start(*RUN, "--impl", impl, "--out", str(out), "--epochs", str(epochs))
+    proc = start_cli(*RUN, "--impl", impl, "--out", str(out), "--epochs", str(epochs))
     metrics = out / "metrics.csv"
     deadline = time.time() + 120
     while time.time() < deadline and proc.poll() is None:

@@ -140,7 +140,7 @@ def check(exercise: str, *, namespace: dict | None = None, timeout: float | None
     from groundup.errors import ConfigError
     from groundup.exercises.catalogue import get
     from groundup.exercises.checking import DEFAULT_TIMEOUT, run_checks
-    from groundup.exercises.notebook import NotebookCheck, SourceUnreadable, namespace_program
+    from groundup.exercises.notebook import NotebookCheck, SourceUnreadable, namespace_source
     from groundup.i18n import t
 
     if namespace is None:
@@ -156,7 +156,7 @@ def check(exercise: str, *, namespace: dict | None = None, timeout: float | None
 
             Rule("a number of seconds > 0", float, lambda v: 0 < v < float("inf")).check("timeout", timeout)
         try:
-            source, origin = namespace_program(ex.functions, namespace)
+            source, origin = namespace_source(ex.functions, namespace)
         except SourceUnreadable as err:
             raise ConfigError(t("exercise.no_source", names=", ".join(err.names))) from None
     report = run_checks(Path(ex.file_name), ex, DEFAULT_TIMEOUT if timeout is None else float(timeout), in_use,

@@ -4,7 +4,8 @@ notebook defines, and of a ``.py`` file in any declared encoding.
 ``notebook_source(path)`` reads a notebook with nbformat and joins its code cells in order,
 leaving out what is not the exercise's Python: IPython magics (``%``, ``%%`` cells), shell
 lines (``!``) and the statements that use groundup itself (``import groundup``,
-``groundup.check(...)``: the checker, not the learner's work). ``namespace_source`` does the
+``groundup.check(...)``: the checker, not the learner's work), and says which cell each of
+its lines came from (``In [n]``), for the tracebacks. ``namespace_source`` does the
 same for a live notebook: the cells IPython has run (its history ``In``) give the definitions
 of the exercise's functions, of the helpers and constants they use, and the imports; outside
 IPython the functions' own source (``inspect.getsource``) does. ``read_source`` is what
@@ -74,17 +75,32 @@ def cell_python(cell: str, tainted: set[str] | None = None) -> tuple[list[tuple[
     return [pair for j, pair in enumerate(kept) if j not in drop], skipped
 
 
-def notebook_source(path: str | Path) -> tuple[str, list[str]]:
-    """The notebook's code cells in order as one Python source, and the lines left out
-    (IPython magics, ``!`` shell lines, groundup's own calls). Raises ValueError with one line
-    if nbformat cannot read the file."""
-    source, skipped, _ = notebook_program(path)
-    return source, skipped
+Origin = tuple[tuple[str, int], ...]  # per line of a piece of source: (the cell it was written in, its line there)
 
 
-def notebook_program(path: str | Path) -> tuple[str, list[str], dict[int, tuple[str, int]]]:
-    """``notebook_source``, and where its lines were written: line -> (``In [n]``, line in that
-    cell) for the cells that ran (a cell never run has no number to name it by)."""
+def _cell(number: int) -> str:
+    """A cell as Jupyter labels one that ran."""
+    return f"In [{number}]"
+
+
+def _joined(pieces: list[tuple[str, Origin | None]], sep: str,
+            head: str = "") -> tuple[str, dict[int, tuple[str, int]]]:
+    """``head``, then the pieces joined by ``sep``, as one source ending in a newline; and line
+    -> (cell, line there) for the lines of the pieces whose origin is known."""
+    text, origin, line = head, {}, head.count("\n") + 1
+    for i, (piece, where) in enumerate(pieces):
+        if i:
+            text, line = text + sep, line + sep.count("\n")
+        origin.update({line + j: w for j, w in enumerate(where or ())})
+        text, line = text + piece, line + piece.count("\n")
+    return text + "\n", origin
+
+
+def notebook_source(path: str | Path) -> tuple[str, list[str], dict[int, tuple[str, int]]]:
+    """The notebook's code cells in order as one Python source, the lines left out (IPython
+    magics, ``!`` shell lines, groundup's own calls), and where the source's lines were written:
+    line -> (``In [n]``, line in that cell) for the cells that ran (a cell never run has no
+    number to name it by). Raises ValueError with one line if nbformat cannot read the file."""
     import nbformat
 
     path = Path(path)
@@ -93,18 +109,17 @@ def notebook_program(path: str | Path) -> tuple[str, list[str], dict[int, tuple[
     except Exception as err:  # noqa: BLE001 - nbformat raises many kinds for a broken file
         raise ValueError(t("msg.not_notebook", "en", file=path.name,
                            error=f"{type(err).__name__}: {err}".splitlines()[0][:200])) from None
-    parts, skipped, tainted, origin, line = [], [], set(), {}, 1
+    parts, skipped, tainted = [], [], set()
     for cell in book.cells:
         if cell.cell_type != "code":
             continue
         kept, left = cell_python(cell.source, tainted)
         skipped += left
         if kept:
-            if count := cell.get("execution_count"):
-                origin.update({line + j: (f"In [{count}]", i + 1) for j, (i, _) in enumerate(kept)})
-            parts.append("\n".join(ln for _, ln in kept))
-            line += len(kept) + 1  # the blank line between cells
-    return "\n\n".join(parts) + "\n", skipped, origin
+            count = cell.get("execution_count")
+            parts.append(("\n".join(ln for _, ln in kept), count and tuple((_cell(count), i + 1) for i, _ in kept)))
+    source, origin = _joined(parts, "\n\n")
+    return source, skipped, origin
 
 
 def decode_python(data: bytes, file_name: str) -> str:
@@ -122,12 +137,12 @@ def read_source(path: Path, source: str | None = None) -> tuple[str | None, str,
     """(source, note, problem, origin) of a submission: a notebook's code cells, a ``.py`` file
     in its declared encoding, or ``source`` itself when given. ``note`` says what was left out
     (empty if nothing); ``problem`` is the one line saying why it cannot be read, or None;
-    ``origin`` names a notebook's cell for its lines (``notebook_program``)."""
+    ``origin`` names a notebook's cell for its lines (``notebook_source``)."""
     skipped: list[str] = []
     origin: dict = {}
     try:
         if source is None and path.suffix == ".ipynb":
-            source, skipped, origin = notebook_program(path)
+            source, skipped, origin = notebook_source(path)
         elif source is None:
             source = decode_python(path.read_bytes(), path.name)
     except ValueError as err:
@@ -161,9 +176,6 @@ def skipped_note(skipped: list[str]) -> str:
 
 # ------------------------------------------------------------------------- a live notebook
 
-Origin = tuple[tuple[str, int], ...]  # per line of a segment: (the cell it was written in, its line there)
-
-
 def _definitions(cells: list[str]) -> tuple[list[str], dict[str, tuple[int, str, Origin]]]:
     """From cells run in order (``In``: cell k is ``In [k]``): the ``import *`` lines
     (groundup's left out) and, per name, the last top-level statement that binds it (an import,
@@ -184,7 +196,7 @@ def _definitions(cells: list[str]) -> tuple[list[str], dict[str, tuple[int, str,
             order += 1
             first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", []))])
             segment = "\n".join(text.splitlines()[first - 1:stmt.end_lineno])
-            where = tuple((f"In [{k}]", i + 1) for i, _ in kept[first - 1:stmt.end_lineno])
+            where = tuple((_cell(k), i + 1) for i, _ in kept[first - 1:stmt.end_lineno])
             if _is_groundup(stmt, tainted):
                 continue
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
@@ -301,7 +313,7 @@ def _from_objects(functions: tuple[str, ...], namespace: dict) -> str:
     return "\n".join(imports) + "\n\n\n" + "\n\n\n".join(body) + "\n"
 
 
-def namespace_program(functions: tuple[str, ...], namespace: dict) -> tuple[str, dict[int, tuple[str, int]]]:
+def namespace_source(functions: tuple[str, ...], namespace: dict) -> tuple[str, dict[int, tuple[str, int]]]:
     """Python source defining ``functions`` as the notebook (``namespace``) defines them, with
     the imports, helpers and constants they need, and where its lines were written (line ->
     (``In [k]``, line in that cell), for the tracebacks). In IPython the definitions come from
@@ -313,19 +325,8 @@ def namespace_program(functions: tuple[str, ...], namespace: dict) -> tuple[str,
         imports, defs = _definitions(cells)
         present = [f for f in functions if f in namespace]
         if all(f in defs for f in present):
-            text, origin = "\n".join(imports) + "\n\n\n", {}
-            for i, (segment, where) in enumerate(_closure(present, defs)):
-                text += "\n\n\n" * (i > 0)
-                first = text.count("\n") + 1  # the segment's first line in the text
-                origin.update({first + j: w for j, w in enumerate(where)})
-                text += segment
-            return text + "\n", origin
+            return _joined(_closure(present, defs), "\n\n\n", head="\n".join(imports) + "\n\n\n")
     return _from_objects(functions, namespace), {}
-
-
-def namespace_source(functions: tuple[str, ...], namespace: dict) -> str:
-    """The source of ``namespace_program`` alone."""
-    return namespace_program(functions, namespace)[0]
 
 
 # --------------------------------------------------------------------------- the result

@@ -456,13 +456,17 @@ class Sandbox:
         return value
 
     def _trace(self, reply: dict) -> list[str]:
-        """The child's frames as lines "file, line N, in function: code", each line named where
-        the learner wrote it (``origin``: a notebook's cell); anything else it sent, as text."""
+        """The child's frames worded as ``msg.trace`` (the check's English, relayed into the
+        reader's language), each line named where the learner wrote it (``origin``: a notebook's
+        cell); anything else the child sent, as text."""
+        from groundup.i18n import t
+
+        frames = reply.get("trace")
         lines = []
-        for frame in reply.get("trace", [])[:4] if isinstance(reply.get("trace"), list) else []:
+        for frame in frames[:4] if isinstance(frames, list) else []:
             if isinstance(frame, list) and len(frame) == 4 and isinstance(frame[1], int):
                 where, line = self.origin.get(frame[1], (frame[0], frame[1]))
-                lines.append(f"{where}, line {line}, in {frame[2]}: {frame[3]}"[:300])
+                lines.append(t("msg.trace", "en", where=where, line=line, function=frame[2], code=frame[3])[:300])
             else:
                 lines.append(str(frame)[:300])
         return lines
