@@ -16,7 +16,7 @@ from groundup.experiments.base import Experiment
 
 from groundup.core.settings import Settings
 from groundup.i18n import experiment_title, ft, t
-from groundup.report.figures import styled, subplots
+from groundup.report.figures import new_figure, styled, subplots
 from groundup.report.markdown import figure, table
 from groundup.store.runs import RunFolder
 from groundup.training.threads import applied
@@ -89,7 +89,7 @@ def surface_figure(r: dict) -> Figure:
     z = r["mse_wb"]
     (wm, bm), zm = r["wb_min"], r["mse_wb_min"]
     label = ft("exp.landscape.minimum_wb", w=wm, b=bm, mse=zm)
-    fig = Figure(figsize=(10, 4.8))
+    fig = new_figure(figsize=(10, 4.8))
     ax = fig.add_subplot(1, 2, 1, projection="3d", computed_zorder=False)  # draw in call order
     ax.plot_surface(w, b, z, cmap="viridis", linewidth=0, alpha=0.85, zorder=1)
     ax.plot([wm, wm], [bm, bm], [zm, z.max() / 2], color="#d62728", lw=1.5, zorder=2)

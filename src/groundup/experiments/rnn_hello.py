@@ -38,7 +38,7 @@ from groundup.experiments.supervised import Data, Outcome, Task
 from groundup.core.models_cnn import n_parameters
 from groundup.core.models_rnn import RNNSpec
 from groundup.training.registry import build_learner
-from groundup.report.figures import styled
+from groundup.report.figures import new_figure, styled
 from groundup.report.markdown import figure, table
 from groundup.store.runs import RunFolder
 from groundup.core.torch_common import resolve_device
@@ -191,7 +191,7 @@ STYLES = {"numpy-cell": ("#9467bd", "-."), "scratch-cell": ("#ff7f0e", "--"), "n
 @styled
 def loss_figure(outcomes: dict[str, Outcome], title: str) -> Figure:
     """Loss per epoch of every variant, and how many of the five characters each gets right."""
-    fig = Figure(figsize=(10.5, 3.9))
+    fig = new_figure(figsize=(10.5, 3.9))
     ax, ax2 = fig.subplots(1, 2)
     for name, o in outcomes.items():
         color, style = STYLES.get(name, (None, "-"))

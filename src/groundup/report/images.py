@@ -13,7 +13,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
 from groundup.i18n import class_names, ft
-from groundup.report.figures import styled, subplots
+from groundup.report.figures import new_figure, styled, subplots
 
 WRONG = "#c00000"
 RIGHT = "#1a6b1a"
@@ -34,7 +34,7 @@ def labelled_grid(images: np.ndarray, labels: list[str], wrong: np.ndarray, titl
     top = 255 if images.dtype == np.uint8 else max(float(images.max(initial=1.0)), 1.0)
     canvas = np.zeros((rows * cell_h + 2, cols * cell_w), dtype=np.float32)  # 0 = white in gray_r
     width_in = cols * CELL_IN
-    fig = Figure(figsize=(width_in, width_in * canvas.shape[0] / canvas.shape[1] + 0.45))
+    fig = new_figure(figsize=(width_in, width_in * canvas.shape[0] / canvas.shape[1] + 0.45))
     ax = fig.add_axes((0, 0, 1, 1 - 0.45 / fig.get_figheight()))
     for i in range(n):
         r, c = divmod(i, cols)
@@ -80,7 +80,7 @@ def mistakes(images: np.ndarray, y: np.ndarray, pred: np.ndarray, probs: np.ndar
                  pred=f"{classes[pred[i]]} ({probs[i, pred[i]]:.0%})") for i in order]
     heading = title + ft("fig.mistakes_title", n=len(wrong))
     if len(order) == 0:
-        fig = Figure(figsize=(4, 1.2))
+        fig = new_figure(figsize=(4, 1.2))
         fig.text(0.5, 0.5, title + ft("fig.no_mistakes"), ha="center", va="center")
         return fig
     return labelled_grid(images[order], labels, np.ones(len(order), bool), heading, cols)
