@@ -1,6 +1,7 @@
 """Every notebook in notebooks/ and notebooks/zh/ (the Chinese ones) runs top to bottom in a
 fresh Jupyter kernel, and is stored without outputs. A notebook that needs a data set which
-cannot be found is skipped."""
+cannot be found is skipped. The kernels are forked from the suite's fork server
+(``forked.launch_kernel``), which has imported torch and NumPy already."""
 
 from __future__ import annotations
 
@@ -12,11 +13,13 @@ from pathlib import Path
 
 import pytest
 
+import forked
 from conftest import ROOT
 
 nbformat = pytest.importorskip("nbformat")
 nbclient = pytest.importorskip("nbclient")
 pytest.importorskip("ipykernel")
+from jupyter_client.provisioning import local_provisioner  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("*.ipynb")) + sorted((ROOT / "notebooks" / "zh").glob("*.ipynb"))
 CJK = re.compile(r"[\u3400-\u9fff]")
@@ -66,6 +69,7 @@ def test_notebook_runs_top_to_bottom(path, jupyter_path, tmp_path, monkeypatch):
     if missing:
         pytest.skip(f"needs {', '.join(missing)}")
     monkeypatch.setenv("JUPYTER_PATH", str(jupyter_path))
+    monkeypatch.setattr(local_provisioner, "launch_kernel", forked.launch_kernel)
     monkeypatch.delenv("MPLBACKEND", raising=False)  # the kernel's own inline backend, as in Jupyter
     # Run in a temporary folder: the notebook's runs/ goes there, not into the repository.
     nbclient.NotebookClient(book, kernel_name=KERNEL, timeout=600,
@@ -77,6 +81,9 @@ def test_notebook_runs_top_to_bottom(path, jupyter_path, tmp_path, monkeypatch):
     checks = [h for h in shown if "groundup-check" in h]
     assert cards or checks  # a result card, or an exercise checked in the notebook
     assert all("data:image/png;base64," in h for h in cards)
+    # what pyplot draws is shown, as Jupyter shows it (the kernel's inline backend)
+    plotted = [c for c in book.cells if c.cell_type == "code" and "plt." in c.source]
+    assert all(any("image/png" in o.get("data", {}) for o in c.outputs) for c in plotted)
     # no warning about the progress bar's widget (a notebook without ipywidgets)
     assert not [o for o in outputs if o.output_type == "stream" and "TqdmWarning" in o.text]
     if path.parent.name == "zh":  # the Chinese notebooks show Chinese cards and checks
