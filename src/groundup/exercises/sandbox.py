@@ -47,6 +47,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from groundup.exercises import child
+from groundup.store.runs import deferred_signals
 from groundup.exercises.child import Unsupported, decode, encode
 
 MEMORY_MB = 2048
@@ -292,7 +293,8 @@ class Sandbox:
         try:
             mode = self.isolation.mode  # resolved by the caller (one probe per process), or auto
             self.mode = mode if mode == "process" or (mode == "bwrap" and shutil.which("bwrap")) else resolve(mode)
-            self.workdir = tempfile.TemporaryDirectory(prefix="groundup-check-", ignore_cleanup_errors=True)
+            with deferred_signals():  # a SIGTERM now would leave the folder made and not yet known
+                self.workdir = tempfile.TemporaryDirectory(prefix="groundup-check-", ignore_cleanup_errors=True)
             root = Path(self.workdir.name)
             (root / "submission").mkdir()
             (root / "tmp").mkdir()
@@ -364,8 +366,9 @@ class Sandbox:
     def close(self) -> None:
         self._stop()
         if hasattr(self, "workdir"):
-            self.workdir.cleanup()
-            del self.workdir
+            with deferred_signals():  # removed whole, even when the worker is told to stop meanwhile
+                self.workdir.cleanup()
+                del self.workdir
 
     def _stop(self) -> None:
         """Kill the child with everything it started and close its pipes (the folder stays)."""
