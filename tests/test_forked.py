@@ -1,0 +1,45 @@
+"""The suite's forked children (tests/forked.py) keep the promises the tests rely on: a child's
+own session exists before a signal can be sent to its group, and what a fresh interpreter reads
+at its start (the import path, matplotlib's backend) is what the child's environment says."""
+
+from __future__ import annotations
+
+import os
+import signal
+
+import forked
+
+PROBE = """\
+import os, sys
+os.environ["MPLBACKEND"] = os.environ.get("PROBE_SETS_BACKEND") or os.environ.get("MPLBACKEND", "")
+import matplotlib
+print(matplotlib.get_backend(), sys.path[1], sep="\\n")
+"""
+
+
+def _probe(tmp_path, env: dict, **kwargs) -> list[str]:
+    (tmp_path / "probe_start.py").write_text(PROBE)
+    child = forked.Child([], cwd=tmp_path, module="probe_start",
+                         env={**os.environ, "PYTHONPATH": str(tmp_path), **env}, **kwargs)
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 0, err
+    return out.splitlines()
+
+
+def test_a_new_session_exists_when_the_child_is_returned():
+    child = forked.Child(["list"], start_new_session=True)
+    try:
+        assert os.getpgid(child.pid) == child.pid != os.getpgid(0)
+    finally:
+        os.killpg(child.pid, signal.SIGKILL)
+        child.communicate(timeout=60)
+
+
+def test_the_import_path_and_the_backend_are_the_environments(tmp_path):
+    backend, first = _probe(tmp_path, {"MPLBACKEND": "svg"})
+    assert backend == "svg" and first == str(tmp_path)
+
+
+def test_a_library_named_in_reimport_reads_what_the_program_set_before_importing_it(tmp_path):
+    backend, _ = _probe(tmp_path, {"PROBE_SETS_BACKEND": "pdf"}, reimport=("matplotlib",))
+    assert backend == "pdf"
