@@ -191,8 +191,8 @@ def _drain(stream, into: list) -> None:
 
 class Child:
     """``python -m MODULE ARGS`` as ``subprocess.Popen(..., stdout=PIPE, stderr=PIPE, text=True)``
-    answers: ``pid``, ``stdin`` (None), ``stdout``, ``stderr``, ``poll``, ``wait``, ``communicate``, ``send_signal``,
-    ``kill``, ``terminate``, ``returncode``. Forked from the server when ``forkable(env)``;
+    answers: ``pid``, ``stdin`` (None), ``stdout``, ``stderr``, ``poll``, ``wait``, ``communicate``,
+    ``send_signal``, ``kill``, ``terminate``, ``returncode``. Forked from the server when ``forkable(env)``;
     ``start_new_session`` as Popen's. With ``capture=False`` the child writes to this process's
     stdout and stderr instead (``stdout`` and ``stderr`` are None), as Popen's default.
     ``reimport``: preloaded libraries the child imports afresh (see the module's doc)."""
