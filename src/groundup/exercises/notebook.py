@@ -187,18 +187,19 @@ def _definitions(cells: list[str]) -> tuple[list[str], dict[str, tuple[int, str,
     order, tainted = 0, set()
     for k, cell in enumerate(cells):
         kept, _ = cell_python(cell, tainted)
-        text = "\n".join(ln for _, ln in kept)
+        lines = [ln for _, ln in kept]
         try:
-            tree = ast.parse(text)
+            tree = ast.parse("\n".join(lines))
         except SyntaxError:
             continue
         for stmt in tree.body:
             order += 1
-            first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", []))])
-            segment = "\n".join(text.splitlines()[first - 1:stmt.end_lineno])
-            where = tuple((_cell(k), i + 1) for i, _ in kept[first - 1:stmt.end_lineno])
             if _is_groundup(stmt, tainted):
                 continue
+            span = slice(min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", []))]) - 1,
+                         stmt.end_lineno)
+            segment = "\n".join(lines[span])
+            where = tuple((_cell(k), i + 1) for i, _ in kept[span])
             if isinstance(stmt, (ast.Import, ast.ImportFrom)):
                 for alias in stmt.names:
                     if alias.name == "*":

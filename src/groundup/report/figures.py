@@ -4,7 +4,7 @@ Figures are ``matplotlib.figure.Figure`` objects, drawn and saved without pyplot
 backend, so importing groundup never changes the user's (in a notebook: the inline one). Each
 is made by ``new_figure`` with an Agg canvas of its own, the one it is saved with: the layout
 pass, the tight bounding box and the saving then measure text with one renderer instead of a
-new one each (the same PNG, about a tenth less time). The
+new one each (the same PNG, in 5-7 % less time: ``benchmarks/bench_figures.py``). The
 project's style (and the font of the report's language) applies only while a figure is drawn
 (``styled``), never to the user's rcParams. Text drawn in a figure comes from ``i18n.ft``.
 """
