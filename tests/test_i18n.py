@@ -415,3 +415,11 @@ def test_usage_errors_and_data_errors_are_one_chinese_line(tmp_path):
                    env={"GROUNDUP_DATA": str(tmp_path / "none"), "HOME": str(tmp_path)})
     assert data.returncode == 2 and data.stderr.startswith("groundup：错误：MNIST：未找到。查找过：")
     assert "获取方式" in data.stderr and "Traceback" not in data.stderr
+
+
+def test_a_sentence_that_counts_one_thing_has_its_own_form():
+    fields = dict(passed=1, out="grades.csv", feedback="feedback")
+    assert i18n.t("grade.summary", "en", n=1, **fields).startswith("1 submission, ")
+    assert "1 feedback file in" in i18n.t("grade.summary", "en", n=1, **fields)
+    assert i18n.t("grade.summary", "en", n=2, **fields).startswith("2 submissions, ")
+    assert i18n.t("report.settings", "en", n=1) == "## Settings"  # no form for one: the sentence itself

@@ -234,8 +234,7 @@ def cmd_grade(args) -> int:
     classreport.finish(None if args.dir.is_file() else folder, args.exercise, args.out, results, wall, kept,
                        args.gradescope, args.max_score, args.quiet)
     passed = sum(g.report.passed for g in results)
-    print(t("grade.summary_one" if len(results) == 1 else "grade.summary", n=len(results), passed=passed,
-            out=args.out, feedback=feedback))
+    print(t("grade.summary", n=len(results), passed=passed, out=args.out, feedback=feedback))
     troubled = [g.submission for g in results if g.trouble]
     if troubled:
         print(t("grade.troubled", n=len(troubled), names=", ".join(troubled)), file=sys.stderr)

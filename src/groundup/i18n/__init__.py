@@ -129,8 +129,12 @@ def language(lang: str | None):
 
 
 def t(key: str, lang: str | None = None, **fields) -> str:
-    """The sentence ``key`` in the report's language, its ``{fields}`` filled in."""
-    return CATALOGUES[lang or current()][key].format(**fields)
+    """The sentence ``key`` in the report's language, its ``{fields}`` filled in. A sentence that
+    counts ``n`` things may have a form for one of them, ``KEY.one``, used when ``n`` is 1."""
+    catalogue = CATALOGUES[lang or current()]
+    if fields.get("n") == 1 and key + ".one" in catalogue:
+        key += ".one"
+    return catalogue[key].format(**fields)
 
 
 def silent(*args, **kwargs) -> None:

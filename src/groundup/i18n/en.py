@@ -554,7 +554,7 @@ EN = {
     "sandbox.fallback": ("groundup: bubblewrap (bwrap) does not work here: submissions run as plain processes, "
                          "which can read groundup's reference, the data sets and other files the user can read"),
     "grade.row": "{submission}  {score:.2f}  {status}  {seconds:6.1f} s  {error}",
-    "grade.summary_one": "1 submission, {passed} passed every check; wrote {out} and 1 feedback file in {feedback}/",
+    "grade.summary.one": "1 submission, {passed} passed every check; wrote {out} and 1 feedback file in {feedback}/",
     "grade.summary": ("{n} submissions, {passed} passed every check; wrote {out} and {n} feedback files "
                       "in {feedback}/"),
     # the messages of the checks, as the checking code writes them (matched whole, field by field)
