@@ -46,8 +46,8 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from groundup.core.signals import deferred_signals
 from groundup.exercises import child
-from groundup.store.runs import deferred_signals
 from groundup.exercises.child import Unsupported, decode, encode
 
 MEMORY_MB = 2048

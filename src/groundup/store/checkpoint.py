@@ -26,7 +26,8 @@ import numpy as np
 from groundup.errors import RunFolderError, StorageError
 from groundup.core.faults import fault_point
 from groundup.store.folder import checkpoint_name
-from groundup.store.runs import RunFolder, atomic_write_bytes, deferred_signals, metrics_digest
+from groundup.core.signals import deferred_signals
+from groundup.store.runs import RunFolder, atomic_write_bytes, metrics_digest
 
 FORMAT = 2
 # Epochs shorter than this are committed together (the rename costs about a millisecond, as
