@@ -43,3 +43,18 @@ def test_the_import_path_and_the_backend_are_the_environments(tmp_path):
 def test_a_library_named_in_reimport_reads_what_the_program_set_before_importing_it(tmp_path):
     backend, _ = _probe(tmp_path, {"PROBE_SETS_BACKEND": "pdf"}, reimport=("matplotlib",))
     assert backend == "pdf"
+
+
+def test_a_child_has_what_the_server_loaded_and_leaves_it_out_of_its_collection(tmp_path):
+    (tmp_path / "probe_loaded.py").write_text(
+        'import gc, sys\nprint("torch._dynamo" in sys.modules, gc.get_freeze_count() > 0)\n')
+    child = forked.Child([], cwd=tmp_path, module="probe_loaded", env={**os.environ, "PYTHONPATH": str(tmp_path)})
+    out, err = child.communicate(timeout=60)
+    assert child.returncode == 0, err
+    assert out.split() == ["True", "True"]  # the first optimizer imports nothing; no page copied by a collection
+
+
+def test_a_process_that_imported_torch_dynamo_still_forks_its_children():
+    import torch._dynamo  # noqa: F401  (it sets TORCHINDUCTOR_CACHE_DIR in this process's environment)
+
+    assert "TORCHINDUCTOR_CACHE_DIR" in os.environ and forked.forkable(dict(os.environ))
