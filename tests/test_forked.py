@@ -4,6 +4,7 @@ at its start (the import path, matplotlib's backend) is what the child's environ
 
 from __future__ import annotations
 
+import importlib
 import os
 import signal
 
@@ -55,6 +56,5 @@ def test_a_child_has_what_the_server_loaded_and_leaves_it_out_of_its_collection(
 
 
 def test_a_process_that_imported_torch_dynamo_still_forks_its_children():
-    import torch._dynamo  # noqa: F401  (it sets TORCHINDUCTOR_CACHE_DIR in this process's environment)
-
+    importlib.import_module("torch._dynamo")  # it sets TORCHINDUCTOR_CACHE_DIR in this process's environment
     assert "TORCHINDUCTOR_CACHE_DIR" in os.environ and forked.forkable(dict(os.environ))
