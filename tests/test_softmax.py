@@ -193,14 +193,14 @@ def test_standardised_weights_are_mapped_back_to_pixels():
 def test_fashion_mnist_is_scaled_once_and_learnable():
     exp = get("softmax-fashion-mnist")
     settings = exp.settings("quick")
-    data = exp.task.load(settings)
+    data = exp.task.load(settings)  # the quick preset's first 10,000 training and 2,000 test images
     s = data.split
-    assert s.x_train.shape == (60000, 784) and s.x_test.shape == (10000, 784)
+    assert s.x_train.shape == (10000, 784) and s.x_test.shape == (2000, 784) and len(s.y_test) == 2000
     assert s.x_train.dtype == np.float32 and 0.0 == s.x_train.min() and s.x_train.max() == 1.0
-    assert data.classes[:2] == ["T-shirt/top", "Trouser"] and data.test_images.dtype == np.uint8
+    assert data.classes[:2] == ["T-shirt/top", "Trouser"] and data.test_images.shape == (2000, 28, 28)
+    assert data.test_images.dtype == np.uint8
     learner = build_learner(SPEC, "nn", SPEC.init_params(settings), settings, "cpu")
-    history = fit(learner, Split(s.x_train[:10000], s.y_train[:10000], s.x_test[:2000], s.y_test[:2000]),
-                  epochs=2, batch_size=256, seed=0, lr=0.1, quiet=True)
+    history = fit(learner, s, epochs=2, batch_size=256, seed=0, lr=0.1, quiet=True)
     assert history.last.test_accuracy > 0.7
 
 

@@ -266,3 +266,32 @@ def test_real_data(name):
     checks = vision.verify(name, root)
     assert all(c.ok for c in checks)
     assert [c.size for c in checks] == [f.size for f in data.spec.files]
+
+
+def test_a_runs_limits_apply_before_the_images_are_prepared(monkeypatch):
+    """``image_data`` prepares only the images a run uses, and gets what preparing all of them
+    and keeping the first ones gets."""
+    from groundup.core.settings import Settings
+    from groundup.experiments import supervised
+    from groundup.experiments.mnist_nets import normalise
+
+    rng = np.random.default_rng(0)
+    spec = vision.DATASETS["mnist"]
+    full = vision.VisionData(rng.integers(0, 256, (50, 28, 28), dtype=np.uint8), rng.integers(0, 10, 50),
+                             rng.integers(0, 256, (30, 28, 28), dtype=np.uint8), rng.integers(0, 10, 30),
+                             spec, Path("/nowhere"))
+    monkeypatch.setattr(supervised.vision, "load", lambda name, data_dir=None: full)
+    prepared = []
+
+    def features(images):
+        prepared.append(len(images))
+        return normalise(images)
+
+    data = supervised.image_data("mnist", features, Settings(train_limit=20, test_limit=7))
+    assert prepared == [20, 7]
+    s = data.split
+    assert np.array_equal(s.x_train, normalise(full.x_train)[:20]) and np.array_equal(s.y_train, full.y_train[:20])
+    assert np.array_equal(s.x_test, normalise(full.x_test)[:7]) and np.array_equal(s.y_test, full.y_test[:7])
+    assert np.array_equal(data.test_images, full.x_test[:7]) and data.dataset == spec.title
+    everything = supervised.image_data("mnist", features, Settings())
+    assert prepared[2:] == [50, 30] and len(everything.test_images) == 30

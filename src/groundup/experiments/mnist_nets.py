@@ -9,17 +9,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from groundup.data import vision
 from groundup.data.preprocess import scale_images
 from groundup.experiments.base import Experiment
-from groundup.experiments.supervised import Data, Outcome, Task, image_prediction_figures, run
+from groundup.experiments.supervised import Data, Outcome, Task, image_data, image_prediction_figures, run
 from groundup.i18n import ft, t
 from groundup.core.models import IMPLS, DenseSpec
 from groundup.core.models_cnn import ConvSpec, n_parameters
 from groundup.training.registry import impls_of
 from groundup.report import images
 from groundup.report.markdown import figure
-from groundup.training.train import Split
 
 MNIST_MEAN, MNIST_STD = 0.1307, 0.3081
 
@@ -40,10 +38,7 @@ def normalise(images_u8: np.ndarray) -> np.ndarray:
 
 
 def load(settings) -> Data:
-    d = vision.load("mnist", settings.data_dir)
-    split = Split(normalise(d.x_train), d.y_train, normalise(d.x_test), d.y_test)
-    return Data(split, f"MNIST normalised as (x − {MNIST_MEAN}) / {MNIST_STD}", classes=list(d.spec.classes),
-                image_shape=(28, 28), test_images=d.x_test, summary={"data_root": str(d.root)})
+    return image_data("mnist", normalise, settings, f"MNIST normalised as (x − {MNIST_MEAN}) / {MNIST_STD}")
 
 
 def course_comparison(settings, n_train: int, n_test: int, acc: float) -> str:

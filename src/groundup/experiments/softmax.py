@@ -16,17 +16,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from groundup.data import vision
 from groundup.data.batches import batch_slices
 from groundup.data.preprocess import scale_images
 from groundup.experiments.base import Experiment
-from groundup.experiments.supervised import Data, Outcome, Task, image_prediction_figures, run
+from groundup.experiments.supervised import Data, Outcome, Task, image_data, image_prediction_figures, run
 from groundup.i18n import class_names, ft, t
 from groundup.core.models import IMPLS, DenseSpec, softmax
 from groundup.report import images
 from groundup.report.analysis import course_lab
 from groundup.report.markdown import figure
-from groundup.training.train import Split
 
 SPEC = DenseSpec((784, 10), loss="ce")
 
@@ -55,10 +53,7 @@ def loader(name: str):
     """The ``load`` of one data set: uint8 images read once, scaled once to float32 rows."""
 
     def load(settings) -> Data:
-        d = vision.load(name, settings.data_dir)
-        split = Split(scale_images(d.x_train), d.y_train, scale_images(d.x_test), d.y_test)
-        return Data(split, d.spec.title, classes=list(d.spec.classes), image_shape=(28, 28),
-                    test_images=d.x_test, summary={"data_root": str(d.root)})
+        return image_data(name, scale_images, settings)
 
     return load
 
