@@ -59,7 +59,7 @@ def scheduler():
             client = distributed.Client(address, timeout=60, set_as_default=False)
         except AssertionError:
             # distributed gives the client's IO-loop thread 10 s to start, then asserts; that ran
-            # out once in a full-suite run on a busy 2-core machine. One more try, with no limit of ours.
+            # out once in a full-suite run on a busy 2-core machine. One more try before the fixture fails.
             client = distributed.Client(address, timeout=60, set_as_default=False)
         try:
             client.wait_for_workers(2, timeout=90)
