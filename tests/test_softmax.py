@@ -22,7 +22,7 @@ from groundup.data import vision
 from groundup.experiments import get
 from groundup.experiments.softmax import (PRESETS, SPEC, classic_threshold_predictions, extras,
                                           loss_scale_text, softmax, weights_in_pixel_space)
-from groundup.experiments.supervised import Data, Outcome, Task, run
+from groundup.experiments.supervised import Data, Outcome, Task, load_data, run
 from groundup.core.models import init_dense
 from groundup.training.registry import build_learner, make_learner
 from groundup.numpy_impl.losses import log_softmax, softmax_cross_entropy
@@ -193,7 +193,7 @@ def test_standardised_weights_are_mapped_back_to_pixels():
 def test_fashion_mnist_is_scaled_once_and_learnable():
     exp = get("softmax-fashion-mnist")
     settings = exp.settings("quick")
-    data = exp.task.load(settings)  # the quick preset's first 10,000 training and 2,000 test images
+    data = load_data(exp.task, settings)  # the quick preset's first 10,000 training and 2,000 test images
     s = data.split
     assert s.x_train.shape == (10000, 784) and s.x_test.shape == (2000, 784) and len(s.y_test) == 2000
     assert s.x_train.dtype == np.float32 and 0.0 == s.x_train.min() and s.x_train.max() == 1.0

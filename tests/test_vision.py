@@ -269,8 +269,8 @@ def test_real_data(name):
 
 
 def test_a_runs_limits_apply_before_the_images_are_prepared(monkeypatch):
-    """``image_data`` prepares only the images a run uses, and gets what preparing all of them
-    and keeping the first ones gets."""
+    """A run's data has only the images it uses prepared (``features``), and gets what preparing
+    all of them and keeping the first ones gets."""
     from groundup.core.settings import Settings
     from groundup.experiments import supervised
     from groundup.experiments.mnist_nets import normalise
@@ -287,11 +287,13 @@ def test_a_runs_limits_apply_before_the_images_are_prepared(monkeypatch):
         prepared.append(len(images))
         return normalise(images)
 
-    data = supervised.image_data("mnist", features, Settings(train_limit=20, test_limit=7))
+    task = supervised.Task(None, lambda settings: supervised.image_data("mnist", settings), vision="mnist",
+                           features=features)
+    data = supervised.load_data(task, Settings(train_limit=20, test_limit=7))
     assert prepared == [20, 7]
     s = data.split
     assert np.array_equal(s.x_train, normalise(full.x_train)[:20]) and np.array_equal(s.y_train, full.y_train[:20])
     assert np.array_equal(s.x_test, normalise(full.x_test)[:7]) and np.array_equal(s.y_test, full.y_test[:7])
     assert np.array_equal(data.test_images, full.x_test[:7]) and data.dataset == spec.title
-    everything = supervised.image_data("mnist", features, Settings())
+    everything = supervised.load_data(task, Settings())
     assert prepared[2:] == [50, 30] and len(everything.test_images) == 30

@@ -38,7 +38,7 @@ def normalise(images_u8: np.ndarray) -> np.ndarray:
 
 
 def load(settings) -> Data:
-    return image_data("mnist", normalise, settings, f"MNIST normalised as (x − {MNIST_MEAN}) / {MNIST_STD}")
+    return image_data("mnist", settings, f"MNIST normalised as (x − {MNIST_MEAN}) / {MNIST_STD}")
 
 
 def course_comparison(settings, n_train: int, n_test: int, acc: float) -> str:

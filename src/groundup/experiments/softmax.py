@@ -50,10 +50,11 @@ PRESETS = {
 
 
 def loader(name: str):
-    """The ``load`` of one data set: uint8 images read once, scaled once to float32 rows."""
+    """The ``load`` of one data set: its uint8 images, read once (the task's ``features`` scale
+    the ones a run keeps to float32 rows, once)."""
 
     def load(settings) -> Data:
-        return image_data(name, scale_images, settings)
+        return image_data(name, settings)
 
     return load
 

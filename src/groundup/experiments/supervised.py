@@ -66,8 +66,9 @@ class Task:
     load: Callable[[Settings], Data]
     # extras(outcome, data, folder) -> (figure markdown blocks, analysis paragraphs, summary fields)
     extras: Callable | None = None
-    # For image classifiers, what `groundup predict` needs: the vision data set's name and the
-    # function that turns uint8 images (n, 28, 28) into the model's inputs, as `load` does.
+    # For image classifiers: the vision data set's name and the function that turns uint8 images
+    # (n, 28, 28) into the model's inputs. `load` returns the uint8 images (`image_data`);
+    # `load_data` turns the ones a run keeps into inputs, and `groundup predict` new images.
     vision: str | None = None
     features: Callable | None = None
     # batch_source(impl) -> a batch source for `train.fit` (None: index slices)
@@ -77,24 +78,18 @@ class Task:
     variant: Callable[[dict], "Task"] | None = None
 
 
-def image_data(name: str, features: Callable[[np.ndarray], np.ndarray], settings: Settings,
-               title: str | None = None) -> Data:
-    """A vision data set (``data.vision``) as ``features`` turns its uint8 images into inputs.
-
-    The settings' limits are applied to the uint8 images first: a run on the first 5,000 of
-    MNIST's 60,000 training images prepares those 5,000 only (``features`` works image by image,
-    so the numbers are the same as preparing all and keeping the first 5,000)."""
+def image_data(name: str, settings: Settings, title: str | None = None) -> Data:
+    """A vision data set (``data.vision``) as read: uint8 images, which ``load_data`` limits and
+    then turns into inputs with the task's ``features``."""
     d = vision.load(name, settings.data_dir)
-    n, m = settings.train_limit or None, settings.test_limit or None
-    x_test = d.x_test[:m]
-    split = Split(features(d.x_train[:n]), d.y_train[:n], features(x_test), d.y_test[:m])
-    return Data(split, title or d.spec.title, classes=list(d.spec.classes), image_shape=(28, 28),
-                test_images=x_test, summary={"data_root": str(d.root)})
+    return Data(Split(d.x_train, d.y_train, d.x_test, d.y_test), title or d.spec.title,
+                classes=list(d.spec.classes), image_shape=(28, 28), test_images=d.x_test,
+                summary={"data_root": str(d.root)})
 
 
 def load_data(task: Task, settings: Settings) -> Data:
-    """The task's data with the settings' limits (a loader that applied them already, as
-    ``image_data`` does, is left as it is) and, if asked, standardised."""
+    """The task's data with the settings' limits, its images turned into inputs (only the images
+    kept: 5,000 of MNIST's 60,000 for ``train_limit=5000``) and, if asked, standardised."""
     data = task.load(settings)
     s = data.split
     if settings.train_limit:
@@ -103,6 +98,8 @@ def load_data(task: Task, settings: Settings) -> Data:
         s = Split(s.x_train, s.y_train, s.x_test[:settings.test_limit], s.y_test[:settings.test_limit])
         if data.test_images is not None:
             data.test_images = data.test_images[:settings.test_limit]
+    if task.features is not None:
+        s = Split(task.features(s.x_train), s.y_train, task.features(s.x_test), s.y_test)
     if settings.standardize:
         x_train, x_test, data.scaling = standardize(s.x_train, s.x_test)
         s = Split(x_train, s.y_train, x_test, s.y_test)
