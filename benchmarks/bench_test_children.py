@@ -24,7 +24,6 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-WITHOUT_DYNAMO = ["torch", "numpy", "matplotlib", "matplotlib.figure"]
 
 
 def one_round(preload: str, children: int) -> dict[str, list[float]]:
@@ -33,7 +32,7 @@ def one_round(preload: str, children: int) -> dict[str, list[float]]:
     import forked
 
     if preload == "without":
-        forked.PRELOAD = WITHOUT_DYNAMO
+        forked.PRELOAD = [m for m in forked.PRELOAD if m != "torch._dynamo"]
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "MPLBACKEND": "Agg", "OMP_NUM_THREADS": "1"}
     times: dict[str, list[float]] = {"nn": [], "numpy": []}
     with tempfile.TemporaryDirectory() as tmp:

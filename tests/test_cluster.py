@@ -55,12 +55,15 @@ def scheduler():
         for command in commands:
             procs.append(subprocess.Popen([sys.executable, "-m", *command], env=env, start_new_session=True,
                                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
-        try:
-            client = distributed.Client(address, timeout=60, set_as_default=False)
-        except AssertionError:
-            # distributed gives the client's IO-loop thread 10 s to start, then asserts; that ran
-            # out once in a full-suite run on a busy 2-core machine. One more try before the fixture fails.
-            client = distributed.Client(address, timeout=60, set_as_default=False)
+        # distributed gives the client's IO-loop thread 10 s to start, then asserts; that ran out
+        # once in a full-suite run on a busy 2-core machine. One more try before the fixture fails.
+        for attempt in (1, 2):
+            try:
+                client = distributed.Client(address, timeout=60, set_as_default=False)
+                break
+            except AssertionError:
+                if attempt == 2:
+                    raise
         try:
             client.wait_for_workers(2, timeout=90)
         finally:
