@@ -398,6 +398,7 @@ def test_a_run_speaks_chinese_on_the_terminal_in_its_card_and_its_plot(tmp_path)
     card = result._repr_html_()
     assert "测试集正确率" in card and "各实现之间的最大参数差" in card and "报告：" in card
     assert "test accuracy" not in card and "s / epoch" not in card and "report:" not in card
+    assert "<small>（比较）</small>" in card  # full-width brackets in a Chinese sentence
     ax = result.plot("test_accuracy")
     assert all(float(tick).is_integer() for tick in ax.get_xticks())
     if i18n.find_cjk_font():

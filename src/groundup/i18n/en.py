@@ -566,6 +566,7 @@ EN = {
     "card.preset": "preset {preset}", "card.status": "status: {status}",
     "card.diff": "largest parameter difference between implementations{what}: {value}", "card.what": " ({what})",
     "card.report": "report: {path}",
+    "card.kind": "({kind})",
     "card.word.best test accuracy": "best test accuracy", "card.word.predicted": "predicted",
     "card.word.s / epoch": "s / epoch", "card.word.epochs completed": "epochs completed",
     "card.word.run": "run", "card.word.comparison": "comparison", "card.word.experiment": "experiment",

@@ -481,6 +481,7 @@ ZH = {
     "card.preset": "预设 {preset}", "card.status": "状态：{status}",
     "card.diff": "各实现之间的最大参数差{what}：{value}", "card.what": "（{what}）",
     "card.report": "报告：{path}",
+    "card.kind": "（{kind}）",
     "card.word.best test accuracy": "测试集最佳正确率", "card.word.predicted": "预测",
     "card.word.s / epoch": "秒 / epoch", "card.word.epochs completed": "完成的 epoch 数",
     "card.word.run": "运行", "card.word.comparison": "比较", "card.word.experiment": "实验",

@@ -188,7 +188,7 @@ class Result:
         report = (" · " + t("card.report", path=f"<code>{html.escape(str(self.report))}</code>")
                   if self.report else "")
         return (f'<div class="groundup-result" style="border:1px solid #ccc;border-radius:6px;padding:.6em .9em;'
-                f'max-width:600px"><b>{title}</b> <small>({html.escape(name(self.kind))})</small>'
+                f'max-width:600px"><b>{title}</b> <small>{t("card.kind", kind=html.escape(name(self.kind)))}</small>'
                 f"<div><small><code>{html.escape(str(self.path))}</code>{report}</small></div>{table}"
                 + "".join(f"<div><small>{n}</small></div>" for n in notes) + f"{image}</div>")
 
