@@ -5,10 +5,13 @@ at its start (the import path, matplotlib's backend) is what the child's environ
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import os
 import signal
+from pathlib import Path
 
 import forked
+from conftest import ROOT
 
 PROBE = """\
 import os, sys
@@ -58,3 +61,11 @@ def test_a_child_has_what_the_server_loaded_and_leaves_it_out_of_its_collection(
 def test_a_process_that_imported_torch_dynamo_still_forks_its_children():
     importlib.import_module("torch._dynamo")  # it sets TORCHINDUCTOR_CACHE_DIR in this process's environment
     assert "TORCHINDUCTOR_CACHE_DIR" in os.environ and forked.forkable(dict(os.environ))
+
+
+def test_the_children_find_groundup_compiled():
+    """Every module of the groundup the children import has its bytecode (conftest's
+    ``pytest_configure``), also those no test has imported yet: a child compiles none of them again."""
+    sources = list((ROOT / "src" / "groundup").rglob("*.py"))
+    assert len(sources) > 50
+    assert [p for p in sources if not Path(importlib.util.cache_from_source(str(p))).is_file()] == []
