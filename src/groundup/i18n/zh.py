@@ -472,7 +472,6 @@ ZH = {
     "sandbox.fallback": ("groundup：bubblewrap（bwrap）在这台机器上不可用：提交的代码将作为普通进程运行，"
                          "可以读到 groundup 的参考答案、数据集以及当前用户能读的其他文件"),
     "grade.row": "{submission}  {score:.2f}  {status}  {seconds:6.1f} 秒  {error}",
-    "grade.summary.one": "共 1 份提交，{passed} 份通过了全部检查；已写入 {out}，以及 {feedback}/ 中的 1 个反馈文件",
     "grade.summary": "共 {n} 份提交，{passed} 份通过了全部检查；已写入 {out}，以及 {feedback}/ 中的 {n} 个反馈文件",
     # 检查代码写出的英文消息（整句匹配，逐个字段翻译）
     "msg.not_notebook": "{file} 不是 nbformat 能读取的 notebook：{error}",
