@@ -681,6 +681,43 @@ def test_issue24_1_ctrl_c_inside_a_weakref_callback_still_stops_the_run(tmp_path
     assert summary["status"] == "interrupted" and 3 <= summary["epochs_completed"] < 1000
 
 
+def test_issue24_1_a_ctrl_c_delivered_again_while_the_hook_still_runs_reaches_the_run(monkeypatch):
+    """The hook that delivers a swallowed Ctrl-C again (``cli._swallowed``) starts a timer; on a
+    busy machine the timer can fire before the hook has returned, even inside ``Timer.start``
+    (seen once in a full suite beside another: the run then went on to its last epoch). Here it
+    always does: the hook must still return, and the Ctrl-C reach the code after it."""
+    import _thread
+    import threading
+    from types import SimpleNamespace
+
+    from groundup import cli
+    from groundup.errors import Interrupted
+
+    fired = []
+
+    class FiresBeforeStartReturns(threading.Timer):
+        def start(self):
+            if not fired:
+                fired.append(True)
+                _thread.interrupt_main(signal.SIGINT)
+                for _ in range(10_000):  # the main thread runs the handler here, inside the hook
+                    pass
+            super().start()
+
+    monkeypatch.setattr(threading, "Timer", FiresBeforeStartReturns)
+    monkeypatch.setattr(cli, "_stopped_by", signal.SIGINT)  # the Ctrl-C a weakref callback swallowed
+    previous = signal.signal(signal.SIGINT, cli._interrupt)
+    try:
+        cli._swallowed(lambda unraisable: None, SimpleNamespace(exc_value=Interrupted(signal.SIGINT)))
+        with pytest.raises(Interrupted):
+            time.sleep(5)  # the run's own code: the Ctrl-C arrives here
+        assert fired
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if cli._again is not None:
+            cli._again.cancel()
+
+
 CTRL_C_WHILE_PYTHON_SHUTS_DOWN = """
 import atexit, os, signal, time
 atexit.register(lambda: (os.kill(os.getpid(), signal.SIGINT), time.sleep(0.05)))

@@ -389,17 +389,24 @@ def _swallowed(hook, unraisable) -> None:
     bytecodes, also those of a weakref callback or a ``__del__`` that the run happened to trigger;
     an Interrupted raised there cannot reach the run (Python prints "Exception ignored" and goes
     on), and the run would go on with its Ctrl-C spent. Deliver it again instead, a moment later,
-    in the main thread (by then, in the run's own code)."""
+    in the main thread (by then, in the run's own code). On a busy machine the moment can come
+    before this hook has returned (even inside ``Timer.start``, which waits for its thread): the
+    Interrupted it raises here is caught, and the signal is delivered once more."""
     global _stopped_by, _again
     if isinstance(unraisable.exc_value, Interrupted) and _stopped_by is not None:
-        signum, _stopped_by = _stopped_by, None
+        signum = _stopped_by
         import _thread
         import threading
 
-        _again = threading.Timer(0.01, _thread.interrupt_main, (signum,))
-        _again.daemon = True
-        _again.start()
-        return
+        while True:
+            _stopped_by = None
+            try:
+                _again = threading.Timer(0.01, _thread.interrupt_main, (signum,))
+                _again.daemon = True
+                _again.start()
+                return
+            except Interrupted:  # it came back while still in this hook
+                continue
     hook(unraisable)
 
 
