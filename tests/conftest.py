@@ -34,7 +34,7 @@ def pytest_configure(config):
         import compileall
 
         compileall.compile_dir(ROOT / "src" / "groundup", quiet=2)
-        compileall.compile_file(Path(__file__).with_name("forked.py"), quiet=2)
+        compileall.compile_file(forked.__file__, quiet=2)
 
 
 def cli_main(*args: str) -> int:

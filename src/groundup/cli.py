@@ -405,8 +405,8 @@ def _swallowed(hook, unraisable) -> None:
                 _again.daemon = True
                 _again.start()
                 return
-            except Interrupted:  # it came back while still in this hook
-                continue
+            except Interrupted:  # it came back while still in this hook: once more
+                pass
     hook(unraisable)
 
 
