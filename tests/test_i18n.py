@@ -425,6 +425,9 @@ def test_a_sentence_that_counts_one_thing_has_its_own_form():
     assert "1 feedback file in" in i18n.t("grade.summary", "en", n=1, **fields)
     assert i18n.t("grade.summary", "en", n=2, **fields).startswith("2 submissions, ")
     assert i18n.t("report.settings", "en", n=1) == "## Settings"  # no form for one: the sentence itself
+    # the last line of an interrupted command: the program's name as in every other line of its language
+    assert i18n.t("cli.interrupted", "en") == "groundup: interrupted"
+    assert i18n.t("cli.hint", "zh", text="继续训练").startswith("groundup：")
     # Chinese has no grammatical number: 1 is said with the general form
     assert i18n.t("grade.summary", "zh", n=1, passed=1, out="grades.csv", feedback="feedback") == \
         "共 1 份提交，1 份通过了全部检查；已写入 grades.csv，以及 feedback/ 中的 1 个反馈文件"

@@ -464,8 +464,7 @@ def _main(argv: list[str] | None) -> int:
         print(_said("cli.error", text=StorageError.from_os(err)), file=sys.stderr)
         return 2
     except Interrupted as stop:
-        print("groundup: " + (_said("cli.hint", text=stop.hint) if stop.hint else _said("cli.interrupted")),
-              file=sys.stderr)
+        print(_said("cli.hint", text=stop.hint) if stop.hint else _said("cli.interrupted"), file=sys.stderr)
         return stop.exit_code
 
 

@@ -507,9 +507,9 @@ EN = {
     "err.z_os": "{where}: {reason}",
     # ---- the terminal lines of the commands
     "cli.error": "groundup: error: {text}",
-    "cli.hint": "{text}",
+    "cli.hint": "groundup: {text}",
     "cli.usage": "{prog}: error: {message} (see '{prog} --help')",
-    "cli.interrupted": "interrupted",
+    "cli.interrupted": "groundup: interrupted",
     "cli.report": "report: {path}",
     "cli.list_head": "name|course|model|data|impls|presets",
     "cli.runs_head": "folder|experiment|impl|preset|status|epochs|final",

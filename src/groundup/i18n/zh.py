@@ -430,9 +430,9 @@ ZH = {
     "err.z_os": "{where}：{reason}",
     # ---- 命令在终端打印的行
     "cli.error": "groundup：错误：{text}",
-    "cli.hint": "{text}",
+    "cli.hint": "groundup：{text}",
     "cli.usage": "{prog}：错误：{message}（见 '{prog} --help'）",
-    "cli.interrupted": "已中断",
+    "cli.interrupted": "groundup：已中断",
     "cli.report": "报告：{path}",
     "cli.list_head": "名称|课程|模型|数据|实现|预设",
     "cli.runs_head": "运行目录|实验|实现|预设|状态|epoch 数|最终结果",
